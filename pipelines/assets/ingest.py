@@ -1,0 +1,199 @@
+"""Ingestion assets: one per raw input. Each reads its file(s), passes them through the pandera
+gate, and only then writes them, as received plus types and lineage, to the `raw` layer."""
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from pipelines.ingest import sources as S
+from pipelines.ingest.readers import read_raw
+from pipelines.ingest.sources import Source
+from pipelines.orchestration.partitions import SEMESTER
+from pipelines.validate.gate import RegionResolver, check_total_rows, validate_table
+from pipelines.validate.numbers import format_id_number
+from pipelines.validate.schemas import SCHEMAS
+from pipelines.warehouse.db import Warehouse, replace_partition, replace_table
+
+# Inputs whose gate needs another input first (known codes, region names).
+_UPSTREAM = {
+    "wilayah_alias": ["wilayah"],
+    "indikator_target": ["indikator_definisi"],
+    "realisasi_dilaporkan": ["indikator_definisi"],
+    "riwayat_capaian": ["indikator_definisi"],
+    "dkb_agregat_kecamatan": ["wilayah", "wilayah_alias"],
+}
+
+_KNOWN_SETS = {
+    "wilayah": "SELECT kode FROM raw.wilayah UNION SELECT kode_kecamatan FROM raw.wilayah",
+    "indikator": "SELECT kode_indikator FROM raw.indikator_definisi",
+}
+
+
+def column_schema(source: Source) -> dg.TableSchema:
+    """The pandera model as Dagster column documentation (shown in the UI)."""
+    schema = SCHEMAS[source.name].to_schema()
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(name, str(column.dtype), description=column.description or "")
+            for name, column in schema.columns.items()
+        ]
+    )
+
+
+def find_files(source: Source, raw_dir: Path, partition: str | None = None) -> list[Path]:
+    pattern = source.pattern.format(semester=partition) if source.partitioned else source.pattern
+    files = sorted(p for p in raw_dir.glob(pattern) if not p.name.startswith(("~", ".")))
+    if not files:
+        raise dg.Failure(f"Tidak ada file '{pattern}' di {raw_dir} untuk input {source.name}.")
+    return files
+
+
+def _constants(source: Source, path: Path, partition: str | None) -> dict[str, object]:
+    if source.partitioned:
+        return {"semester": partition}
+    if source is S.REALISASI_ANGGARAN:
+        return {"tahun": int(path.parent.name)}  # anggaran/<tahun>/…
+    return {}
+
+
+def _read_context(warehouse: Warehouse, source: Source):
+    needed = {c.references for c in source.columns if c.references}
+    with warehouse.connect() as con:
+        known = {name: {r[0] for r in con.execute(_KNOWN_SETS[name]).fetchall()} for name in needed}
+        regions = None
+        if source.region_name_column:
+            names = dict(
+                con.execute("SELECT DISTINCT kecamatan, kode_kecamatan FROM raw.wilayah").fetchall()
+            )
+            aliases = dict(con.execute("SELECT alias, kode FROM raw.wilayah_alias").fetchall())
+            regions = RegionResolver.from_tables(names, aliases)
+    return known, regions
+
+
+def _archive(warehouse: Warehouse, path: Path, sha256: str) -> Path:
+    """Keep the accepted file byte for byte, named by its checksum, so a figure stays traceable
+    after the officer replaces the file in raw/."""
+    target = warehouse.paths.warehouse_dir / "arsip" / sha256[:16] / path.name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    return target
+
+
+def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Source):
+    partition = context.partition_key if source.partitioned else None
+    raw_dir = warehouse.paths.raw_dir
+    known, regions = _read_context(warehouse, source)
+    received_at = datetime.now(UTC).replace(tzinfo=None)
+
+    # Validate every file before writing any of them: all or nothing.
+    accepted, totals, receipts = [], [], []
+    for path in find_files(source, raw_dir, partition):
+        table = read_raw(path, source)
+        rows = validate_table(
+            table,
+            source,
+            known=known,
+            regions=regions,
+            constants=_constants(source, path, partition),
+        )
+        relative = str(path.relative_to(raw_dir))
+        lineage = {
+            "_berkas": relative,
+            "_baris": rows.index.astype("int64"),
+            "_sha256": table.sha256,
+        }
+        accepted.append(rows.assign(**lineage, _diterima_pada=received_at).reset_index(drop=True))
+        totals.append(
+            check_total_rows(table, source, rows).assign(_berkas=relative, _sha256=table.sha256)
+        )
+        receipts.append((relative, table.sha256, path.stat().st_size, len(rows), path))
+
+    frame = pd.concat(accepted, ignore_index=True)
+    table_name = f"raw.{source.name}"
+    with warehouse.connect() as con:
+        if source.partitioned:
+            count = replace_partition(con, table_name, "semester", partition, frame)
+        else:
+            count = replace_table(con, table_name, frame)
+        total_checks = pd.concat(totals, ignore_index=True).assign(sumber=source.name)
+        for relative, *_ in receipts:
+            replace_partition(
+                con,
+                "raw.cek_baris_total",
+                "_berkas",
+                relative,
+                total_checks[total_checks._berkas == relative],
+            )
+        for relative, sha256, size, n_rows, path in receipts:
+            archived = _archive(warehouse, path, sha256)
+            con.execute(
+                """
+                CREATE TABLE IF NOT EXISTS raw.berkas_diterima (
+                    berkas VARCHAR, sha256 VARCHAR, ukuran_byte BIGINT, jumlah_baris BIGINT,
+                    sumber VARCHAR, partisi VARCHAR, arsip VARCHAR, diterima_pada TIMESTAMP
+                )
+                """
+            )
+            # A re-run of the same file is a no-op here; a revised file adds a row, so every
+            # version that was ever accepted stays listed with its checksum.
+            con.execute(
+                """
+                INSERT INTO raw.berkas_diterima
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?
+                WHERE NOT EXISTS (SELECT 1 FROM raw.berkas_diterima WHERE berkas = ? AND sha256 = ?)
+                """,
+                [
+                    relative,
+                    sha256,
+                    size,
+                    n_rows,
+                    source.name,
+                    partition,
+                    str(archived),
+                    received_at,
+                    relative,
+                    sha256,
+                ],
+            )
+    mismatched = total_checks[total_checks.selisih.abs() > 1e-6]
+    for _, m in mismatched.iterrows():
+        context.log.warning(
+            f"{m._berkas} baris {m.baris}: JUMLAH/TOTAL {m.kolom} tercetak "
+            f"{format_id_number(m.nilai_tercetak)} ≠ jumlah baris "
+            f"{format_id_number(m.jumlah_baris)} "
+            f"(selisih {format_id_number(m.selisih)}); dicatat untuk rekonsiliasi."
+        )
+    return dg.MaterializeResult(
+        metadata={
+            "jumlah_baris": count,
+            "berkas": dg.MetadataValue.md(
+                "\n".join(f"- `{r[0]}` sha256 `{r[1][:16]}…`" for r in receipts)
+            ),
+            "selisih_baris_total": len(mismatched),
+            "dagster/row_count": count,
+        }
+    )
+
+
+def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=source.name,
+        key_prefix="raw",
+        group_name="ingest",
+        description=source.description,
+        deps=[dg.AssetKey(["raw", name]) for name in _UPSTREAM.get(source.name, [])],
+        partitions_def=SEMESTER if source.partitioned else None,
+        metadata={"dagster/column_schema": column_schema(source), "sumber": source.pattern},
+        kinds={"duckdb", "pandera"},
+    )
+    def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        return ingest(context, warehouse, source)
+
+    return _ingest
+
+
+INGEST_ASSETS = [build_ingest_asset(s) for s in (*S.UNPARTITIONED_SOURCES, S.DKB_AGREGAT_KECAMATAN)]

@@ -1,0 +1,24 @@
+"""Publication asset: runs only after every blocking check upstream has passed."""
+
+import dagster as dg
+
+from pipelines.assets.transform import SQL_TABLES
+from pipelines.publish.publication import publish
+from pipelines.warehouse.db import Warehouse
+
+
+@dg.asset(
+    key=["publikasi", "gudang_analis"],
+    group_name="publikasi",
+    deps=[t.key for t in SQL_TABLES if t.layer == "mart"],
+    kinds={"duckdb"},
+    description="Gudang data analis (warehouse/dukcapil.duckdb), diganti secara atomik.",
+)
+def gudang_analis(warehouse: Warehouse) -> dg.MaterializeResult:
+    path, objects = publish(warehouse.paths)
+    return dg.MaterializeResult(
+        metadata={
+            "berkas": str(path),
+            "objek": dg.MetadataValue.md("\n".join(f"- `{o}`" for o in objects)),
+        }
+    )

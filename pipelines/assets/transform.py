@@ -1,0 +1,138 @@
+"""SQL assets: every conformed and mart table is one SELECT in `sql/<layer>/<name>.sql`, run
+into the warehouse by the same writer. The list below is the data flow the UI draws."""
+
+from dataclasses import dataclass
+
+import dagster as dg
+
+from pipelines.orchestration.partitions import SEMESTER
+from pipelines.warehouse.db import Warehouse, load_sql, replace_partition, replace_table
+
+
+@dataclass(frozen=True)
+class SqlTable:
+    layer: str
+    name: str
+    description: str
+    deps: tuple[str, ...]  # "layer.name" of the tables the SELECT reads
+    partitioned: bool = False
+
+    @property
+    def key(self) -> dg.AssetKey:
+        return dg.AssetKey([self.layer, self.name])
+
+
+SQL_TABLES = (
+    SqlTable(
+        "conformed",
+        "wilayah",
+        "Wilayah kab/kota, kecamatan, kelurahan per kode Kemendagri.",
+        ("raw.daerah", "raw.wilayah"),
+    ),
+    SqlTable(
+        "conformed",
+        "dkb_agregat",
+        "Agregat DKB per semester dalam bentuk panjang (wilayah, ukuran).",
+        ("raw.dkb_agregat_kecamatan",),
+        partitioned=True,
+    ),
+    SqlTable(
+        "conformed",
+        "target_tahunan",
+        "Target yang berlaku per indikator per tahun (PK > RKT > RPJMD).",
+        ("raw.indikator_target",),
+    ),
+    SqlTable(
+        "conformed",
+        "anggaran_program",
+        "Anggaran PK, pagu dan realisasi per program per tahun.",
+        ("raw.anggaran_pk", "raw.realisasi_anggaran"),
+    ),
+    SqlTable(
+        "mart",
+        "agregat_wilayah",
+        "Agregat DKB per wilayah (kecamatan dan kota) per semester.",
+        ("conformed.dkb_agregat", "conformed.wilayah"),
+    ),
+    SqlTable(
+        "mart",
+        "iku",
+        "Tabel IKU per periode, wilayah, indikator: realisasi, target, capaian.",
+        (
+            "mart.agregat_wilayah",
+            "raw.indikator_definisi",
+            "raw.realisasi_dilaporkan",
+            "conformed.target_tahunan",
+            "raw.kategori_capaian",
+            "conformed.wilayah",
+        ),
+    ),
+    SqlTable(
+        "mart",
+        "pengukuran_kinerja",
+        "Tabel 3: pengukuran capaian kinerja sasaran per tahun.",
+        ("mart.iku",),
+    ),
+    SqlTable(
+        "mart",
+        "perbandingan_tahun_lalu",
+        "Tabel 10: capaian tahun ini dibanding tahun lalu.",
+        ("mart.pengukuran_kinerja", "raw.riwayat_capaian", "raw.indikator_definisi"),
+    ),
+    SqlTable(
+        "mart",
+        "tren_rpjmd",
+        "Tabel 11: target, realisasi, capaian per tahun sejak awal RPJMD.",
+        ("mart.pengukuran_kinerja", "raw.riwayat_capaian", "raw.indikator_definisi"),
+    ),
+    SqlTable(
+        "mart",
+        "realisasi_anggaran",
+        "Tabel 13: realisasi dan serapan anggaran per program.",
+        ("conformed.anggaran_program",),
+    ),
+    SqlTable(
+        "mart",
+        "ringkasan_kinerja",
+        "Rata-rata capaian, serapan anggaran dan indeks efisiensi per tahun.",
+        (
+            "mart.pengukuran_kinerja",
+            "raw.riwayat_capaian",
+            "mart.realisasi_anggaran",
+            "raw.kategori_capaian",
+        ),
+    ),
+)
+
+
+def build_sql_asset(table: SqlTable) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=table.key,
+        group_name=table.layer,
+        description=table.description,
+        deps=[dg.AssetKey(d.split(".")) for d in table.deps],
+        partitions_def=SEMESTER if table.partitioned else None,
+        kinds={"duckdb", "sql"},
+        metadata={"sql": f"sql/{table.layer}/{table.name}.sql"},
+    )
+    def _sql(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        select = load_sql(f"{table.layer}/{table.name}")
+        target = f"{table.layer}.{table.name}"
+        with warehouse.connect() as con:
+            if table.partitioned:
+                count = replace_partition(
+                    con,
+                    target,
+                    "semester",
+                    context.partition_key,
+                    select,
+                    {"semester": context.partition_key},
+                )
+            else:
+                count = replace_table(con, target, select)
+        return dg.MaterializeResult(metadata={"dagster/row_count": count})
+
+    return _sql
+
+
+SQL_ASSETS = [build_sql_asset(t) for t in SQL_TABLES]

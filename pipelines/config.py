@@ -1,0 +1,48 @@
+"""The one place that reads configuration from the environment.
+
+Every path the pipeline touches is derived from two folders: where the inputs are dropped
+(`raw/`) and where the warehouse files are written (`warehouse/`). Tests point both at
+temporary folders.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SQL_DIR = PROJECT_ROOT / "sql"
+
+
+@dataclass(frozen=True)
+class Paths:
+    raw_dir: Path
+    warehouse_dir: Path
+
+    @property
+    def build_db(self) -> Path:
+        """Working warehouse: written by runs only, holds every layer (restricted)."""
+        return self.warehouse_dir / "build" / "kerja.duckdb"
+
+    @property
+    def published_db(self) -> Path:
+        """Analyst warehouse: replaced atomically by publication, never written in place."""
+        return self.warehouse_dir / "dukcapil.duckdb"
+
+    @property
+    def versions_dir(self) -> Path:
+        return self.warehouse_dir / "versi"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.warehouse_dir / "laporan"
+
+
+def paths_from_env() -> Paths:
+    return Paths(
+        raw_dir=Path(os.environ.get("DUKCAPIL_RAW_DIR", PROJECT_ROOT / "raw")).resolve(),
+        warehouse_dir=Path(
+            os.environ.get("DUKCAPIL_WAREHOUSE_DIR", PROJECT_ROOT / "warehouse")
+        ).resolve(),
+    )

@@ -1,0 +1,202 @@
+"""The gate: type every cell, resolve region names, run the pandera model, or reject the file.
+
+All failures of a file are collected and raised together as `InputRejected` before anything is
+written, each naming file, row, column, value and rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pipelines.ingest.readers import RawTable
+from pipelines.ingest.sources import Source, normalise_label
+from pipelines.validate.errors import Failure, InputRejected
+from pipelines.validate.numbers import format_id_number, parse_id_number
+from pipelines.validate.schemas import SCHEMAS
+
+
+@dataclass(frozen=True)
+class RegionResolver:
+    """Kecamatan name (as exported) -> Kemendagri code, via reference names then aliases."""
+
+    by_name: Mapping[str, str]
+
+    @classmethod
+    def from_tables(cls, names: Mapping[str, str], aliases: Mapping[str, str]) -> RegionResolver:
+        lookup = {normalise_label(k): v for k, v in aliases.items()}
+        lookup.update({normalise_label(k): v for k, v in names.items()})
+        return cls(lookup)
+
+    def resolve(self, name: object) -> str | None:
+        return self.by_name.get(normalise_label(name))
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # an Excel cell holding 2023 arrives as 2023.0
+    text = str(value).strip()
+    return text or None
+
+
+def _type_cells(raw: RawTable, source: Source, known: Mapping[str, set[str]]):
+    schema = SCHEMAS[source.name].to_schema()
+    failures: list[Failure] = []
+    columns: dict[str, list[object]] = {}
+    file = str(raw.path)
+    for col in source.columns:
+        if col.name not in raw.body.columns:
+            continue
+        nullable = schema.columns[col.name].nullable if col.name in schema.columns else True
+        values: list[object] = []
+        for row, cell in raw.body[col.name].items():
+
+            def fail(rule: str, row: int = row, cell: object = cell, name: str = col.name) -> None:
+                failures.append(Failure(file, row, raw.label(name), _text(cell) or "", rule))
+
+            if col.kind in ("int", "decimal"):
+                try:
+                    number = parse_id_number(cell)
+                except ValueError as exc:
+                    fail(str(exc))
+                    values.append(None)
+                    continue
+                if number is None and not nullable:
+                    fail("sel kosong; kolom ini wajib diisi")
+                elif number is not None and col.kind == "int" and not number.is_integer():
+                    fail("harus bilangan bulat")
+                values.append(number)
+            else:
+                text = _text(cell)
+                if text is None and not nullable:
+                    fail("sel kosong; kolom ini wajib diisi")
+                elif text is not None and col.references and text not in known[col.references]:
+                    fail(f"tidak dikenal: bukan salah satu nilai {col.references} yang terdaftar")
+                values.append(text)
+        columns[col.name] = values
+    frame = pd.DataFrame(columns, index=raw.body.index)
+    for col in source.columns:
+        if col.kind == "int" and col.name in frame and frame[col.name].notna().all():
+            frame[col.name] = frame[col.name].astype("int64")
+        elif col.kind == "decimal" and col.name in frame:
+            frame[col.name] = frame[col.name].astype("float64")
+    return frame, failures
+
+
+def _pandera_failures(exc: pa.errors.SchemaErrors, raw: RawTable, typed: pd.DataFrame):
+    file = str(raw.path)
+    cases = exc.failure_cases
+    failures: list[Failure] = []
+    row_level = cases[cases["schema_context"] == "DataFrameSchema"]
+    for _, case in cases[cases["schema_context"] != "DataFrameSchema"].iterrows():
+        row = None if pd.isna(case["index"]) else int(case["index"])
+        failures.append(
+            Failure(
+                file, row, raw.label(str(case["column"])), str(case["failure_case"]), case["check"]
+            )
+        )
+    # A row-level rule fails once per row: show every column it involves.
+    for (row, check), group in row_level.groupby(["index", "check"], dropna=False, sort=True):
+        names = [str(c) for c in group["column"] if c in typed.columns]
+        values = (
+            ", ".join(f"{c}={_show(typed.at[row, c])}" for c in names) if row in typed.index else ""
+        )
+        row_number = None if pd.isna(row) else int(row)
+        failures.append(Failure(file, row_number, ", ".join(names) or "-", values, str(check)))
+    return failures
+
+
+def _show(value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        return format_id_number(value)
+    return str(value)
+
+
+def validate_table(
+    raw: RawTable,
+    source: Source,
+    *,
+    known: Mapping[str, set[str]] | None = None,
+    regions: RegionResolver | None = None,
+    constants: Mapping[str, object] | None = None,
+) -> pd.DataFrame:
+    """Return the typed, validated rows of `raw` (index = row in file) or raise InputRejected."""
+    file = str(raw.path)
+    if raw.missing_columns:
+        raise InputRejected(
+            raw.path,
+            [
+                Failure(
+                    file,
+                    raw.header_row or None,
+                    name,
+                    "(tidak ada)",
+                    "kolom wajib tidak ada di baris judul",
+                )
+                for name in raw.missing_columns
+            ],
+        )
+    typed, failures = _type_cells(raw, source, known or {})
+    if source.region_name_column:
+        assert regions is not None, f"{source.name} needs the region reference"
+        codes = []
+        for row, name in typed[source.region_name_column].items():
+            code = regions.resolve(name)
+            if code is None:
+                failures.append(
+                    Failure(
+                        file,
+                        int(row),
+                        raw.label(source.region_name_column),
+                        str(name),
+                        "nama wilayah tidak ada di referensi Kemendagri maupun tabel alias "
+                        "(tambahkan ejaan ini ke raw/referensi/wilayah_alias.csv bila benar)",
+                    )
+                )
+            codes.append(code)
+        typed.insert(1, "kode_kecamatan", codes)
+    for name, value in (constants or {}).items():
+        typed.insert(0, name, value)
+    if failures:
+        raise InputRejected(raw.path, failures)
+    try:
+        return SCHEMAS[source.name].validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise InputRejected(raw.path, _pandera_failures(exc, raw, typed)) from None
+
+
+def check_total_rows(raw: RawTable, source: Source, body: pd.DataFrame) -> pd.DataFrame:
+    """Compare each printed JUMLAH/TOTAL cell with the sum of the rows above it."""
+    records = []
+    numeric = [
+        c.name
+        for c in source.columns
+        if c.kind in ("int", "decimal") and c.additive and c.name in body
+    ]
+    for row, total in raw.total_rows.iterrows():
+        for name in numeric:
+            try:
+                printed = parse_id_number(total[name])
+            except ValueError as exc:
+                raise InputRejected(
+                    raw.path,
+                    [Failure(str(raw.path), int(row), raw.label(name), str(total[name]), str(exc))],
+                ) from None
+            if printed is None:
+                continue
+            records.append(
+                {
+                    "baris": int(row),
+                    "kolom": name,
+                    "nilai_tercetak": printed,
+                    "jumlah_baris": float(body[name].sum()),
+                }
+            )
+    frame = pd.DataFrame(records, columns=["baris", "kolom", "nilai_tercetak", "jumlah_baris"])
+    frame["selisih"] = frame["nilai_tercetak"] - frame["jumlah_baris"]
+    return frame

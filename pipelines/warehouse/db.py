@@ -1,0 +1,104 @@
+"""The one way to reach and write the warehouse.
+
+Runs write only to the working file (`warehouse/build/kerja.duckdb`); analysts read the published
+file, which publication replaces atomically (see `pipelines/publish/publication.py`). Every write
+below runs in one transaction, so a failed step leaves the previous state of its table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from pipelines.config import SQL_DIR, Paths, paths_from_env
+
+LAYERS = ("raw", "conformed", "mart")
+
+
+def load_sql(name: str) -> str:
+    """Text of `sql/<name>.sql` (one statement per file)."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8").strip().rstrip(";")
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    for path in sorted((SQL_DIR / "macros").glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
+
+
+class Warehouse(dg.ConfigurableResource):
+    """Where inputs are read from and where the warehouse files live."""
+
+    raw_dir: str
+    warehouse_dir: str
+
+    @classmethod
+    def from_env(cls) -> Warehouse:
+        paths = paths_from_env()
+        return cls(raw_dir=str(paths.raw_dir), warehouse_dir=str(paths.warehouse_dir))
+
+    @property
+    def paths(self) -> Paths:
+        return Paths(raw_dir=Path(self.raw_dir), warehouse_dir=Path(self.warehouse_dir))
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        path = self.paths.build_db
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path), read_only=read_only)
+        try:
+            if not read_only:
+                for layer in LAYERS:
+                    con.execute(f"CREATE SCHEMA IF NOT EXISTS {layer}")
+                install_macros(con)
+            yield con
+        finally:
+            con.close()
+
+
+def _as_relation(con: duckdb.DuckDBPyConnection, query: str | pd.DataFrame) -> str:
+    if isinstance(query, pd.DataFrame):
+        con.register("_incoming", query)
+        return "SELECT * FROM _incoming"
+    return query
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, query: str | pd.DataFrame) -> int:
+    """Create or replace `table` from a SELECT (or a DataFrame); returns its row count."""
+    select = _as_relation(con, query)
+    con.execute("BEGIN")
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS {select}")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def replace_partition(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    key_column: str,
+    key: str,
+    query: str | pd.DataFrame,
+    params: list | None = None,
+) -> int:
+    """Replace the rows of one partition (e.g. one semester) in one transaction."""
+    select = _as_relation(con, query)
+    con.execute("BEGIN")
+    try:
+        con.execute(
+            f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({select}) LIMIT 0", params
+        )
+        con.execute(f"DELETE FROM {table} WHERE {key_column} = ?", [key])
+        con.execute(f"INSERT INTO {table} BY NAME {select}", params)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return con.execute(f"SELECT count(*) FROM {table} WHERE {key_column} = ?", [key]).fetchone()[0]
