@@ -6,6 +6,8 @@ written, each naming file, row, column, value and rule.
 
 from __future__ import annotations
 
+import numbers
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -102,7 +104,10 @@ def _pandera_failures(exc: pa.errors.SchemaErrors, raw: RawTable, typed: pd.Data
         )
     # A row-level rule fails once per row: show every column it involves.
     for (row, check), group in row_level.groupby(["index", "check"], dropna=False, sort=True):
-        names = [str(c) for c in group["column"] if c in typed.columns]
+        # Pandera reports a row-level failure under every column; our rule names say which count.
+        names = _columns_in_rule(str(check), typed.columns) or [
+            str(c) for c in group["column"] if c in typed.columns
+        ]
         values = (
             ", ".join(f"{c}={_show(typed.at[row, c])}" for c in names) if row in typed.index else ""
         )
@@ -111,8 +116,17 @@ def _pandera_failures(exc: pa.errors.SchemaErrors, raw: RawTable, typed: pd.Data
     return failures
 
 
+def _columns_in_rule(rule: str, columns) -> list[str]:
+    found = [(m.start(), c) for c in columns if (m := re.search(rf"\b{re.escape(c)}\b", rule))]
+    return [c for _, c in sorted(found)]
+
+
 def _show(value: object) -> str:
-    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+    if (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and float(value).is_integer()
+    ):
         return format_id_number(value)
     return str(value)
 

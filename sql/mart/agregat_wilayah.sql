@@ -14,7 +14,7 @@ digulung AS (
         a.tanggal_data,
         l.kode_leluhur AS kode_wilayah,
         a.ukuran,
-        sum(a.nilai) AS nilai,
+        CAST(sum(a.nilai) AS BIGINT) AS nilai,
         string_agg(DISTINCT a.jalur, ',') AS jalur
     FROM conformed.dkb_agregat AS a
     JOIN leluhur AS l ON l.kode = a.kode_wilayah
