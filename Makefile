@@ -16,7 +16,7 @@ $(BIN)/dagster: requirements.lock pyproject.toml
 
 $(DAGSTER_HOME)/dagster.yaml:
 	mkdir -p $(DAGSTER_HOME)
-	cp dagster.yaml $@
+	cp pipelines/orchestration/dagster.yaml $@
 
 .PHONY: setup
 setup: $(BIN)/dagster $(DAGSTER_HOME)/dagster.yaml
@@ -36,8 +36,12 @@ test: setup  ## the whole test suite
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
+# What `dagster dev` does (webserver + daemon for the sensor and schedule), without the CLI's
+# supersession warning; Ctrl-C stops both.
 ui: setup  ## Dagster UI on http://127.0.0.1:3000
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	$(BIN)/dagster-daemon run -w workspace.yaml & daemon=$$!; \
+	trap 'kill $$daemon' EXIT INT TERM; \
+	$(BIN)/dagster-webserver -w workspace.yaml -h 127.0.0.1 -p 3000
 
 clean:
 	rm -rf warehouse/build warehouse/versi warehouse/arsip warehouse/laporan warehouse/dukcapil.duckdb
