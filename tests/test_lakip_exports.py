@@ -84,6 +84,8 @@ def test_workbook_tabel3_layout_as_printed(workbook):
     assert values(ws[5])[3:5] == ["TARGET", "REALISASI"]
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {"D4:E4", "A4:A5", "F4:F5"} <= merged
+    assert {"A6:A15", "B6:B15"} <= merged  # one sasaran printed beside its ten indicators
+    assert not any(ws.cell(r, 3).font.b for r in range(6, 16))
     first = row_of(ws, 2, "Terwujudnya Pelayanan Publik yang Prima")
     assert first[0].value == "1."
     body = [r for r in ws.iter_rows(min_row=6, values_only=True) if r[2]]
@@ -95,7 +97,9 @@ def test_workbook_tabel4_counts_and_total(workbook):
     alak = row_of(ws, 2, "ALAK")
     assert values(alak) == ["1.", "ALAK", 29732, 59271, 58018, 1253, 58018]
     assert alak[2].number_format == "#,##0"
-    assert values(row_of(ws, 2, "TOTAL"))[2:] == [161764, 339130, 330876, 8254, 330876]
+    total = row_of(ws, 2, "TOTAL")
+    assert values(total)[2:] == [161764, 339130, 330876, 8254, 330876]
+    assert total[2].font.b and not alak[2].font.b
     assert "DKB Semester II Tahun 2023 (Per 31 Desember 2023)" in ws.cell(ws.max_row, 1).value
 
 

@@ -40,8 +40,10 @@ def _simpan(fig: plt.Figure, path: Path) -> Path:
     return path
 
 
-def capaian_indikator(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> plt.Figure:
-    rows = query(con, "lakip/narasi", tahun)
+def capaian_indikator(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> plt.Figure | None:
+    rows = query(con, "lakip/narasi", tahun).dropna(subset=["target", "realisasi"])
+    if rows.empty:
+        return None
     y = np.arange(len(rows))[::-1]
     fig, ax = plt.subplots(figsize=(11, 0.75 * len(rows) + 1.5))
     ax.barh(y + 0.2, rows["target"], height=0.4, label="Target (%)", color="#9db4d6")
@@ -62,8 +64,10 @@ def capaian_indikator(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) ->
     return fig
 
 
-def tren(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> plt.Figure:
+def tren(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> plt.Figure | None:
     rows = query(con, "lakip/grafik_tren", tahun)
+    if rows.empty:
+        return None
     fig, ax = plt.subplots(figsize=(11, 6))
     warna = plt.get_cmap("tab20").colors  # the default cycle repeats after ten indicators
     for i, ((_, nama), seri) in enumerate(rows.groupby(["urutan", "nama_indikator"], sort=True)):
@@ -84,8 +88,10 @@ def tren(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> plt.Figure:
 
 def cakupan_kecamatan(
     con: duckdb.DuckDBPyConnection, tahun: int, judul: str, seri: list[dict]
-) -> plt.Figure:
+) -> plt.Figure | None:
     wide = per_kecamatan(con, tahun)
+    if wide.empty:
+        return None
     x = np.arange(len(wide))
     lebar = 0.8 / len(seri)
     fig, ax = plt.subplots(figsize=(11, 5.5))
@@ -105,9 +111,11 @@ def cakupan_kecamatan(
     return fig
 
 
-def serapan_anggaran(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> plt.Figure:
+def serapan_anggaran(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> plt.Figure | None:
     rows = query(con, "lakip/tabel_13", tahun)
     program = rows[rows["no"].notna()]
+    if program.empty:
+        return None
     total = rows[rows["no"].isna()].iloc[0]
     y = np.arange(len(program))[::-1]
     juta = 1_000_000
@@ -127,7 +135,8 @@ def serapan_anggaran(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> 
 
 
 def tulis_grafik(con: duckdb.DuckDBPyConnection, tahun: int, folder: Path) -> list[Path]:
-    """Write the four charts of one year into `folder`."""
+    """Write the charts of one year into `folder`; a chart without data (e.g. no budget file
+    for the year yet) is not drawn, and an older file of it is removed rather than left stale."""
     t = template("grafik.toml")
     ctx = konteks(con, tahun)
 
@@ -142,4 +151,11 @@ def tulis_grafik(con: duckdb.DuckDBPyConnection, tahun: int, folder: Path) -> li
         ),
         "serapan_anggaran": serapan_anggaran(con, tahun, judul("serapan_anggaran")),
     }
-    return [_simpan(fig, folder / t[nama]["berkas"]) for nama, fig in figures.items()]
+    written = []
+    for nama, fig in figures.items():
+        path = folder / t[nama]["berkas"]
+        if fig is None:
+            path.unlink(missing_ok=True)
+        else:
+            written.append(_simpan(fig, path))
+    return written

@@ -32,6 +32,8 @@ def baris_tabel(con: duckdb.DuckDBPyConnection, spec: dict, tahun: int) -> list[
     if spec["sumber"] != "kecamatan":
         return query(con, spec["sumber"], tahun).values.tolist()
     wide = per_kecamatan(con, tahun)
+    if wide.empty:  # no DKB semester for the year yet: header and source line only
+        return []
     kolom = []
     for k in spec["kolom"]:
         if "ukuran" in k:
@@ -79,6 +81,25 @@ def _header(ws: Worksheet, header: list[list[str]], top: int, ctx: dict) -> None
                 )
 
 
+def _total(spec: dict, values: list) -> bool:
+    return "total" in spec and values[1] == spec["total"]
+
+
+def _gabung_ke_bawah(ws: Worksheet, spec: dict, rows: list[list], top: int) -> None:
+    """Merge a cell of the columns `gabung_ke_bawah` with the empty cells below it, as the
+    report prints one sasaran beside all its indicators; a total row ends the group."""
+    for col in spec.get("gabung_ke_bawah", []):
+        start = None
+        for i, values in enumerate([*rows, None]):
+            ends = values is None or values[col - 1] is not None or _total(spec, values)
+            if ends and start is not None and i - 1 > start:
+                ws.merge_cells(
+                    start_row=top + start, start_column=col, end_row=top + i - 1, end_column=col
+                )
+            if ends:
+                start = i if values is not None and values[col - 1] is not None else None
+
+
 def tulis_lembar(ws: Worksheet, spec: dict, rows: list[list], ctx: dict) -> None:
     width = len(spec["format"])
     r = 1
@@ -91,8 +112,9 @@ def tulis_lembar(ws: Worksheet, spec: dict, rows: list[list], ctx: dict) -> None
     _header(ws, spec["header"], r, ctx)
     r += len(spec["header"])
     ws.freeze_panes = ws.cell(r, 1)
+    _gabung_ke_bawah(ws, spec, rows, r)
     for values in rows:
-        is_total = values[1] == spec.get("total")
+        is_total = _total(spec, values)
         for c, (value, fmt) in enumerate(zip(values, spec["format"], strict=True), start=1):
             cell = ws.cell(r, c, value)
             cell.number_format = FORMAT_ANGKA[fmt]
