@@ -3,6 +3,7 @@
 import dagster as dg
 
 from pipelines.assets.checks import SQL_CHECKS
+from pipelines.assets.exports import EXPORT_ASSETS
 from pipelines.assets.ingest import INGEST_ASSETS
 from pipelines.assets.publish import gudang_analis
 from pipelines.assets.transform import SQL_ASSETS
@@ -10,7 +11,7 @@ from pipelines.orchestration.jobs import lakip_job
 from pipelines.warehouse.db import Warehouse
 
 defs = dg.Definitions(
-    assets=[*INGEST_ASSETS, *SQL_ASSETS, gudang_analis],
+    assets=[*INGEST_ASSETS, *SQL_ASSETS, gudang_analis, *EXPORT_ASSETS],
     asset_checks=SQL_CHECKS,
     jobs=[lakip_job],
     resources={"warehouse": Warehouse.from_env()},

@@ -1,0 +1,161 @@
+"""The charts of the DAFTAR GRAFIK as PNG files (matplotlib, no display needed): capaian per
+indicator against target, the five-year trend, coverage per kecamatan, budget absorption.
+Titles and series are in `templates/grafik.toml`; figures come from the same queries as the
+workbook, under the same display rule."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import duckdb
+import matplotlib
+
+matplotlib.use("Agg")  # files only: runs headless in Dagster and CI
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from pipelines.publish.laporan import (  # noqa: E402
+    angka_id,
+    konteks,
+    per_kecamatan,
+    persen,
+    query,
+    template,
+    tulis_atomik,
+)
+
+DPI = 150
+
+
+def _label(teks: str, lebar: int = 38) -> str:
+    return "\n".join(textwrap.wrap(teks, lebar))
+
+
+def _simpan(fig: plt.Figure, path: Path) -> Path:
+    fig.tight_layout()
+    tulis_atomik(path, lambda p: fig.savefig(p, format="png", dpi=DPI))
+    plt.close(fig)
+    return path
+
+
+def capaian_indikator(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> plt.Figure | None:
+    rows = query(con, "lakip/narasi", tahun).dropna(subset=["target", "realisasi"])
+    if rows.empty:
+        return None
+    y = np.arange(len(rows))[::-1]
+    fig, ax = plt.subplots(figsize=(11, 0.75 * len(rows) + 1.5))
+    ax.barh(y + 0.2, rows["target"], height=0.4, label="Target (%)", color="#9db4d6")
+    ax.barh(y - 0.2, rows["realisasi"], height=0.4, label="Realisasi (%)", color="#2f5d9e")
+    for yi, r in zip(y, rows.itertuples(), strict=True):
+        ax.text(
+            max(r.target, r.realisasi) + 3,
+            yi,
+            f"capaian {angka_id(r.capaian)}% – {r.kategori}",
+            va="center",
+            fontsize=8,
+        )
+    ax.set_yticks(y, [_label(n) for n in rows["nama_indikator"]], fontsize=8)
+    ax.set_xlim(0, max(rows["realisasi"].max(), rows["target"].max()) * 1.6)
+    ax.set_xlabel("%")
+    ax.set_title(judul, fontsize=11)
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def tren(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> plt.Figure | None:
+    rows = query(con, "lakip/grafik_tren", tahun)
+    if rows.empty:
+        return None
+    fig, ax = plt.subplots(figsize=(11, 6))
+    warna = plt.get_cmap("tab20").colors  # the default cycle repeats after ten indicators
+    for i, ((_, nama), seri) in enumerate(rows.groupby(["urutan", "nama_indikator"], sort=True)):
+        ax.plot(
+            seri["tahun"],
+            seri["capaian"].astype(float),
+            marker="o",
+            color=warna[i % len(warna)],
+            label=_label(nama, 60),
+        )
+    ax.axhline(100, color="grey", linestyle="--", linewidth=1)
+    ax.set_xticks(range(tahun - 4, tahun + 1))
+    ax.set_ylabel("Capaian (%)")
+    ax.set_title(judul, fontsize=11)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+    return fig
+
+
+def cakupan_kecamatan(
+    con: duckdb.DuckDBPyConnection, tahun: int, judul: str, seri: list[dict]
+) -> plt.Figure | None:
+    wide = per_kecamatan(con, tahun)
+    if wide.empty:
+        return None
+    x = np.arange(len(wide))
+    lebar = 0.8 / len(seri)
+    fig, ax = plt.subplots(figsize=(11, 5.5))
+    for i, s in enumerate(seri):
+        nilai = persen(con, wide[s["persen"][0]], wide[s["persen"][1]])
+        bars = ax.bar(x + (i - (len(seri) - 1) / 2) * lebar, nilai, lebar, label=s["label"])
+        ax.bar_label(bars, labels=[angka_id(v) for v in nilai], fontsize=6, rotation=90, padding=2)
+    names = [
+        n if not t else f"{n}\n(total)"
+        for n, t in zip(wide["nama_wilayah"], wide["total"], strict=True)
+    ]
+    ax.set_xticks(x, names, fontsize=8)
+    ax.set_ylim(0, 115)
+    ax.set_ylabel("%")
+    ax.set_title(judul, fontsize=11)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(seri))
+    return fig
+
+
+def serapan_anggaran(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> plt.Figure | None:
+    rows = query(con, "lakip/tabel_13", tahun)
+    program = rows[rows["no"].notna()]
+    if program.empty:
+        return None
+    total = rows[rows["no"].isna()].iloc[0]
+    y = np.arange(len(program))[::-1]
+    juta = 1_000_000
+    fig, ax = plt.subplots(figsize=(11, 4.5))
+    ax.barh(y + 0.2, program["anggaran"] / juta, 0.4, label="Anggaran (Rp juta)", color="#c9c9c9")
+    ax.barh(y - 0.2, program["realisasi"] / juta, 0.4, label="Realisasi (Rp juta)", color="#3a7d44")
+    for yi, r in zip(y, program.itertuples(), strict=True):
+        ax.text(
+            r.anggaran / juta + 3, yi, f"serapan {angka_id(r.capaian)}%", va="center", fontsize=8
+        )
+    ax.set_yticks(y, [_label(p, 30) for p in program["program"]], fontsize=8)
+    ax.set_xlim(0, program["anggaran"].max() / juta * 1.3)
+    ax.set_xlabel("Rp juta")
+    ax.set_title(f"{judul} (total serapan {angka_id(total['capaian'])}%)", fontsize=11)
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def tulis_grafik(con: duckdb.DuckDBPyConnection, tahun: int, folder: Path) -> list[Path]:
+    """Write the charts of one year into `folder`; a chart without data (e.g. no budget file
+    for the year yet) is not drawn, and an older file of it is removed rather than left stale."""
+    t = template("grafik.toml")
+    ctx = konteks(con, tahun)
+
+    def judul(nama: str) -> str:
+        return t[nama]["judul"].format(**ctx)
+
+    figures = {
+        "capaian_indikator": capaian_indikator(con, tahun, judul("capaian_indikator")),
+        "tren": tren(con, tahun, judul("tren")),
+        "cakupan_kecamatan": cakupan_kecamatan(
+            con, tahun, judul("cakupan_kecamatan"), t["cakupan_kecamatan"]["seri"]
+        ),
+        "serapan_anggaran": serapan_anggaran(con, tahun, judul("serapan_anggaran")),
+    }
+    written = []
+    for nama, fig in figures.items():
+        path = folder / t[nama]["berkas"]
+        if fig is None:
+            path.unlink(missing_ok=True)
+        else:
+            written.append(_simpan(fig, path))
+    return written

@@ -1,0 +1,23 @@
+-- Tabel 3 (Pengukuran Capaian Kinerja Sasaran) of $tahun as printed: the sasaran and its number
+-- on its first row only, indicator numbers in front of the name, figures under the display rule.
+WITH baris AS (
+    SELECT *, min(urutan) OVER (PARTITION BY sasaran) AS urutan_sasaran
+    FROM mart.pengukuran_kinerja
+    WHERE tahun = $tahun
+),
+bernomor AS (
+    SELECT
+        *,
+        dense_rank() OVER (ORDER BY urutan_sasaran) AS nomor_sasaran,
+        urutan = urutan_sasaran AS baris_pertama
+    FROM baris
+)
+SELECT
+    CASE WHEN baris_pertama THEN nomor_sasaran || '.' END AS no,
+    CASE WHEN baris_pertama THEN sasaran END AS sasaran_strategis,
+    coalesce(nomor || '. ', '') || nama_indikator AS indikator_kinerja,
+    tampil(target) AS target,
+    tampil(realisasi) AS realisasi,
+    tampil(capaian) AS capaian
+FROM bernomor
+ORDER BY urutan

@@ -1,0 +1,28 @@
+-- Tabel 11: target, realisasi and capaian of every indicator in the five years up to $tahun
+-- (the RPJMD period as printed), one block of three columns per year. Capaian is the figure of
+-- record: published for history years, computed for the years of this warehouse.
+WITH tren AS (
+    SELECT * FROM mart.tren_rpjmd WHERE tahun BETWEEN $tahun - 4 AND $tahun
+)
+SELECT
+    coalesce(any_value(nomor) || '.', '') AS no,
+    any_value(nama_indikator) AS indikator_kinerja,
+    any_value(satuan) AS satuan,
+    tampil(max(target) FILTER (WHERE tahun = $tahun - 4)) AS target_4,
+    tampil(max(realisasi) FILTER (WHERE tahun = $tahun - 4)) AS realisasi_4,
+    tampil(max(capaian) FILTER (WHERE tahun = $tahun - 4)) AS capaian_4,
+    tampil(max(target) FILTER (WHERE tahun = $tahun - 3)) AS target_3,
+    tampil(max(realisasi) FILTER (WHERE tahun = $tahun - 3)) AS realisasi_3,
+    tampil(max(capaian) FILTER (WHERE tahun = $tahun - 3)) AS capaian_3,
+    tampil(max(target) FILTER (WHERE tahun = $tahun - 2)) AS target_2,
+    tampil(max(realisasi) FILTER (WHERE tahun = $tahun - 2)) AS realisasi_2,
+    tampil(max(capaian) FILTER (WHERE tahun = $tahun - 2)) AS capaian_2,
+    tampil(max(target) FILTER (WHERE tahun = $tahun - 1)) AS target_1,
+    tampil(max(realisasi) FILTER (WHERE tahun = $tahun - 1)) AS realisasi_1,
+    tampil(max(capaian) FILTER (WHERE tahun = $tahun - 1)) AS capaian_1,
+    tampil(max(target) FILTER (WHERE tahun = $tahun)) AS target_0,
+    tampil(max(realisasi) FILTER (WHERE tahun = $tahun)) AS realisasi_0,
+    tampil(max(capaian) FILTER (WHERE tahun = $tahun)) AS capaian_0
+FROM tren
+GROUP BY kode_indikator
+ORDER BY min(urutan)
