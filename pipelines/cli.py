@@ -26,6 +26,7 @@ from pipelines.config import Paths, paths_from_env
 from pipelines.orchestration.partitions import SEMESTER, is_semester
 from pipelines.orchestration.releases import discover_semesters
 from pipelines.publish.publication import list_versions, rollback
+from pipelines.warehouse.db import Warehouse
 
 
 def _root_error(event: dg.DagsterEvent) -> str:
@@ -211,7 +212,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     instance = dg.DagsterInstance.get()
-    results = {s: run_semester(s, instance) for s in semesters}
+    # The paths read just now, not those read when the definitions were first imported.
+    warehouse = Warehouse(raw_dir=str(paths.raw_dir), warehouse_dir=str(paths.warehouse_dir))
+    results = {s: run_semester(s, instance, {"warehouse": warehouse}) for s in semesters}
     if len(results) > 1:
         print(
             "\n== Ringkasan: "
