@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 SEMESTER ?=
 
-.PHONY: run test ingest ui lint tabel3 clean versi pulihkan
+.PHONY: run test ingest ui lint tabel3 clean versi pulihkan sql
 
 $(BIN)/dagster: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ run: setup  ## ingest every semester under raw/dkb/, refresh, publish, print Tab
 ingest: setup  ## one semester: make ingest SEMESTER=2024-S1
 	@test -n "$(SEMESTER)" || { echo "usage: make ingest SEMESTER=2024-S1"; exit 2; }
 	$(BIN)/python -m pipelines.cli ingest --semester $(SEMESTER)
+
+sql: setup  ## analyst query on the published file, read-only: make sql FILE=sql/analyst/contoh/01_iku_2023.sql
+	@test -n "$(FILE)" || { echo "usage: make sql FILE=sql/analyst/contoh/01_iku_2023.sql"; exit 2; }
+	$(BIN)/python -c "import duckdb, sys; from pipelines.config import paths_from_env; \
+	duckdb.connect(str(paths_from_env().published_db), read_only=True) \
+	.sql(open(sys.argv[1]).read()).show(max_rows=10000, max_width=200)" $(FILE)
 
 versi: setup  ## published warehouse versions kept for rollback
 	$(BIN)/python -m pipelines.cli versi

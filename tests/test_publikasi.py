@@ -16,7 +16,7 @@ from berkas import BUNDLED_FILE, PENDUDUK_KOTA, revise_penduduk
 
 from pipelines.cli import main
 from pipelines.config import PROJECT_ROOT
-from pipelines.publish.publication import list_versions
+from pipelines.publish.publication import list_versions, publish
 
 PENDUDUK = "SELECT nilai FROM mart.agregat_wilayah WHERE tingkat = 'kota' AND ukuran = 'penduduk'"
 
@@ -211,3 +211,12 @@ def test_rollback_republishes_the_previous_version(pipeline, tmp_path, monkeypat
     assert penduduk(pipeline.paths.published_db) == PENDUDUK_KOTA + 10
     assert main(["pulihkan", "--versi", "19990101"]) == 1
     assert "tidak ditemukan" in capsys.readouterr().err
+
+
+def test_only_the_last_versions_are_kept(pipeline):
+    assert pipeline.run().success
+    for _ in range(3):
+        publish(pipeline.paths, keep=2)
+    versions = list_versions(pipeline.paths)
+    assert len(versions) == 2
+    assert sha256(versions[-1]) == sha256(pipeline.paths.published_db)
