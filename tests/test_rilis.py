@@ -113,3 +113,15 @@ def test_schedule_runs_a_release_once(pipeline, instance, raw):
     assert isinstance(evaluate(), dg.SkipReason)
     revise_penduduk(raw, 10)
     assert [r.partition_key for r in evaluate()] == ["2023-S2"]
+
+
+def test_release_is_not_lost_while_a_budget_file_is_being_copied(pipeline, instance, raw):
+    first = tick(pipeline, instance)
+    new_semester(raw, "2023-S1")  # a late, older release: the budget change alone won't run it
+    budget = raw / "anggaran/2023/anggaran_pk.csv"
+    budget.write_text(budget.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # mtime: now
+    waiting = tick(pipeline, instance, first.cursor)
+    assert waiting.run_requests == []  # never run on a half-copied shared input
+    settle(budget)
+    after = tick(pipeline, instance, waiting.cursor)
+    assert [r.partition_key for r in after.run_requests] == ["2023-S1", "2023-S2"]

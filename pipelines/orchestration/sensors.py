@@ -28,7 +28,8 @@ def rilis_baru(context: dg.SensorEvaluationContext, warehouse: Warehouse) -> dg.
         context.log.info(f"Menjalankan semester {request.partition_key}: {request.run_key}")
     if release.unsettled:
         context.log.info(f"Menunggu berkas selesai disalin: {', '.join(release.unsettled)}")
-    known = sorted(set(cursor["dikenal"]) | release.labels)
+    # Known = what has been requested; a release put off (a file still being copied) is not.
+    known = sorted({*cursor["dikenal"], *(v for r in requests for v in r.tags.values())})
     return dg.SensorResult(
         run_requests=requests,
         dynamic_partitions_requests=[SEMESTER.build_add_request(new)] if new else [],
