@@ -24,7 +24,7 @@ import duckdb
 
 from pipelines.config import Paths, paths_from_env
 from pipelines.orchestration.partitions import SEMESTER, is_semester
-from pipelines.orchestration.releases import discover_semesters
+from pipelines.orchestration.releases import discover_semesters, release_tags, scan
 from pipelines.publish.publication import list_versions, rollback
 from pipelines.warehouse.db import Warehouse
 
@@ -75,7 +75,10 @@ class _Progress:
 
 
 def run_semester(
-    semester: str, instance: dg.DagsterInstance, resources: dict | None = None
+    semester: str,
+    instance: dg.DagsterInstance,
+    resources: dict | None = None,
+    tags: dict[str, str] | None = None,
 ) -> bool:
     """Materialise every asset for one semester, showing progress; True when it succeeded."""
     from pipelines.definitions import defs
@@ -100,6 +103,7 @@ def run_semester(
                 raise_on_error=False,
                 resources=resources,
                 run_id=run_id,
+                tags=tags,
                 # Dagster's own log goes to the run's page in the UI; progress is printed here.
                 run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
             )
@@ -214,7 +218,12 @@ def main(argv: list[str] | None = None) -> int:
     instance = dg.DagsterInstance.get()
     # The paths read just now, not those read when the definitions were first imported.
     warehouse = Warehouse(raw_dir=str(paths.raw_dir), warehouse_dir=str(paths.warehouse_dir))
-    results = {s: run_semester(s, instance, {"warehouse": warehouse}) for s in semesters}
+    # Tagged like the sensor's runs, so the release-window schedule does not run them again.
+    release = scan(paths.raw_dir, settle_seconds=0)
+    results = {
+        s: run_semester(s, instance, {"warehouse": warehouse}, release_tags(release, s))
+        for s in semesters
+    }
     if len(results) > 1:
         print(
             "\n== Ringkasan: "

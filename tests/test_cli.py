@@ -2,8 +2,12 @@
 
 import shutil
 
+import dagster as dg
+from berkas import settle_all
+
 from pipelines.cli import main
 from pipelines.config import PROJECT_ROOT
+from pipelines.orchestration.schedules import masa_rilis
 
 
 def use(pipeline, tmp_path, monkeypatch):
@@ -47,3 +51,15 @@ def test_invalid_semester_name_is_refused(pipeline, tmp_path, monkeypatch, capsy
     use(pipeline, tmp_path, monkeypatch)
     assert main(["ingest", "--semester", "2024-1"]) == 1
     assert "TAHUN-S1 atau TAHUN-S2" in capsys.readouterr().err
+
+
+def test_a_release_run_by_hand_is_not_run_again_by_the_schedule(pipeline, tmp_path, monkeypatch):
+    settle_all(pipeline.paths.raw_dir)
+    use(pipeline, tmp_path, monkeypatch)
+    with dg.DagsterInstance.get() as instance:
+        context = dg.build_schedule_context(
+            instance=instance, resources={"warehouse": pipeline.warehouse}
+        )
+        assert [r.partition_key for r in masa_rilis(context)] == ["2023-S2"]
+        assert main(["ingest", "--semester", "2023-S2"]) == 0
+        assert isinstance(masa_rilis(context), dg.SkipReason)

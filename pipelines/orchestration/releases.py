@@ -120,10 +120,17 @@ def run_requests(release: Release, known: Collection[str]) -> list[dg.RunRequest
         dg.RunRequest(
             run_key=f"{release.semesters[s]}+{release.shared}",
             partition_key=s,
-            tags={TAG_DKB: release.semesters[s], TAG_SHARED: release.shared},
+            tags=release_tags(release, s),
         )
         for s in sorted(wanted)
     ]
+
+
+def release_tags(release: Release, semester: str) -> dict[str, str]:
+    """Run tags naming the file versions a run of `semester` reads."""
+    if semester not in release.semesters or release.shared is None:
+        return {}
+    return {TAG_DKB: release.semesters[semester], TAG_SHARED: release.shared}
 
 
 def new_semesters(release: Release, instance: dg.DagsterInstance) -> list[str]:
