@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 SEMESTER ?=
 
-.PHONY: run test ingest ui lint tabel3 clean
+.PHONY: run test ingest ui lint tabel3 clean versi pulihkan sql
 
 $(BIN)/dagster: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +25,36 @@ run: setup  ## ingest every semester under raw/dkb/, refresh, publish, print Tab
 	$(BIN)/python -m pipelines.cli run
 
 ingest: setup  ## one semester: make ingest SEMESTER=2024-S1
+	@test -n "$(SEMESTER)" || { echo "usage: make ingest SEMESTER=2024-S1"; exit 2; }
 	$(BIN)/python -m pipelines.cli ingest --semester $(SEMESTER)
+
+sql: setup  ## analyst query on the published file, read-only: make sql FILE=sql/analyst/contoh/01_iku_2023.sql
+	@test -n "$(FILE)" || { echo "usage: make sql FILE=sql/analyst/contoh/01_iku_2023.sql"; exit 2; }
+	$(BIN)/python -c "import duckdb, sys; from pipelines.config import paths_from_env; \
+	duckdb.connect(str(paths_from_env().published_db), read_only=True) \
+	.sql(open(sys.argv[1]).read()).show(max_rows=10000, max_width=200)" $(FILE)
+
+versi: setup  ## published warehouse versions kept for rollback
+	$(BIN)/python -m pipelines.cli versi
+
+pulihkan: setup  ## rollback: make pulihkan [VERSI=20240815T0700…]
+	$(BIN)/python -m pipelines.cli pulihkan $(if $(VERSI),--versi $(VERSI))
 
 tabel3: setup
 	$(BIN)/python -m pipelines.cli tabel3
 
-test: setup  ## the whole test suite
+test: setup chromium  ## the whole test suite
 	$(BIN)/python -m pytest -q
+
+# The UI test's headless browser, from Debian (Playwright cannot download one here). Installed
+# only when missing and we are root (CI); otherwise the UI test skips and says why.
+.PHONY: chromium
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium for the UI test (apt-get)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+			>/dev/null) || echo "chromium could not be installed: the UI test will be skipped"; \
+	fi
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -3,6 +3,8 @@
     python -m pipelines.cli run                  # every semester found under raw/dkb/
     python -m pipelines.cli ingest --semester 2024-S1
     python -m pipelines.cli tabel3 [--tahun 2023]
+    python -m pipelines.cli versi                # published versions kept for rollback
+    python -m pipelines.cli pulihkan [--versi 20240815T…]   # re-publish a kept version
 
 Runs are recorded in the Dagster instance at $DAGSTER_HOME (the Makefile sets it to
 `.dagster/`), so they also appear in the Dagster UI.
@@ -11,72 +13,133 @@ Runs are recorded in the Dagster instance at $DAGSTER_HOME (the Makefile sets it
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import threading
+import time
+import uuid
 
 import dagster as dg
 import duckdb
 
 from pipelines.config import Paths, paths_from_env
 from pipelines.orchestration.partitions import SEMESTER, is_semester
-
-
-def discover_semesters(paths: Paths) -> list[str]:
-    dkb = paths.raw_dir / "dkb"
-    return (
-        sorted(p.name for p in dkb.iterdir() if p.is_dir() and is_semester(p.name))
-        if dkb.exists()
-        else []
-    )
+from pipelines.orchestration.releases import discover_semesters, release_tags, scan
+from pipelines.publish.publication import list_versions, rollback
+from pipelines.warehouse.db import Warehouse
 
 
 def _root_error(event: dg.DagsterEvent) -> str:
+    """The officer's error (e.g. InputRejected: file, row, column, value), not the traceback."""
     error = event.step_failure_data.error if event.step_failure_data else None
     while error is not None and error.cause is not None:
         error = error.cause
-    return error.message.strip() if error else event.message or ""
+    if error is None:
+        return event.message or ""
+    message = error.message.strip()
+    prefix = f"{error.cls_name}: "
+    return message.split(prefix, 1)[1] if prefix in message else message
 
 
-def run_semester(
-    semester: str, instance: dg.DagsterInstance, resources: dict | None = None
-) -> bool:
-    """Materialise every asset for one semester; print a summary; True when it succeeded."""
-    from pipelines.definitions import defs
+class _Progress:
+    """Prints a run's events as they are stored, so a long ingestion shows where it is."""
 
-    if not is_semester(semester):
-        raise SystemExit(
-            f"Semester '{semester}' tidak valid: gunakan bentuk TAHUN-S1 atau TAHUN-S2."
-        )
-    instance.add_dynamic_partitions(SEMESTER.name, [semester])
-    job = defs.resolve_job_def("lakip")
-    print(
-        f"== Semester {semester}: menjalankan {len(job.asset_layer.executable_asset_keys)} aset …"
-    )
-    result = job.execute_in_process(
-        instance=instance,
-        partition_key=semester,
-        raise_on_error=False,
-        resources=resources,
-        # Dagster's own debug log goes to the run's page in the UI; keep the terminal readable.
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-    )
-    for event in result.all_events:
+    def __init__(self, total: int):
+        self.total = total
+        self.done = 0
+        self.failures: list[str] = []
+        self.failed_checks: list[str] = []
+
+    def show(self, entry) -> None:
+        event = entry.dagster_event
+        if event is None:
+            if entry.level == logging.WARNING:  # the assets' own warnings, e.g. TOTAL ≠ rows
+                print(f"      ! {entry.user_message}")
+            return
         if event.event_type_value == "ASSET_MATERIALIZATION":
+            self.done += 1
             mat = event.event_specific_data.materialization
             rows = mat.metadata.get("dagster/row_count")
-            print(f"  ✓ {mat.asset_key.to_user_string():45s} {'' if rows is None else rows.value}")
+            count = "" if rows is None else f"{rows.value} baris"
+            name = mat.asset_key.to_user_string()
+            print(f"  [{self.done:2}/{self.total}] ✓ {name:40s} {count}", flush=True)
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             check = event.event_specific_data
             if not check.passed:
-                print(
-                    f"  ✗ pemeriksaan {check.asset_key.to_user_string()} / {check.check_name} GAGAL"
-                )
+                name = f"{check.asset_key.to_user_string()} / {check.check_name}"
+                self.failed_checks.append(name)
+                print(f"      ✗ pemeriksaan {name} GAGAL", flush=True)
         elif event.is_step_failure:
-            print(f"  ✗ {event.step_key} GAGAL:\n{_root_error(event)}", file=sys.stderr)
-        elif event.is_step_skipped:
-            print(f"  - {event.step_key} dilewati (langkah sebelumnya gagal)")
-    status = "BERHASIL" if result.success else "GAGAL: gudang data analis tidak diubah"
-    print(f"== Semester {semester}: {status} (run {result.run_id})")
-    return result.success
+            self.failures.append(_root_error(event))
+            print(f"      ✗ {event.step_key} GAGAL", flush=True)
+
+
+def run_semester(
+    semester: str,
+    instance: dg.DagsterInstance,
+    resources: dict | None = None,
+    tags: dict[str, str] | None = None,
+) -> bool:
+    """Materialise every asset for one semester, showing progress; True when it succeeded."""
+    from pipelines.definitions import defs
+
+    if not is_semester(semester):
+        print(
+            f"Semester '{semester}' tidak valid: gunakan bentuk TAHUN-S1 atau TAHUN-S2.",
+            file=sys.stderr,
+        )
+        return False
+    instance.add_dynamic_partitions(SEMESTER.name, [semester])
+    job = defs.resolve_job_def("lakip")
+    progress = _Progress(len(job.asset_layer.executable_asset_keys))
+    print(f"== Semester {semester}: {progress.total} aset", flush=True)
+    run_id, outcome, started = str(uuid.uuid4()), {}, time.monotonic()
+
+    def execute() -> None:
+        try:
+            outcome["result"] = job.execute_in_process(
+                instance=instance,
+                partition_key=semester,
+                raise_on_error=False,
+                resources=resources,
+                run_id=run_id,
+                tags=tags,
+                # Dagster's own log goes to the run's page in the UI; progress is printed here.
+                run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+            )
+        except Exception as error:  # a failure outside any step, e.g. invalid definitions
+            outcome["error"] = error
+
+    worker = threading.Thread(target=execute)
+    worker.start()
+    shown = 0
+    while True:
+        finished = not worker.is_alive()
+        entries = instance.all_logs(run_id)
+        for entry in entries[shown:]:
+            progress.show(entry)
+        shown = len(entries)
+        if finished:
+            break
+        time.sleep(0.3)
+    worker.join()
+
+    result = outcome.get("result")
+    ok = result is not None and result.success
+    if "error" in outcome:
+        progress.failures.append(str(outcome["error"]))
+    sys.stdout.flush()
+    for failure in progress.failures:
+        print(f"\n{failure}\n", file=sys.stderr, flush=True)
+    seconds = time.monotonic() - started
+    print(f"== Semester {semester}: {'BERHASIL' if ok else 'GAGAL'} dalam {seconds:.1f} dtk")
+    print(f"   aset diperbarui: {progress.done} dari {progress.total}; run {run_id}")
+    if ok:
+        return True
+    if progress.failed_checks:
+        print(f"   pemeriksaan gagal: {', '.join(progress.failed_checks)}")
+    print("   Gudang data analis TIDAK diubah: analis tetap melihat versi terakhir yang baik.")
+    return False
 
 
 def print_tabel3(paths: Paths, tahun: int | None = None) -> None:
@@ -107,6 +170,15 @@ def print_tabel3(paths: Paths, tahun: int | None = None) -> None:
     print(f"(angka dipotong, bukan dibulatkan, ke 2 desimal; sumber: {paths.published_db})")
 
 
+def print_versions(paths: Paths) -> None:
+    versions = list_versions(paths)
+    if not versions:
+        print(f"Belum ada versi di {paths.versions_dir}.")
+    for version in versions:
+        size = version.stat().st_size / 1e6
+        print(f"  {version.name.removeprefix('dukcapil-').removesuffix('.duckdb')}  {size:.1f} MB")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pipelines.cli", description=__doc__.split("\n")[0]
@@ -117,22 +189,49 @@ def main(argv: list[str] | None = None) -> int:
     ingest.add_argument("--semester", required=True)
     tabel = sub.add_parser("tabel3", help="cetak Tabel 3 dari gudang data analis")
     tabel.add_argument("--tahun", type=int)
+    sub.add_parser("versi", help="daftar versi gudang data analis yang disimpan")
+    restore = sub.add_parser("pulihkan", help="terbitkan kembali versi sebelumnya (rollback)")
+    restore.add_argument("--versi", help="cap waktu versi (lihat `versi`); bawaan: sebelumnya")
     args = parser.parse_args(argv)
 
     paths = paths_from_env()
     if args.command == "tabel3":
         print_tabel3(paths, args.tahun)
         return 0
-    semesters = discover_semesters(paths) if args.command == "run" else [args.semester]
+    if args.command == "versi":
+        print_versions(paths)
+        return 0
+    if args.command == "pulihkan":
+        try:
+            chosen = rollback(paths, args.versi)
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return 1
+        print(f"Versi {chosen.name} diterbitkan kembali sebagai {paths.published_db}.")
+        return 0
+    semesters = discover_semesters(paths.raw_dir) if args.command == "run" else [args.semester]
     if not semesters:
         print(
             f"Tidak ada folder semester (mis. 2023-S2) di {paths.raw_dir / 'dkb'}.", file=sys.stderr
         )
         return 1
     instance = dg.DagsterInstance.get()
-    ok = all([run_semester(s, instance) for s in semesters])
-    print_tabel3(paths)
-    return 0 if ok else 1
+    # The paths read just now, not those read when the definitions were first imported.
+    warehouse = Warehouse(raw_dir=str(paths.raw_dir), warehouse_dir=str(paths.warehouse_dir))
+    # Tagged like the sensor's runs, so the release-window schedule does not run them again.
+    release = scan(paths.raw_dir, settle_seconds=0)
+    results = {
+        s: run_semester(s, instance, {"warehouse": warehouse}, release_tags(release, s))
+        for s in semesters
+    }
+    if len(results) > 1:
+        print(
+            "\n== Ringkasan: "
+            + ", ".join(f"{s} {'OK' if ok else 'GAGAL'}" for s, ok in results.items())
+        )
+    if any(results.values()):
+        print_tabel3(paths)
+    return 0 if all(results.values()) else 1
 
 
 if __name__ == "__main__":

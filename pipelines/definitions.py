@@ -8,12 +8,16 @@ from pipelines.assets.ingest import INGEST_ASSETS
 from pipelines.assets.publish import gudang_analis
 from pipelines.assets.transform import SQL_ASSETS
 from pipelines.orchestration.jobs import lakip_job
+from pipelines.orchestration.schedules import masa_rilis
+from pipelines.orchestration.sensors import rilis_baru
 from pipelines.warehouse.db import Warehouse
 
 defs = dg.Definitions(
     assets=[*INGEST_ASSETS, *SQL_ASSETS, gudang_analis, *EXPORT_ASSETS],
     asset_checks=SQL_CHECKS,
     jobs=[lakip_job],
+    sensors=[rilis_baru],
+    schedules=[masa_rilis],
     resources={"warehouse": Warehouse.from_env()},
     executor=dg.in_process_executor,
 )

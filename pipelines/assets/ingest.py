@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pandas as pd
 
 from pipelines.ingest import sources as S
@@ -73,6 +74,20 @@ def _read_context(warehouse: Warehouse, source: Source):
     return known, regions
 
 
+def _first_received(warehouse: Warehouse, relative: str, sha256: str) -> datetime | None:
+    """When this exact file was first accepted, so re-ingesting it changes nothing."""
+    with warehouse.connect() as con:
+        try:
+            row = con.execute(
+                "SELECT min(diterima_pada) FROM raw.berkas_diterima "
+                "WHERE berkas = ? AND sha256 = ?",
+                [relative, sha256],
+            ).fetchone()
+        except duckdb.CatalogException:  # nothing received yet
+            return None
+    return row[0]
+
+
 def _archive(warehouse: Warehouse, path: Path, sha256: str) -> Path:
     """Keep the accepted file byte for byte, named by its checksum, so a figure stays traceable
     after the officer replaces the file in raw/."""
@@ -87,7 +102,7 @@ def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Sour
     partition = context.partition_key if source.partitioned else None
     raw_dir = warehouse.paths.raw_dir
     known, regions = _read_context(warehouse, source)
-    received_at = datetime.now(UTC).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
 
     # Validate every file before writing any of them: all or nothing.
     accepted, totals, receipts = [], [], []
@@ -101,6 +116,7 @@ def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Sour
             constants=_constants(source, path, partition),
         )
         relative = str(path.relative_to(raw_dir))
+        received_at = _first_received(warehouse, relative, table.sha256) or now
         lineage = {
             "_berkas": relative,
             "_baris": rows.index.astype("int64"),
@@ -110,7 +126,7 @@ def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Sour
         totals.append(
             check_total_rows(table, source, rows).assign(_berkas=relative, _sha256=table.sha256)
         )
-        receipts.append((relative, table.sha256, path.stat().st_size, len(rows), path))
+        receipts.append((relative, table.sha256, path.stat().st_size, len(rows), path, received_at))
 
     frame = pd.concat(accepted, ignore_index=True)
     table_name = f"raw.{source.name}"
@@ -128,7 +144,7 @@ def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Sour
                 relative,
                 total_checks[total_checks._berkas == relative],
             )
-        for relative, sha256, size, n_rows, path in receipts:
+        for relative, sha256, size, n_rows, path, received_at in receipts:
             archived = _archive(warehouse, path, sha256)
             con.execute(
                 """

@@ -48,12 +48,42 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     return views
 
 
+def _validate(path: Path, objects: list[str]) -> None:
+    """Open the new file as an analyst would and read every object, before anyone sees it."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        for name in objects:
+            con.execute(f"SELECT count(*) FROM {name}").fetchone()
+    finally:
+        con.close()
+
+
+def _swap_in(source: Path, published: Path, stamp: str) -> None:
+    """Copy next to the published file (same filesystem), then one atomic rename."""
+    staging = published.with_name(f".{published.name}.{stamp}.tmp")
+    shutil.copy2(source, staging)
+    os.replace(staging, published)  # the atomic step
+
+
+def _remove_leftovers(paths: Paths) -> None:
+    """Half-built files of a refresh that was killed; never visible to analysts."""
+    leftovers = [
+        *paths.versions_dir.glob(".dukcapil-*.duckdb*"),
+        *paths.published_db.parent.glob(f".{paths.published_db.name}.*.tmp"),
+    ]
+    for leftover in leftovers:
+        leftover.unlink(missing_ok=True)
+
+
 def publish(paths: Paths, keep: int = KEEP_VERSIONS) -> tuple[Path, list[str]]:
-    """Build a new analyst file from the working file and atomically make it the published one."""
+    """Build a new analyst file from the working file, check it, and atomically make it the
+    published one; the file is then kept in `versi/` for rollback."""
     paths.versions_dir.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(paths)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    version = paths.versions_dir / f"dukcapil-{stamp}.duckdb"
-    con = duckdb.connect(str(version))
+    # Hidden name until published, so `versi/` only ever lists versions analysts have seen.
+    building = paths.versions_dir / f".dukcapil-{stamp}.duckdb"
+    con = duckdb.connect(str(building))
     try:
         con.execute(f"ATTACH '{paths.build_db}' AS kerja (READ_ONLY)")
         install_macros(con)
@@ -62,11 +92,36 @@ def publish(paths: Paths, keep: int = KEEP_VERSIONS) -> tuple[Path, list[str]]:
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    _validate(building, objects)
 
-    staging = paths.published_db.with_name(f".{paths.published_db.name}.{stamp}.tmp")
-    shutil.copy2(version, staging)
-    os.replace(staging, paths.published_db)  # the atomic step
+    _swap_in(building, paths.published_db, stamp)
+    building.rename(paths.versions_dir / f"dukcapil-{stamp}.duckdb")
 
-    for old in sorted(paths.versions_dir.glob("dukcapil-*.duckdb"))[:-keep]:
+    for old in list_versions(paths)[:-keep]:
         old.unlink()
     return paths.published_db, objects
+
+
+def list_versions(paths: Paths) -> list[Path]:
+    """Published versions kept for rollback, oldest first."""
+    return sorted(paths.versions_dir.glob("dukcapil-*.duckdb"))
+
+
+def rollback(paths: Paths, version: str | None = None) -> Path:
+    """Publish a kept version again (default: the one before the current), atomically.
+
+    The working file is left as it is: the next successful refresh publishes from it again.
+    """
+    versions = list_versions(paths)
+    if version is None:
+        if len(versions) < 2:
+            raise ValueError(f"Tidak ada versi sebelumnya di {paths.versions_dir}.")
+        chosen = versions[-2]
+    else:
+        matches = [v for v in versions if version in v.name]
+        if len(matches) != 1:
+            names = ", ".join(v.name for v in versions) or "-"
+            raise ValueError(f"Versi '{version}' tidak ditemukan satu-satunya; tersedia: {names}")
+        chosen = matches[0]
+    _swap_in(chosen, paths.published_db, datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ"))
+    return chosen

@@ -1,0 +1,222 @@
+"""Safe publication, with real processes: analysts reading while a refresh runs, refreshes
+killed mid-way, identical and revised re-ingestion, rollback."""
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+from berkas import BUNDLED_FILE, PENDUDUK_KOTA, revise_penduduk
+
+from pipelines.cli import main
+from pipelines.config import PROJECT_ROOT
+from pipelines.publish.publication import list_versions, publish
+
+PENDUDUK = "SELECT nilai FROM mart.agregat_wilayah WHERE tingkat = 'kota' AND ukuran = 'penduduk'"
+
+
+def penduduk(db: Path) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(PENDUDUK).fetchone()[0]
+    finally:
+        con.close()
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def contents(db: Path) -> dict[str, list[tuple]]:
+    """Every table and view of a DuckDB file, rows sorted."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        names = con.execute(
+            "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+            "UNION ALL SELECT schema_name || '.' || view_name FROM duckdb_views() "
+            "WHERE NOT internal ORDER BY 1"
+        ).fetchall()
+        return {n: con.execute(f"SELECT * FROM {n} ORDER BY ALL").fetchall() for (n,) in names}
+    finally:
+        con.close()
+
+
+def cli_env(pipeline, tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "dagster_home"
+    home.mkdir(exist_ok=True)
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+    return {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "DUKCAPIL_RAW_DIR": str(pipeline.paths.raw_dir),
+        "DUKCAPIL_WAREHOUSE_DIR": str(pipeline.paths.warehouse_dir),
+    }
+
+
+def test_identical_reingestion_leaves_the_warehouse_identical(pipeline):
+    assert pipeline.run().success
+    build, published = contents(pipeline.paths.build_db), contents(pipeline.paths.published_db)
+    assert pipeline.run().success
+    assert contents(pipeline.paths.build_db) == build
+    assert contents(pipeline.paths.published_db) == published
+    assert build["mart.pengukuran_kinerja"]  # not trivially equal
+
+
+def test_revised_file_replaces_the_semester_and_keeps_the_old_one_traceable(pipeline):
+    raw = pipeline.paths.raw_dir
+    original = (raw / BUNDLED_FILE).read_bytes()
+    assert pipeline.run().success
+    total = revise_penduduk(raw, 10)
+    assert pipeline.run().success
+
+    assert penduduk(pipeline.paths.published_db) == total == PENDUDUK_KOTA + 10
+    con = pipeline.build()
+    # The semester holds the revised rows only, not both versions.
+    assert con.execute(
+        "SELECT count(*), count(DISTINCT _sha256) FROM raw.dkb_agregat_kecamatan "
+        "WHERE semester = '2023-S2'"
+    ).fetchone() == (6, 1)
+    received = con.execute(
+        "SELECT sha256, arsip FROM raw.berkas_diterima WHERE berkas = ? ORDER BY diterima_pada",
+        [str(BUNDLED_FILE)],
+    ).fetchall()
+    con.close()
+    assert [r[0] for r in received] == [
+        hashlib.sha256(original).hexdigest(),
+        sha256(raw / BUNDLED_FILE),
+    ]
+    # Both versions are archived byte for byte.
+    assert Path(received[0][1]).read_bytes() == original
+    assert Path(received[1][1]).read_bytes() == (raw / BUNDLED_FILE).read_bytes()
+
+
+READER = textwrap.dedent(
+    f"""
+    import sys, duckdb
+    query = "{PENDUDUK}"
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    print(con.execute(query).fetchone()[0], flush=True)
+    sys.stdin.readline()  # the refresh runs meanwhile
+    print(con.execute(query).fetchone()[0], flush=True)
+    con.close()
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    print(con.execute(query).fetchone()[0], flush=True)
+    """
+)
+
+
+def test_refresh_succeeds_while_an_analyst_holds_a_read_only_session(pipeline):
+    assert pipeline.run().success
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(pipeline.paths.published_db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert int(reader.stdout.readline()) == PENDUDUK_KOTA  # session open
+        total = revise_penduduk(pipeline.paths.raw_dir, 10)
+        assert pipeline.run().success  # not blocked by the reader
+        assert penduduk(pipeline.paths.published_db) == total
+        out, _ = reader.communicate("lanjut\n", timeout=60)
+    finally:
+        reader.kill()
+    same_session, reconnected = (int(x) for x in out.split())
+    assert same_session == PENDUDUK_KOTA  # the old state, whole, until reconnecting
+    assert reconnected == total
+
+
+# The refresh is paused just before the swap (the built file is complete) so the kill lands
+# at the worst moment deterministically; the kill itself is a real SIGKILL.
+PAUSED_BEFORE_SWAP = textwrap.dedent(
+    """
+    import sys, time
+    from pipelines.publish import publication
+    swap_in = publication._swap_in
+    def paused(*args):
+        print("SIAP_DITUKAR", flush=True)
+        time.sleep(300)
+        swap_in(*args)
+    publication._swap_in = paused
+    from pipelines.cli import main
+    sys.exit(main(["ingest", "--semester", "2023-S2"]))
+    """
+)
+DURING_INGESTION = "import sys; from pipelines.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+@pytest.mark.parametrize(
+    ("code", "kill_at"),
+    [(DURING_INGESTION, "[ 1/"), (PAUSED_BEFORE_SWAP, "SIAP_DITUKAR")],
+    ids=["during-ingestion", "just-before-swap"],
+)
+def test_refresh_killed_midway_leaves_the_previous_warehouse(pipeline, tmp_path, code, kill_at):
+    assert pipeline.run().success
+    published = pipeline.paths.published_db
+    before, tables = sha256(published), contents(published)
+    revise_penduduk(pipeline.paths.raw_dir, 10)
+
+    refresh = subprocess.Popen(
+        [sys.executable, "-c", code, "ingest", "--semester", "2023-S2"],
+        env=cli_env(pipeline, tmp_path),
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        for line in refresh.stdout:
+            if kill_at in line:
+                os.killpg(refresh.pid, signal.SIGKILL)
+                break
+        else:
+            pytest.fail("the refresh ended before reaching the kill point")
+    finally:
+        refresh.stdout.close()
+        refresh.wait(timeout=60)
+    assert refresh.returncode == -signal.SIGKILL
+
+    assert sha256(published) == before
+    assert contents(published) == tables
+    assert penduduk(published) == PENDUDUK_KOTA
+    assert len(list_versions(pipeline.paths)) == 1
+
+    # The next refresh recovers: publishes the revision and clears the killed run's leftovers.
+    assert pipeline.run().success
+    assert penduduk(published) == PENDUDUK_KOTA + 10
+    assert len(list_versions(pipeline.paths)) == 2
+    leftovers = [p.name for p in pipeline.paths.warehouse_dir.rglob(".*dukcapil*")]
+    assert leftovers == []
+
+
+def test_rollback_republishes_the_previous_version(pipeline, tmp_path, monkeypatch, capsys):
+    for name, value in cli_env(pipeline, tmp_path).items():
+        monkeypatch.setenv(name, value)
+    assert pipeline.run().success
+    revise_penduduk(pipeline.paths.raw_dir, 10)
+    assert pipeline.run().success
+    first, second = list_versions(pipeline.paths)
+    assert penduduk(pipeline.paths.published_db) == PENDUDUK_KOTA + 10
+
+    assert main(["pulihkan"]) == 0
+    assert penduduk(pipeline.paths.published_db) == PENDUDUK_KOTA
+    assert sha256(pipeline.paths.published_db) == sha256(first)
+    stamp = second.stem.removeprefix("dukcapil-")
+    assert main(["pulihkan", "--versi", stamp]) == 0
+    assert penduduk(pipeline.paths.published_db) == PENDUDUK_KOTA + 10
+    assert main(["pulihkan", "--versi", "19990101"]) == 1
+    assert "tidak ditemukan" in capsys.readouterr().err
+
+
+def test_only_the_last_versions_are_kept(pipeline):
+    assert pipeline.run().success
+    for _ in range(3):
+        publish(pipeline.paths, keep=2)
+    versions = list_versions(pipeline.paths)
+    assert len(versions) == 2
+    assert sha256(versions[-1]) == sha256(pipeline.paths.published_db)

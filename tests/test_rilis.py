@@ -1,0 +1,127 @@
+"""Release sensor and release-window schedule: one run per new or revised release, none for an
+unchanged one; a budget change refreshes the latest semester."""
+
+import json
+
+import dagster as dg
+import pytest
+from berkas import new_semester, revise_penduduk, settle, settle_all
+
+from pipelines.definitions import defs
+from pipelines.orchestration.schedules import masa_rilis
+from pipelines.orchestration.sensors import rilis_baru
+
+
+@pytest.fixture
+def instance():
+    with dg.instance_for_test() as instance:
+        yield instance
+
+
+@pytest.fixture
+def raw(pipeline):
+    settle_all(pipeline.paths.raw_dir)
+    return pipeline.paths.raw_dir
+
+
+def tick(pipeline, instance, cursor=None) -> dg.SensorResult:
+    context = dg.build_sensor_context(
+        instance=instance, cursor=cursor, resources={"warehouse": pipeline.warehouse}
+    )
+    result = rilis_baru(context)
+    for request in result.dynamic_partitions_requests:  # as the daemon does
+        instance.add_dynamic_partitions(request.partitions_def_name, request.partition_keys)
+    return result
+
+
+def partitions_added(result: dg.SensorResult) -> list[str]:
+    return [k for r in result.dynamic_partitions_requests for k in r.partition_keys]
+
+
+def test_new_release_yields_one_run_and_unchanged_none(pipeline, instance, raw):
+    first = tick(pipeline, instance)
+    assert [r.partition_key for r in first.run_requests] == ["2023-S2"]
+    assert partitions_added(first) == ["2023-S2"]
+    assert first.run_requests[0].job_name in (None, "lakip")
+
+    assert tick(pipeline, instance, first.cursor).run_requests == []
+    # Copying the same file again (new mtime, same bytes) is not a new release.
+    settle(raw / "dkb/2023-S2/agregat_kecamatan.csv")
+    assert tick(pipeline, instance, first.cursor).run_requests == []
+
+    new_semester(raw, "2024-S1")
+    second = tick(pipeline, instance, first.cursor)
+    assert [r.partition_key for r in second.run_requests] == ["2024-S1"]
+    assert partitions_added(second) == ["2024-S1"]
+    assert tick(pipeline, instance, second.cursor).run_requests == []
+
+
+def test_revised_file_yields_one_run_with_a_new_run_key(pipeline, instance, raw):
+    first = tick(pipeline, instance)
+    revise_penduduk(raw, 10)
+    revised = tick(pipeline, instance, first.cursor)
+    assert [r.partition_key for r in revised.run_requests] == ["2023-S2"]
+    assert revised.run_requests[0].run_key != first.run_requests[0].run_key
+    assert partitions_added(revised) == []  # the partition exists already
+
+
+def test_budget_change_refreshes_the_latest_semester_only(pipeline, instance, raw):
+    new_semester(raw, "2024-S1")
+    first = tick(pipeline, instance)
+    assert [r.partition_key for r in first.run_requests] == ["2023-S2", "2024-S1"]
+    budget = raw / "anggaran/2023/anggaran_pk.csv"
+    budget.write_text(budget.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    settle(budget)
+    after = tick(pipeline, instance, first.cursor)
+    assert [r.partition_key for r in after.run_requests] == ["2024-S1"]
+
+
+def test_file_still_being_copied_waits_for_the_next_tick(pipeline, instance, raw):
+    first = tick(pipeline, instance)
+    target = raw / "dkb/2024-S1/agregat_kecamatan.csv"
+    target.parent.mkdir()
+    target.write_text("NO;KECAMATAN;JUMLAH PEN", encoding="utf-8")  # mtime: now
+    waiting = tick(pipeline, instance, first.cursor)
+    assert waiting.run_requests == []
+    assert "2024-S1" not in json.dumps(json.loads(waiting.cursor)["dikenal"])
+    # The copy completes: the whole file, untouched for a while.
+    target.write_bytes((raw / "dkb/2023-S2/agregat_kecamatan.csv").read_bytes())
+    settle(target)
+    assert [r.partition_key for r in tick(pipeline, instance, waiting.cursor).run_requests] == [
+        "2024-S1"
+    ]
+
+
+def test_schedule_runs_a_release_once(pipeline, instance, raw):
+    def evaluate():
+        context = dg.build_schedule_context(
+            instance=instance, resources={"warehouse": pipeline.warehouse}
+        )
+        return masa_rilis(context)
+
+    requests = evaluate()
+    assert [r.partition_key for r in requests] == ["2023-S2"]
+    assert instance.has_dynamic_partition("semester", "2023-S2")
+    # Run what the schedule asked for, as the daemon would, then re-check: nothing left to do.
+    result = defs.resolve_job_def("lakip").execute_in_process(
+        instance=instance,
+        partition_key=requests[0].partition_key,
+        tags=requests[0].tags,
+        resources={"warehouse": pipeline.warehouse},
+    )
+    assert result.success
+    assert isinstance(evaluate(), dg.SkipReason)
+    revise_penduduk(raw, 10)
+    assert [r.partition_key for r in evaluate()] == ["2023-S2"]
+
+
+def test_release_is_not_lost_while_a_budget_file_is_being_copied(pipeline, instance, raw):
+    first = tick(pipeline, instance)
+    new_semester(raw, "2023-S1")  # a late, older release: the budget change alone won't run it
+    budget = raw / "anggaran/2023/anggaran_pk.csv"
+    budget.write_text(budget.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # mtime: now
+    waiting = tick(pipeline, instance, first.cursor)
+    assert waiting.run_requests == []  # never run on a half-copied shared input
+    settle(budget)
+    after = tick(pipeline, instance, waiting.cursor)
+    assert [r.partition_key for r in after.run_requests] == ["2023-S1", "2023-S2"]
