@@ -13,6 +13,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"
+# Dagster instance settings (run queue of one: the working DuckDB file has a single writer).
+INSTANCE_CONFIG = PROJECT_ROOT / "pipelines" / "orchestration" / "dagster.yaml"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import pytest
 from berkas import BUNDLED_FILE, PENDUDUK_KOTA, revise_penduduk
 
 from pipelines.cli import main
-from pipelines.config import PROJECT_ROOT
+from pipelines.config import INSTANCE_CONFIG
 from pipelines.publish.publication import list_versions, publish
 
 PENDUDUK = "SELECT nilai FROM mart.agregat_wilayah WHERE tingkat = 'kota' AND ukuran = 'penduduk'"
@@ -50,7 +50,7 @@ def contents(db: Path) -> dict[str, list[tuple]]:
 def cli_env(pipeline, tmp_path: Path) -> dict[str, str]:
     home = tmp_path / "dagster_home"
     home.mkdir(exist_ok=True)
-    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(INSTANCE_CONFIG, home / "dagster.yaml")
     return {
         **os.environ,
         "DAGSTER_HOME": str(home),

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.config import PROJECT_ROOT
+from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -97,7 +97,7 @@ def dagster_ui(pipeline, tmp_path):
         pytest.skip(reason)
     home = tmp_path / "dagster_home"
     home.mkdir()
-    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(INSTANCE_CONFIG, home / "dagster.yaml")
     port = free_port()
     log = (tmp_path / "dagster_dev.log").open("w")
     server = subprocess.Popen(
