@@ -18,6 +18,7 @@ import duckdb
 
 from pipelines.config import Paths, paths_from_env
 from pipelines.orchestration.partitions import SEMESTER, is_semester
+from pipelines.validate.numbers import format_id_number
 
 
 def discover_semesters(paths: Paths) -> list[str]:
@@ -107,6 +108,34 @@ def print_tabel3(paths: Paths, tahun: int | None = None) -> None:
     print(f"(angka dipotong, bukan dibulatkan, ke 2 desimal; sumber: {paths.published_db})")
 
 
+def print_rekonsiliasi(paths: Paths, limit: int = 40) -> None:
+    """Reconciliation summary: counts per class, then every material difference."""
+    if not paths.published_db.exists():
+        return
+    con = duckdb.connect(str(paths.published_db), read_only=True)
+    try:
+        counts = con.execute(
+            "SELECT pemeriksaan, kelas, count(*) FROM mart.rekonsiliasi GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        material = con.execute(
+            "SELECT uraian, nilai_terbit, angka_hitung, teks_hitung, selisih "
+            "FROM mart.rekonsiliasi WHERE kelas IN ('material', 'tidak dapat dihitung')"
+        ).fetchall()
+    finally:
+        con.close()
+    print("\nREKONSILIASI: angka terbit vs hitung ulang dari masukan (mart.rekonsiliasi)")
+    for pemeriksaan, kelas, n in counts:
+        print(f"  {pemeriksaan:30} {kelas:22} {n:5}")
+    print(f"Selisih material dan angka yang tidak dapat dihitung ({len(material)}):")
+    for uraian, terbit, angka, teks, selisih in material[:limit]:
+        decimals = 0 if angka is None or float(angka).is_integer() else 2
+        hitung = teks if teks is not None else format_id_number(angka, decimals)
+        beda = "" if selisih is None else f" (selisih {format_id_number(selisih, decimals)})"
+        print(f"  - {uraian}: terbit {terbit}, hitung ulang {hitung}{beda}")
+    if len(material) > limit:
+        print(f"  … dan {len(material) - limit} lagi (SELECT * FROM mart.rekonsiliasi)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pipelines.cli", description=__doc__.split("\n")[0]
@@ -132,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     instance = dg.DagsterInstance.get()
     ok = all([run_semester(s, instance) for s in semesters])
     print_tabel3(paths)
+    print_rekonsiliasi(paths)
     return 0 if ok else 1
 
 

@@ -24,11 +24,14 @@ _UPSTREAM = {
     "realisasi_dilaporkan": ["indikator_definisi"],
     "riwayat_capaian": ["indikator_definisi"],
     "dkb_agregat_kecamatan": ["wilayah", "wilayah_alias"],
+    "terbitan": ["daerah", "wilayah"],
 }
 
 _KNOWN_SETS = {
     "wilayah": "SELECT kode FROM raw.wilayah UNION SELECT kode_kecamatan FROM raw.wilayah",
     "indikator": "SELECT kode_indikator FROM raw.indikator_definisi",
+    "kode_wilayah": "SELECT kode FROM raw.daerah UNION SELECT kode_kecamatan FROM raw.wilayah "
+    "UNION SELECT kode FROM raw.wilayah",
 }
 
 

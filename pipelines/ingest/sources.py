@@ -225,6 +225,24 @@ DKB_AGREGAT_KECAMATAN = Source(
     partitioned=True,
 )
 
+TERBITAN = Source(
+    name="terbitan",
+    pattern="terbitan/*.csv",
+    description="Angka yang diterbitkan dalam LAKIP (tabel dan narasi), untuk rekonsiliasi.",
+    columns=(
+        Column("dokumen", ("DOKUMEN",)),
+        Column("tabel", ("TABEL",)),
+        Column("tahun", ("TAHUN",), "int"),
+        Column("kode_wilayah", ("KODE WILAYAH",), "code", references="kode_wilayah"),
+        Column("baris_tercetak", ("BARIS TERCETAK", "BARIS"), required=False),
+        Column("kunci", ("KUNCI",)),
+        Column("kolom", ("KOLOM",)),
+        # Kept as printed ("96,65", "SANGAT MEMUASKAN"): reconciliation needs the printed digits.
+        Column("nilai_terbit", ("NILAI TERBIT", "NILAI")),
+        Column("keterangan", ("KETERANGAN",), required=False),
+    ),
+)
+
 UNPARTITIONED_SOURCES = (
     DAERAH,
     WILAYAH,
@@ -236,4 +254,5 @@ UNPARTITIONED_SOURCES = (
     RIWAYAT,
     ANGGARAN_PK,
     REALISASI_ANGGARAN,
+    TERBITAN,
 )

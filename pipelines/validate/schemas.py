@@ -12,6 +12,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from pipelines.validate.numbers import parse_id_number
+
 KODE_KECAMATAN = r"^\d{2}\.\d{2}\.\d{2}$"
 KODE_KELURAHAN = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 KODE_DAERAH = r"^\d{2}\.\d{2}$"
@@ -221,6 +223,51 @@ class DkbAgregatKecamatan(pa.DataFrameModel):
         strict = True
 
 
+# What a published figure may be: `jumlah` of a DKB measure (kunci = ukuran), a figure of an
+# indicator (kunci = kode_indikator), of a budget program or its TOTAL, or the RATA-RATA row.
+KOLOM_TERBITAN_ANGKA = (
+    "jumlah",
+    "target",
+    "realisasi",
+    "capaian",
+    "pembilang",
+    "penyebut",
+    "anggaran_pk",
+    "anggaran",
+    "serapan",
+    "rata_rata_capaian",
+)
+KOLOM_TERBITAN_TEKS = ("kategori", "dibanding_target", "dibanding_tahun_lalu")
+
+
+def _is_id_number(value: str) -> bool:
+    try:
+        return parse_id_number(value) is not None
+    except ValueError:
+        return False
+
+
+class Terbitan(pa.DataFrameModel):
+    dokumen: Series[str] = pa.Field(description="Laporan yang memuat angka, mis. LAKIP 2023")
+    tabel: Series[str] = pa.Field(description="Tempat angka dicetak: Tabel 3, Bab III B (narasi)")
+    tahun: Series[int] = pa.Field(**TAHUN, description="Tahun yang diukur angka itu")
+    kode_wilayah: Series[str] = pa.Field(description="Kode Kemendagri wilayah baris itu")
+    baris_tercetak: Series[str] = pa.Field(nullable=True, description="Label baris seperti dicetak")
+    kunci: Series[str] = pa.Field(description="ukuran DKB, kode_indikator, kode_program, TOTAL")
+    kolom: Series[str] = pa.Field(isin=[*KOLOM_TERBITAN_ANGKA, *KOLOM_TERBITAN_TEKS])
+    nilai_terbit: Series[str] = pa.Field(description="Nilai persis seperti dicetak")
+    keterangan: Series[str] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(name="nilai_terbit kolom angka harus angka berformat Indonesia")
+    def numeric_printed(cls, df: pd.DataFrame) -> pd.Series:
+        numeric = df["kolom"].isin(KOLOM_TERBITAN_ANGKA)
+        return ~numeric | df["nilai_terbit"].map(_is_id_number)
+
+    class Config:
+        strict = True
+        unique = ["dokumen", "tabel", "tahun", "kode_wilayah", "kunci", "kolom"]
+
+
 SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "daerah": Daerah,
     "wilayah": Wilayah,
@@ -233,4 +280,5 @@ SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "anggaran_pk": AnggaranPK,
     "realisasi_anggaran": RealisasiAnggaran,
     "dkb_agregat_kecamatan": DkbAgregatKecamatan,
+    "terbitan": Terbitan,
 }
