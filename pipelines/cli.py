@@ -162,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     ok = all([run_semester(s, instance) for s in semesters])
     print_tabel3(paths)
     print_rekonsiliasi(paths)
+    docs = paths.warehouse_dir / "gx" / "data_docs" / "index.html"
+    if docs.exists():
+        print(f"\nData Docs great-expectations (buka di peramban): {docs}")
     return 0 if ok else 1
 
 
