@@ -16,6 +16,7 @@ import sys
 import dagster as dg
 import duckdb
 
+from pipelines.assets.gx_checks import data_docs_index
 from pipelines.config import Paths, paths_from_env
 from pipelines.orchestration.partitions import SEMESTER, is_semester
 from pipelines.validate.numbers import format_id_number
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     ok = all([run_semester(s, instance) for s in semesters])
     print_tabel3(paths)
     print_rekonsiliasi(paths)
-    docs = paths.warehouse_dir / "gx" / "data_docs" / "index.html"
+    docs = data_docs_index(paths)
     if docs.exists():
         print(f"\nData Docs great-expectations (buka di peramban): {docs}")
     return 0 if ok else 1

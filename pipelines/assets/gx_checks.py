@@ -6,6 +6,7 @@ run leaves Data Docs (HTML an officer can open) at `warehouse/gx/data_docs/index
 
 import os
 import threading
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -20,15 +21,15 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 _GX_LOCK = threading.Lock()  # one writer of the GX project files at a time
 
 
-def data_docs_index(paths: Paths) -> str:
-    return str(paths.warehouse_dir / "gx" / "data_docs" / "index.html")
+def data_docs_index(paths: Paths) -> Path:
+    return paths.gx_dir / "data_docs" / "index.html"
 
 
 def _context(paths: Paths):
     import great_expectations as gx  # slow import, only when a check runs
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    root = paths.warehouse_dir / "gx"
+    root = paths.gx_dir
     context = gx.get_context(mode="file", project_root_dir=str(root))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     context.variables.save()
@@ -116,7 +117,7 @@ def build_gx_check(suite: Suite) -> dg.AssetChecksDefinition:
                 "ekspektasi": len(validation.results),
                 "ekspektasi_gagal": failed,
                 "gagal": dg.MetadataValue.md(_failures_md(validation)),
-                "data_docs": dg.MetadataValue.path(data_docs_index(warehouse.paths)),
+                "data_docs": dg.MetadataValue.path(str(data_docs_index(warehouse.paths))),
             },
         )
 

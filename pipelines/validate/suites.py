@@ -65,7 +65,7 @@ SUITES: tuple[Suite, ...] = (
             ("ExpectColumnValuesToBeUnique", {"column": "kode"}),
             (
                 "ExpectColumnValuesToMatchRegex",
-                {"column": "kode", "regex": r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$"},
+                {"column": "kode", "regex": r"^\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?$"},
             ),
             _in("tingkat", TINGKAT),
         ),
