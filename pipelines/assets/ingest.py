@@ -62,6 +62,15 @@ def _constants(source: Source, path: Path, partition: str | None) -> dict[str, o
     return {}
 
 
+def _expected(source: Source, path: Path) -> dict[str, tuple[object, str]]:
+    if source.period_folder is None:
+        return {}
+    folder = path.parent.name
+    value = int(folder) if folder.isdigit() else folder
+    why = f"tidak sesuai folder '{folder}/' tempat file ini diletakkan (periode lain?)"
+    return {source.period_folder: (value, why)}
+
+
 def _read_context(warehouse: Warehouse, source: Source):
     needed = {c.references for c in source.columns if c.references}
     with warehouse.connect() as con:
@@ -102,6 +111,7 @@ def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Sour
             known=known,
             regions=regions,
             constants=_constants(source, path, partition),
+            expected=_expected(source, path),
         )
         relative = str(path.relative_to(raw_dir))
         lineage = {

@@ -46,6 +46,8 @@ class Source:
     # A column holding a kecamatan name, resolved to its Kemendagri code via reference + aliases.
     region_name_column: str | None = None
     partitioned: bool = False
+    # A column whose value is fixed by the folder the file sits in (anggaran/<tahun>/…).
+    period_folder: str | None = None
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -173,6 +175,7 @@ ANGGARAN_PK = Source(
         Column("anggaran", ("ANGGARAN", "ANGGARAN (RP)"), "decimal"),
     ),
     total_label_columns=("nama_program",),
+    period_folder="tahun",
 )
 
 REALISASI_ANGGARAN = Source(

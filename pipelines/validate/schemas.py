@@ -8,6 +8,9 @@ instead, because the pipeline must never reject or "fix" a source that is merely
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -19,6 +22,14 @@ KODE_KELURAHAN = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 KODE_DAERAH = r"^\d{2}\.\d{2}$"
 KODE_PROGRAM = r"^\d\.\d{2}\.\d{2}$"
 TAHUN = {"ge": 2000, "le": 2100}
+
+
+def _semester_ended(semester: str) -> bool:
+    """DKB is released as of 30 June (S1) and 31 December (S2): a later semester cannot exist."""
+    if not re.fullmatch(r"\d{4}-S[12]", str(semester)):
+        return False  # reported by the format rule
+    year, half = int(semester[:4]), semester[-1]
+    return (date(year, 6, 30) if half == "1" else date(year, 12, 31)) < date.today()
 
 
 def _identity(df: pd.DataFrame, total: str, *parts: str) -> pd.Series:
@@ -172,6 +183,11 @@ class RealisasiAnggaran(pa.DataFrameModel):
 
 class DkbAgregatKecamatan(pa.DataFrameModel):
     semester: Series[str] = pa.Field(str_matches=r"^\d{4}-S[12]$", description="Mis. 2023-S2")
+
+    @pa.check("semester", name="semester belum berakhir: DKB semester ini belum mungkin ada")
+    def semester_ended(cls, semester: pd.Series) -> pd.Series:
+        return semester.map(_semester_ended)
+
     kecamatan: Series[str] = pa.Field(description="Nama kecamatan seperti tertulis di file")
     kode_kecamatan: Series[str] = pa.Field(
         str_matches=KODE_KECAMATAN, unique=True, description="Kode Kemendagri hasil pencocokan nama"
