@@ -68,3 +68,26 @@ def test_pk_program_without_realisation_blocks_publication(pipeline):
         assert con.execute(
             "SELECT count(*) FROM mart.realisasi_anggaran WHERE kode_program = '2.12.06'"
         ).fetchone() == (0,)
+
+
+def test_unrecomputable_published_figure_warns_but_publishes(pipeline):
+    """A published figure with no recomputed counterpart is listed, not hidden: the
+    reconciliation suite only warns, so the office still gets its warehouse."""
+    terbitan = pipeline.paths.raw_dir / "terbitan/lakip_2023.csv"
+    with terbitan.open("a", encoding="utf-8") as handle:
+        handle.write(
+            "LAKIP 2023 Dinas Dukcapil Kota Kupang,Tabel 12,2023,53.71,Komputer,"
+            "komputer_pc_client,jumlah,37,sarana prasarana: tidak ada masukannya\n"
+        )
+    result = pipeline.run(raise_on_error=False)
+
+    assert result.success
+    evaluation = _check_evaluations(pipeline.instance, result.run_id)[
+        ("mart/rekonsiliasi", "gx_suite")
+    ]
+    assert not evaluation.passed
+    assert evaluation.severity == dg.AssetCheckSeverity.WARN
+    with pipeline.published() as con:
+        assert con.execute(
+            "SELECT kelas FROM mart.rekonsiliasi WHERE kunci = 'komputer_pc_client'"
+        ).fetchall() == [("tidak dapat dihitung",)]

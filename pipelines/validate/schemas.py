@@ -184,10 +184,6 @@ class RealisasiAnggaran(pa.DataFrameModel):
 class DkbAgregatKecamatan(pa.DataFrameModel):
     semester: Series[str] = pa.Field(str_matches=r"^\d{4}-S[12]$", description="Mis. 2023-S2")
 
-    @pa.check("semester", name="semester belum berakhir: DKB semester ini belum mungkin ada")
-    def semester_ended(cls, semester: pd.Series) -> pd.Series:
-        return semester.map(_semester_ended)
-
     kecamatan: Series[str] = pa.Field(description="Nama kecamatan seperti tertulis di file")
     kode_kecamatan: Series[str] = pa.Field(
         str_matches=KODE_KECAMATAN, unique=True, description="Kode Kemendagri hasil pencocokan nama"
@@ -210,6 +206,10 @@ class DkbAgregatKecamatan(pa.DataFrameModel):
     )
     perkawinan_dilaporkan: Series[int] = pa.Field(ge=0, description="Perkawinan yang dilaporkan")
     akta_perkawinan_terbit: Series[int] = pa.Field(ge=0, description="Akta perkawinan diterbitkan")
+
+    @pa.check("semester", name="semester belum berakhir: DKB semester ini belum mungkin ada")
+    def semester_ended(cls, semester: pd.Series) -> pd.Series:
+        return semester.map(_semester_ended)
 
     @pa.dataframe_check(name="wajib_ktp_el = ktp_el_sudah_rekam + ktp_el_belum_rekam")
     def ktp_el_rekam(cls, df: pd.DataFrame) -> pd.Series:
