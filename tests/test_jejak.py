@@ -4,17 +4,22 @@ and every row of the raw layer points back to its file and row."""
 import hashlib
 from pathlib import Path
 
+from pipelines.ingest import sources as S
+from tests.conftest import BUNDLED_SEMESTER
+
 
 def test_every_accepted_file_is_archived_as_received(bundled):
     with bundled.build() as con:
         receipts = con.execute(
             "SELECT berkas, sha256, arsip, diterima_pada FROM raw.berkas_diterima"
         ).fetchall()
+    raw = bundled.paths.raw_dir
     files = {
-        str(p.relative_to(bundled.paths.raw_dir))
-        for p in bundled.paths.raw_dir.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and p.name != "siak_kode.csv"
+        str(p.relative_to(raw))
+        for source in (*S.UNPARTITIONED_SOURCES, S.DKB_AGREGAT_KECAMATAN)
+        for p in raw.glob(source.pattern.format(semester=BUNDLED_SEMESTER))
     }
+    assert len(files) == 12
     assert {r[0] for r in receipts} == files
     for berkas, sha256, arsip, diterima_pada in receipts:
         original = (bundled.paths.raw_dir / berkas).read_bytes()
