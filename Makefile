@@ -67,4 +67,4 @@ ui: setup  ## Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster-webserver -w workspace.yaml -h 127.0.0.1 -p 3000
 
 clean:
-	rm -rf warehouse/build warehouse/versi warehouse/arsip warehouse/laporan warehouse/dukcapil.duckdb
+	rm -rf warehouse/build warehouse/versi warehouse/arsip warehouse/laporan warehouse/gx warehouse/dukcapil.duckdb

@@ -22,10 +22,12 @@ import uuid
 import dagster as dg
 import duckdb
 
+from pipelines.assets.gx_checks import data_docs_index
 from pipelines.config import Paths, paths_from_env
 from pipelines.orchestration.partitions import SEMESTER, is_semester
 from pipelines.orchestration.releases import discover_semesters, release_tags, scan
 from pipelines.publish.publication import list_versions, rollback
+from pipelines.validate.numbers import format_id_number
 from pipelines.warehouse.db import Warehouse
 
 
@@ -179,6 +181,34 @@ def print_versions(paths: Paths) -> None:
         print(f"  {version.name.removeprefix('dukcapil-').removesuffix('.duckdb')}  {size:.1f} MB")
 
 
+def print_rekonsiliasi(paths: Paths, limit: int = 40) -> None:
+    """Reconciliation summary: counts per class, then every material difference."""
+    if not paths.published_db.exists():
+        return
+    con = duckdb.connect(str(paths.published_db), read_only=True)
+    try:
+        counts = con.execute(
+            "SELECT pemeriksaan, kelas, count(*) FROM mart.rekonsiliasi GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        material = con.execute(
+            "SELECT uraian, nilai_terbit, angka_hitung, teks_hitung, selisih "
+            "FROM mart.rekonsiliasi WHERE kelas IN ('material', 'tidak dapat dihitung')"
+        ).fetchall()
+    finally:
+        con.close()
+    print("\nREKONSILIASI: angka terbit vs hitung ulang dari masukan (mart.rekonsiliasi)")
+    for pemeriksaan, kelas, n in counts:
+        print(f"  {pemeriksaan:30} {kelas:22} {n:5}")
+    print(f"Selisih material dan angka yang tidak dapat dihitung ({len(material)}):")
+    for uraian, terbit, angka, teks, selisih in material[:limit]:
+        decimals = 0 if angka is None or float(angka).is_integer() else 2
+        hitung = teks if teks is not None else format_id_number(angka, decimals)
+        beda = "" if selisih is None else f" (selisih {format_id_number(selisih, decimals)})"
+        print(f"  - {uraian}: terbit {terbit}, hitung ulang {hitung}{beda}")
+    if len(material) > limit:
+        print(f"  … dan {len(material) - limit} lagi (SELECT * FROM mart.rekonsiliasi)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pipelines.cli", description=__doc__.split("\n")[0]
@@ -231,6 +261,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     if any(results.values()):
         print_tabel3(paths)
+        print_rekonsiliasi(paths)
+        docs = data_docs_index(paths)
+        if docs.exists():
+            print(f"\nData Docs great-expectations (buka di peramban): {docs}")
+        print(f"Laporan LAKIP (xlsx, grafik, narasi): {paths.reports_dir}")
     return 0 if all(results.values()) else 1
 
 

@@ -40,6 +40,11 @@ class Paths:
     def reports_dir(self) -> Path:
         return self.warehouse_dir / "laporan"
 
+    @property
+    def gx_dir(self) -> Path:
+        """great-expectations project of the warehouse checks, with its Data Docs (HTML)."""
+        return self.warehouse_dir / "gx"
+
 
 def paths_from_env() -> Paths:
     return Paths(

@@ -4,6 +4,7 @@ import dagster as dg
 
 from pipelines.assets.checks import SQL_CHECKS
 from pipelines.assets.exports import EXPORT_ASSETS
+from pipelines.assets.gx_checks import GX_CHECKS
 from pipelines.assets.ingest import INGEST_ASSETS
 from pipelines.assets.publish import gudang_analis
 from pipelines.assets.transform import SQL_ASSETS
@@ -14,7 +15,7 @@ from pipelines.warehouse.db import Warehouse
 
 defs = dg.Definitions(
     assets=[*INGEST_ASSETS, *SQL_ASSETS, gudang_analis, *EXPORT_ASSETS],
-    asset_checks=SQL_CHECKS,
+    asset_checks=[*SQL_CHECKS, *GX_CHECKS],
     jobs=[lakip_job],
     sensors=[rilis_baru],
     schedules=[masa_rilis],

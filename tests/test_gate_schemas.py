@@ -22,9 +22,12 @@ RAW = PROJECT_ROOT / "raw"
 
 def _known() -> dict[str, set[str]]:
     wilayah = list(csv.DictReader((RAW / "referensi/wilayah.csv").open()))
+    daerah = list(csv.DictReader((RAW / "referensi/daerah.csv").open()))
     definisi = list(csv.DictReader((RAW / "indikator/definisi_indikator.csv").open()))
     return {
-        "wilayah": {w["kode"] for w in wilayah} | {w["kode_kecamatan"] for w in wilayah},
+        "wilayah": {w["kode"] for w in wilayah}
+        | {w["kode_kecamatan"] for w in wilayah}
+        | {d["kode"] for d in daerah},
         "indikator": {d["kode_indikator"] for d in definisi},
     }
 
@@ -184,5 +187,7 @@ def test_missing_column_is_named(tmp_path):
     src = (RAW / "indikator/target.csv").read_text().replace("dokumen", "dok", 1)
     bad = tmp_path / "target.csv"
     bad.write_text(src)
-    with pytest.raises(InputRejected, match=r"baris 1, kolom dokumen, nilai '\(tidak ada\)'"):
+    with pytest.raises(
+        InputRejected, match=r"baris 1, kolom DOKUMEN \(dokumen\), nilai '\(tidak ada\)'"
+    ):
         _validate(S.TARGET, bad)

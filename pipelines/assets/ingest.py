@@ -20,15 +20,18 @@ from pipelines.warehouse.db import Warehouse, replace_partition, replace_table
 
 # Inputs whose gate needs another input first (known codes, region names).
 _UPSTREAM = {
-    "wilayah_alias": ["wilayah"],
+    "wilayah_alias": ["daerah", "wilayah"],
     "indikator_target": ["indikator_definisi"],
     "realisasi_dilaporkan": ["indikator_definisi"],
     "riwayat_capaian": ["indikator_definisi"],
     "dkb_agregat_kecamatan": ["wilayah", "wilayah_alias"],
+    "terbitan": ["daerah", "wilayah"],
 }
 
 _KNOWN_SETS = {
-    "wilayah": "SELECT kode FROM raw.wilayah UNION SELECT kode_kecamatan FROM raw.wilayah",
+    # Every Kemendagri code the office reports on: the kab/kota, its kecamatan and kelurahan.
+    "wilayah": "SELECT kode FROM raw.daerah UNION SELECT kode_kecamatan FROM raw.wilayah "
+    "UNION SELECT kode FROM raw.wilayah",
     "indikator": "SELECT kode_indikator FROM raw.indikator_definisi",
 }
 
@@ -58,6 +61,15 @@ def _constants(source: Source, path: Path, partition: str | None) -> dict[str, o
     if source is S.REALISASI_ANGGARAN:
         return {"tahun": int(path.parent.name)}  # anggaran/<tahun>/…
     return {}
+
+
+def _expected(source: Source, path: Path) -> dict[str, tuple[object, str]]:
+    if source.period_folder is None:
+        return {}
+    folder = path.parent.name
+    value = int(folder) if folder.isdigit() else folder
+    why = f"tidak sesuai folder '{folder}/' tempat file ini diletakkan (periode lain?)"
+    return {source.period_folder: (value, why)}
 
 
 def _read_context(warehouse: Warehouse, source: Source):
@@ -114,6 +126,7 @@ def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Sour
             known=known,
             regions=regions,
             constants=_constants(source, path, partition),
+            expected=_expected(source, path),
         )
         relative = str(path.relative_to(raw_dir))
         received_at = _first_received(warehouse, relative, table.sha256) or now

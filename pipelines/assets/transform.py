@@ -102,6 +102,27 @@ SQL_TABLES = (
             "raw.kategori_capaian",
         ),
     ),
+    SqlTable(
+        "mart",
+        "rekonsiliasi",
+        "Angka LAKIP terbit vs hitung ulang dari masukan: selisih dan kelasnya.",
+        (
+            "raw.terbitan",
+            "mart.agregat_wilayah",
+            "mart.iku",
+            "mart.tren_rpjmd",
+            "mart.pengukuran_kinerja",
+            "mart.perbandingan_tahun_lalu",
+            "mart.realisasi_anggaran",
+            "mart.ringkasan_kinerja",
+            "raw.kategori_capaian",
+            "conformed.wilayah",
+            # raw.cek_baris_total is written by these ingestion assets
+            "raw.anggaran_pk",
+            "raw.realisasi_anggaran",
+            "raw.dkb_agregat_kecamatan",
+        ),
+    ),
 )
 
 

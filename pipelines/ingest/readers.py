@@ -1,9 +1,10 @@
 """One loader for every tabular raw file an officer drops into `raw/` (CSV or XLSX).
 
-It finds the header row under any title rows, maps the printed headers to canonical column
-names, sets aside trailing JUMLAH/TOTAL rows (checked against the sum, never ingested as a
-region), skips footers, and returns the cells untouched: typing is the validator's job, so
-that every rejected value can still be shown exactly as it was in the file.
+It finds the header row under any title rows (one row, or the two rows of a merged xlsx
+header), maps the printed headers to canonical column names, sets aside trailing JUMLAH/TOTAL
+rows (checked against the sum, never ingested as a region), skips footers, and returns the
+cells untouched: typing is the validator's job, so that every rejected value can still be
+shown exactly as it was in the file.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from openpyxl import load_workbook
 from pipelines.ingest.sources import Source, normalise_label
 
 HEADER_SEARCH_ROWS = 30
+_DELIMITERS = (";", ",", "\t", "|")
 _TOTAL_LABEL = re.compile(r"^(JUMLAH|TOTAL)\b")
 
 
@@ -59,15 +61,17 @@ def _decode(data: bytes) -> str:
     raise AssertionError("latin-1 decodes every byte sequence")
 
 
-def _csv_rows(path: Path) -> list[list[object]]:
+def _csv_tables(path: Path) -> list[list[list[object]]]:
+    """The file split by each plausible delimiter; the caller keeps the one whose header fits.
+
+    (csv.Sniffer guesses wrong when title or footer lines above/below the table have no or
+    other separators, which hand-made exports often have.)
+    """
     text = _decode(path.read_bytes())
-    sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=";,\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return [
+        [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        for delimiter in _DELIMITERS
+    ]
 
 
 def _xlsx_rows(path: Path) -> list[list[object]]:
@@ -79,18 +83,49 @@ def _xlsx_rows(path: Path) -> list[list[object]]:
         workbook.close()
 
 
-def _find_header(rows: list[list[object]], source: Source) -> tuple[int, dict[int, str]]:
-    """Return (0-based header row, {cell position: canonical column}) of the best match."""
+def _header_labels(rows: list[list[object]], i: int, two_rows: bool) -> list[list[tuple]]:
+    """Candidate labels of each cell position when the header is row i (and i+1).
+
+    A merged two-row header prints a group label once over several sub-labels ("KTP-EL" over
+    "WAJIB", "SUDAH REKAM" …; openpyxl gives the merged cells as empty), so each position below
+    a group is also tried as "group sub" and "sub group"; a cell merged down two rows keeps its
+    own label. Each candidate is (comparison key, label as printed).
+    """
+    top = rows[i]
+    if not two_rows:
+        return [[(normalise_label(c), str(c).strip())] for c in top]
+    bottom = rows[i + 1]
+    labels, group = [], None
+    for j in range(max(len(top), len(bottom))):
+        upper = top[j] if j < len(top) else None
+        lower = bottom[j] if j < len(bottom) else None
+        group = upper if not _is_blank(upper) else group
+        if _is_blank(lower):
+            labels.append([(normalise_label(upper), str(upper).strip())])
+        else:
+            g, b = normalise_label(group), normalise_label(lower)
+            shown = f"{str(group).strip()} / {str(lower).strip()}" if group else str(lower)
+            labels.append([(b, shown), (f"{g} {b}".strip(), shown), (f"{b} {g}".strip(), shown)])
+    return labels
+
+
+def _find_header(rows: list[list[object]], source: Source) -> tuple[int, dict[int, str], dict]:
+    """Return (0-based last header row, {cell position: canonical column}, {column: label})."""
     wanted = {label: col.name for col in source.columns for label in col.header_keys}
-    best: tuple[int, dict[int, str]] = (-1, {})
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        mapping = {}
-        for j, cell in enumerate(row):
-            name = wanted.get(normalise_label(cell))
-            if name is not None and name not in mapping.values():
-                mapping[j] = name
-        if len(mapping) > len(best[1]):
-            best = (i, mapping)
+    best: tuple[int, dict[int, str], dict[str, str]] = (-1, {}, {})
+    for i in range(min(HEADER_SEARCH_ROWS, len(rows))):
+        for two_rows in (False, True):
+            if two_rows and i + 1 >= len(rows):
+                continue
+            mapping: dict[int, str] = {}
+            printed: dict[str, str] = {}
+            for j, candidates in enumerate(_header_labels(rows, i, two_rows)):
+                match = next(((wanted[k], shown) for k, shown in candidates if k in wanted), None)
+                if match is not None and match[0] not in printed:
+                    mapping[j] = match[0]
+                    printed[match[0]] = match[1]
+            if len(mapping) > len(best[1]):
+                best = (i + int(two_rows), mapping, printed)
     return best
 
 
@@ -100,8 +135,11 @@ def _is_blank(value: object) -> bool:
 
 def read_raw(path: Path, source: Source) -> RawTable:
     """Read `path` as `source` describes it; raises nothing for bad cells (the validator does)."""
-    rows = _xlsx_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
-    header_index, mapping = _find_header(rows, source)
+    tables = [_xlsx_rows(path)] if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_tables(path)
+    # first table with the most recognised headers (ties keep the delimiter order above)
+    rows, (header_index, mapping, printed) = max(
+        ((t, _find_header(t, source)) for t in tables), key=lambda tf: len(tf[1][1])
+    )
     found = set(mapping.values())
     missing = [c.name for c in source.columns if c.required and c.name not in found]
     columns = [c.name for c in source.columns if c.name in found]
@@ -131,8 +169,6 @@ def read_raw(path: Path, source: Source) -> RawTable:
         header_row=header_index + 1,
         body=body.astype(object),
         total_rows=total_rows.astype(object),
-        headers={name: str(rows[header_index][j]).strip() for j, name in mapping.items()}
-        if header_index >= 0
-        else {},
+        headers=printed,
         missing_columns=missing,
     )

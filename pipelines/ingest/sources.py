@@ -46,6 +46,8 @@ class Source:
     # A column holding a kecamatan name, resolved to its Kemendagri code via reference + aliases.
     region_name_column: str | None = None
     partitioned: bool = False
+    # A column whose value is fixed by the folder the file sits in (anggaran/<tahun>/…).
+    period_folder: str | None = None
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -173,6 +175,7 @@ ANGGARAN_PK = Source(
         Column("anggaran", ("ANGGARAN", "ANGGARAN (RP)"), "decimal"),
     ),
     total_label_columns=("nama_program",),
+    period_folder="tahun",
 )
 
 REALISASI_ANGGARAN = Source(
@@ -225,6 +228,24 @@ DKB_AGREGAT_KECAMATAN = Source(
     partitioned=True,
 )
 
+TERBITAN = Source(
+    name="terbitan",
+    pattern="terbitan/*.csv",
+    description="Angka yang diterbitkan dalam LAKIP (tabel dan narasi), untuk rekonsiliasi.",
+    columns=(
+        Column("dokumen", ("DOKUMEN",)),
+        Column("tabel", ("TABEL",)),
+        Column("tahun", ("TAHUN",), "int"),
+        Column("kode_wilayah", ("KODE WILAYAH",), "code", references="wilayah"),
+        Column("baris_tercetak", ("BARIS TERCETAK", "BARIS"), required=False),
+        Column("kunci", ("KUNCI",)),
+        Column("kolom", ("KOLOM",)),
+        # Kept as printed ("96,65", "SANGAT MEMUASKAN"): reconciliation needs the printed digits.
+        Column("nilai_terbit", ("NILAI TERBIT", "NILAI")),
+        Column("keterangan", ("KETERANGAN",), required=False),
+    ),
+)
+
 UNPARTITIONED_SOURCES = (
     DAERAH,
     WILAYAH,
@@ -236,4 +257,5 @@ UNPARTITIONED_SOURCES = (
     RIWAYAT,
     ANGGARAN_PK,
     REALISASI_ANGGARAN,
+    TERBITAN,
 )

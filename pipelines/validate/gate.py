@@ -90,44 +90,69 @@ def _type_cells(raw: RawTable, source: Source, known: Mapping[str, set[str]]):
     return frame, failures
 
 
-def _pandera_failures(exc: pa.errors.SchemaErrors, raw: RawTable, typed: pd.DataFrame):
+_RULES = (
+    (re.compile(r"^greater_than_or_equal_to\(0\)$"), "tidak boleh negatif (harus ≥ 0)"),
+    (re.compile(r"^greater_than_or_equal_to\((.+)\)$"), "harus ≥ {0}"),
+    (re.compile(r"^greater_than\((.+)\)$"), "harus > {0}"),
+    (re.compile(r"^less_than_or_equal_to\((.+)\)$"), "harus ≤ {0}"),
+    (re.compile(r"^in_range\((.+), (.+)\)$"), "harus antara {0} dan {1}"),
+    (re.compile(r"^isin\((.+)\)$"), "bukan salah satu nilai yang diizinkan {0}"),
+    (re.compile(r"^str_matches\('(.+)'\)$"), "format tidak sesuai pola {0}"),
+)
+
+
+def _rule(check: str) -> str:
+    """pandera's check name in words a data officer reads; the name itself stays in brackets."""
+    for pattern, words in _RULES:
+        match = pattern.match(check)
+        if match:
+            return f"{words.format(*match.groups())} [{check}]"
+    return check
+
+
+def _duplicate_rule(typed: pd.DataFrame, row: int, columns: list[str]) -> str:
+    same = (typed[columns] == typed.loc[row, columns]).all(axis=1)
+    others = [str(r) for r in typed.index[same] if r != row]
+    key = ", ".join(columns)
+    return f"duplikat: {key} yang sama juga ada di baris {', '.join(others)}"
+
+
+def _pandera_failures(
+    exc: pa.errors.SchemaErrors, raw: RawTable, typed: pd.DataFrame, source: Source
+) -> list[Failure]:
     file = str(raw.path)
     cases = exc.failure_cases
     failures: list[Failure] = []
     row_level = cases[cases["schema_context"] == "DataFrameSchema"]
     for _, case in cases[cases["schema_context"] != "DataFrameSchema"].iterrows():
         row = None if pd.isna(case["index"]) else int(case["index"])
-        failures.append(
-            Failure(
-                file, row, raw.label(str(case["column"])), str(case["failure_case"]), case["check"]
-            )
-        )
+        column, value = str(case["column"]), str(case["failure_case"])
+        rule = _rule(str(case["check"]))
+        if case["check"] == "field_uniqueness" and row is not None:
+            rule = _duplicate_rule(typed, row, [column])
+        if column == "kode_kecamatan" and source.region_name_column and row is not None:
+            value = f"{typed.at[row, source.region_name_column]} → {value}"
+        failures.append(Failure(file, row, raw.label(column), value, rule))
     # A row-level rule fails once per row: show every column it involves.
     for (row, check), group in row_level.groupby(["index", "check"], dropna=False, sort=True):
-        # Pandera reports a row-level failure under every column; our rule names say which count.
-        names = _columns_in_rule(str(check), typed.columns) or [
-            str(c) for c in group["column"] if c in typed.columns
-        ]
+        names = [str(c) for c in group["column"] if c in typed.columns]
+        # pandera blames every column for a dataframe check; keep those the rule names
+        named = [c for c in names if re.search(rf"\b{re.escape(c)}\b", str(check))]
+        names = named or names
         values = (
             ", ".join(f"{c}={_show(typed.at[row, c])}" for c in names) if row in typed.index else ""
         )
         row_number = None if pd.isna(row) else int(row)
-        failures.append(Failure(file, row_number, ", ".join(names) or "-", values, str(check)))
+        rule = str(check)
+        if check == "multiple_fields_uniqueness" and row_number is not None:
+            rule = _duplicate_rule(typed, row_number, names)
+        failures.append(Failure(file, row_number, ", ".join(names) or "-", values, rule))
     return failures
 
 
-def _columns_in_rule(rule: str, columns) -> list[str]:
-    found = [(m.start(), c) for c in columns if (m := re.search(rf"\b{re.escape(c)}\b", rule))]
-    return [c for _, c in sorted(found)]
-
-
 def _show(value: object) -> str:
-    if (
-        isinstance(value, numbers.Real)
-        and not isinstance(value, bool)
-        and float(value).is_integer()
-    ):
-        return format_id_number(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return format_id_number(value, 0 if float(value).is_integer() else 2)
     return str(value)
 
 
@@ -138,8 +163,13 @@ def validate_table(
     known: Mapping[str, set[str]] | None = None,
     regions: RegionResolver | None = None,
     constants: Mapping[str, object] | None = None,
+    expected: Mapping[str, tuple[object, str]] | None = None,
 ) -> pd.DataFrame:
-    """Return the typed, validated rows of `raw` (index = row in file) or raise InputRejected."""
+    """Return the typed, validated rows of `raw` (index = row in file) or raise InputRejected.
+
+    `expected` maps a column to (value every row must hold, why), e.g. the budget year of the
+    folder the file was dropped in.
+    """
     file = str(raw.path)
     if raw.missing_columns:
         raise InputRejected(
@@ -148,9 +178,9 @@ def validate_table(
                 Failure(
                     file,
                     raw.header_row or None,
-                    name,
+                    f"{source.column(name).headers[0]} ({name})",
                     "(tidak ada)",
-                    "kolom wajib tidak ada di baris judul",
+                    "kolom wajib tidak ada di baris judul (cek ejaan judul kolom)",
                 )
                 for name in raw.missing_columns
             ],
@@ -174,6 +204,10 @@ def validate_table(
                 )
             codes.append(code)
         typed.insert(1, "kode_kecamatan", codes)
+    for name, (value, why) in (expected or {}).items():
+        for row, cell in typed[name].items():
+            if cell is not None and not pd.isna(cell) and cell != value:
+                failures.append(Failure(file, int(row), raw.label(name), _text(cell) or "", why))
     for name, value in (constants or {}).items():
         typed.insert(0, name, value)
     if failures:
@@ -181,7 +215,7 @@ def validate_table(
     try:
         return SCHEMAS[source.name].validate(typed, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        raise InputRejected(raw.path, _pandera_failures(exc, raw, typed)) from None
+        raise InputRejected(raw.path, _pandera_failures(exc, raw, typed, source)) from None
 
 
 def check_total_rows(raw: RawTable, source: Source, body: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,8 @@ import re
 _ID_NUMBER = re.compile(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 # Rupiah amounts are printed as `312.020.400,-` and percentages as `96,65 %`.
 _DECORATIONS = re.compile(r"^(RP\.?)|(,-)$|(%)$", re.IGNORECASE)
+_SCIENTIFIC = re.compile(r"^[-+]?\d+([.,]\d+)?E[-+]?\d+$", re.IGNORECASE)
+_EXCEL_ERROR = re.compile(r"^#(REF!|VALUE!|DIV/0!|N/A|NAME\?|NUM!|NULL!)$", re.IGNORECASE)
 
 
 def parse_id_number(value: object) -> float | None:
@@ -27,6 +29,13 @@ def parse_id_number(value: object) -> float | None:
     text = str(value).replace("\u00a0", "").replace(" ", "").strip()
     if text == "":
         return None
+    if _SCIENTIFIC.match(text):
+        raise ValueError(
+            "notasi ilmiah: Excel sudah membulatkan angka ini; format sel sebagai angka penuh "
+            "atau teks lalu ekspor ulang"
+        )
+    if _EXCEL_ERROR.match(text):
+        raise ValueError("galat rumus Excel, bukan angka: perbaiki rumus di file sumber")
     text = _DECORATIONS.sub("", text)
     if not _ID_NUMBER.match(text):
         raise ValueError("bukan angka berformat Indonesia (ribuan '.', desimal ',')")

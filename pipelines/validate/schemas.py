@@ -8,15 +8,28 @@ instead, because the pipeline must never reject or "fix" a source that is merely
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
+
+from pipelines.validate.numbers import parse_id_number
 
 KODE_KECAMATAN = r"^\d{2}\.\d{2}\.\d{2}$"
 KODE_KELURAHAN = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 KODE_DAERAH = r"^\d{2}\.\d{2}$"
 KODE_PROGRAM = r"^\d\.\d{2}\.\d{2}$"
 TAHUN = {"ge": 2000, "le": 2100}
+
+
+def _semester_ended(semester: str) -> bool:
+    """DKB is released as of 30 June (S1) and 31 December (S2): a later semester cannot exist."""
+    if not re.fullmatch(r"\d{4}-S[12]", str(semester)):
+        return False  # reported by the format rule
+    year, half = int(semester[:4]), semester[-1]
+    return (date(year, 6, 30) if half == "1" else date(year, 12, 31)) < date.today()
 
 
 def _identity(df: pd.DataFrame, total: str, *parts: str) -> pd.Series:
@@ -170,6 +183,7 @@ class RealisasiAnggaran(pa.DataFrameModel):
 
 class DkbAgregatKecamatan(pa.DataFrameModel):
     semester: Series[str] = pa.Field(str_matches=r"^\d{4}-S[12]$", description="Mis. 2023-S2")
+
     kecamatan: Series[str] = pa.Field(description="Nama kecamatan seperti tertulis di file")
     kode_kecamatan: Series[str] = pa.Field(
         str_matches=KODE_KECAMATAN, unique=True, description="Kode Kemendagri hasil pencocokan nama"
@@ -192,6 +206,10 @@ class DkbAgregatKecamatan(pa.DataFrameModel):
     )
     perkawinan_dilaporkan: Series[int] = pa.Field(ge=0, description="Perkawinan yang dilaporkan")
     akta_perkawinan_terbit: Series[int] = pa.Field(ge=0, description="Akta perkawinan diterbitkan")
+
+    @pa.check("semester", name="semester belum berakhir: DKB semester ini belum mungkin ada")
+    def semester_ended(cls, semester: pd.Series) -> pd.Series:
+        return semester.map(_semester_ended)
 
     @pa.dataframe_check(name="wajib_ktp_el = ktp_el_sudah_rekam + ktp_el_belum_rekam")
     def ktp_el_rekam(cls, df: pd.DataFrame) -> pd.Series:
@@ -221,6 +239,51 @@ class DkbAgregatKecamatan(pa.DataFrameModel):
         strict = True
 
 
+# What a published figure may be: `jumlah` of a DKB measure (kunci = ukuran), a figure of an
+# indicator (kunci = kode_indikator), of a budget program or its TOTAL, or the RATA-RATA row.
+KOLOM_TERBITAN_ANGKA = (
+    "jumlah",
+    "target",
+    "realisasi",
+    "capaian",
+    "pembilang",
+    "penyebut",
+    "anggaran_pk",
+    "anggaran",
+    "serapan",
+    "rata_rata_capaian",
+)
+KOLOM_TERBITAN_TEKS = ("kategori", "dibanding_target", "dibanding_tahun_lalu")
+
+
+def _is_id_number(value: str) -> bool:
+    try:
+        return parse_id_number(value) is not None
+    except ValueError:
+        return False
+
+
+class Terbitan(pa.DataFrameModel):
+    dokumen: Series[str] = pa.Field(description="Laporan yang memuat angka, mis. LAKIP 2023")
+    tabel: Series[str] = pa.Field(description="Tempat angka dicetak: Tabel 3, Bab III B (narasi)")
+    tahun: Series[int] = pa.Field(**TAHUN, description="Tahun yang diukur angka itu")
+    kode_wilayah: Series[str] = pa.Field(description="Kode Kemendagri wilayah baris itu")
+    baris_tercetak: Series[str] = pa.Field(nullable=True, description="Label baris seperti dicetak")
+    kunci: Series[str] = pa.Field(description="ukuran DKB, kode_indikator, kode_program, TOTAL")
+    kolom: Series[str] = pa.Field(isin=[*KOLOM_TERBITAN_ANGKA, *KOLOM_TERBITAN_TEKS])
+    nilai_terbit: Series[str] = pa.Field(description="Nilai persis seperti dicetak")
+    keterangan: Series[str] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(name="nilai_terbit kolom angka harus angka berformat Indonesia")
+    def numeric_printed(cls, df: pd.DataFrame) -> pd.Series:
+        numeric = df["kolom"].isin(KOLOM_TERBITAN_ANGKA)
+        return ~numeric | df["nilai_terbit"].map(_is_id_number)
+
+    class Config:
+        strict = True
+        unique = ["dokumen", "tabel", "tahun", "kode_wilayah", "kunci", "kolom"]
+
+
 SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "daerah": Daerah,
     "wilayah": Wilayah,
@@ -233,4 +296,5 @@ SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "anggaran_pk": AnggaranPK,
     "realisasi_anggaran": RealisasiAnggaran,
     "dkb_agregat_kecamatan": DkbAgregatKecamatan,
+    "terbitan": Terbitan,
 }

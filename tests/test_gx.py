@@ -1,0 +1,93 @@
+"""great-expectations suites run as asset checks in the main run; a blocking failure stops
+publication and leaves the analysts' file as it was."""
+
+import hashlib
+
+import dagster as dg
+
+from pipelines.assets.gx_checks import data_docs_index
+from pipelines.validate.suites import SUITES
+
+
+def _check_evaluations(instance: dg.DagsterInstance, run_id: str) -> dict:
+    events = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+    return {
+        (
+            e.dagster_event.event_specific_data.asset_key.to_user_string(),
+            e.dagster_event.event_specific_data.check_name,
+        ): e.dagster_event.event_specific_data
+        for e in events
+    }
+
+
+def _sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_every_suite_ran_and_passed_in_the_main_run(bundled):
+    (run,) = bundled.instance.get_runs()
+    evaluations = _check_evaluations(bundled.instance, run.run_id)
+    for suite in SUITES:
+        evaluation = evaluations[(suite.table.replace(".", "/"), "gx_suite")]
+        assert evaluation.passed, suite.table
+        assert evaluation.metadata["ekspektasi"].value == len(suite.expectations)
+
+
+def test_data_docs_html_is_written_for_every_suite(bundled):
+    index = data_docs_index(bundled.paths)
+    html = index.read_text(encoding="utf-8")
+    for suite in SUITES:
+        assert suite.table in html
+    assert list((index.parent / "validations").rglob("*.html"))
+
+
+def test_pk_program_without_realisation_blocks_publication(pipeline):
+    """Tabel 2 lists a program that the realisation export lacks: Tabel 13 would print an empty
+    row, so the blocking suite on mart.realisasi_anggaran fails and nothing is published."""
+    assert pipeline.run().success
+    published = pipeline.paths.published_db
+    before = _sha256(published)
+
+    pk = pipeline.paths.raw_dir / "anggaran/2023/anggaran_pk.csv"
+    lines = pk.read_text(encoding="utf-8").splitlines()
+    lines.insert(-1, "2023,2.12.06,Program Uji Tanpa Realisasi,10.000.000")
+    pk.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = pipeline.run(raise_on_error=False)
+
+    assert not result.success
+    evaluation = _check_evaluations(pipeline.instance, result.run_id)[
+        ("mart/realisasi_anggaran", "gx_suite")
+    ]
+    assert not evaluation.passed
+    assert "anggaran" in evaluation.metadata["gagal"].value
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "mart/realisasi_anggaran" in materialized  # written to the working file, then checked
+    assert "publikasi/gudang_analis" not in materialized
+    assert _sha256(published) == before
+    with pipeline.published() as con:
+        assert con.execute(
+            "SELECT count(*) FROM mart.realisasi_anggaran WHERE kode_program = '2.12.06'"
+        ).fetchone() == (0,)
+
+
+def test_unrecomputable_published_figure_warns_but_publishes(pipeline):
+    """A published figure with no recomputed counterpart is listed, not hidden: the
+    reconciliation suite only warns, so the office still gets its warehouse."""
+    terbitan = pipeline.paths.raw_dir / "terbitan/lakip_2023.csv"
+    with terbitan.open("a", encoding="utf-8") as handle:
+        handle.write(
+            "LAKIP 2023 Dinas Dukcapil Kota Kupang,Tabel 12,2023,53.71,Komputer,"
+            "komputer_pc_client,jumlah,37,sarana prasarana: tidak ada masukannya\n"
+        )
+    result = pipeline.run(raise_on_error=False)
+
+    assert result.success
+    evaluation = _check_evaluations(pipeline.instance, result.run_id)[
+        ("mart/rekonsiliasi", "gx_suite")
+    ]
+    assert not evaluation.passed
+    assert evaluation.severity == dg.AssetCheckSeverity.WARN
+    with pipeline.published() as con:
+        assert con.execute(
+            "SELECT kelas FROM mart.rekonsiliasi WHERE kunci = 'komputer_pc_client'"
+        ).fetchall() == [("tidak dapat dihitung",)]

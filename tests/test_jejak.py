@@ -1,0 +1,41 @@
+"""Nothing lost: every accepted file is kept byte for byte with its checksum and ingestion time,
+and every row of the raw layer points back to its file and row."""
+
+import hashlib
+from pathlib import Path
+
+from pipelines.ingest import sources as S
+from tests.conftest import BUNDLED_SEMESTER
+
+
+def test_every_accepted_file_is_archived_as_received(bundled):
+    with bundled.build() as con:
+        receipts = con.execute(
+            "SELECT berkas, sha256, arsip, diterima_pada FROM raw.berkas_diterima"
+        ).fetchall()
+    raw = bundled.paths.raw_dir
+    files = {
+        str(p.relative_to(raw))
+        for source in (*S.UNPARTITIONED_SOURCES, S.DKB_AGREGAT_KECAMATAN)
+        for p in raw.glob(source.pattern.format(semester=BUNDLED_SEMESTER))
+    }
+    assert len(files) == 12
+    assert {r[0] for r in receipts} == files
+    for berkas, sha256, arsip, diterima_pada in receipts:
+        original = (bundled.paths.raw_dir / berkas).read_bytes()
+        assert hashlib.sha256(original).hexdigest() == sha256
+        assert Path(arsip).read_bytes() == original
+        assert diterima_pada is not None
+
+
+def test_raw_rows_point_back_to_file_and_row(bundled):
+    """Tabel 7's Kota Lama row (jumlah anak 8.052) is row 7 of the DKB file."""
+    with bundled.build() as con:
+        row = con.execute(
+            "SELECT _berkas, _baris, _sha256, anak_0_17 FROM raw.dkb_agregat_kecamatan "
+            "WHERE kode_kecamatan = '53.71.06'"
+        ).fetchone()
+    assert row[:2] == ("dkb/2023-S2/agregat_kecamatan.csv", 7)
+    assert row[3] == 8052
+    line = (bundled.paths.raw_dir / row[0]).read_text(encoding="utf-8").splitlines()[row[1] - 1]
+    assert line.startswith("6;KOTA LAMA;35.016;")
