@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.ingest.readers import file_sha256
 from pipelines.orchestration.partitions import SEMESTER, is_semester
 
 # Inputs every run re-reads whole; a change in one of them refreshes the latest semester.
@@ -36,14 +37,6 @@ def discover_semesters(raw_dir: Path) -> list[str]:
     if not dkb.exists():
         return []
     return sorted(p.name for p in dkb.iterdir() if p.is_dir() and is_semester(p.name))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _files(folder: Path) -> list[Path]:
@@ -92,7 +85,7 @@ def scan(raw_dir: Path, cache: HashCache | None = None, settle_seconds: float = 
             if cached and cached[:2] == [stat.st_size, stat.st_mtime_ns]:
                 sha = cached[2]
             else:
-                sha = _sha256(path)
+                sha = file_sha256(path)
             release.hashes[relative] = [stat.st_size, stat.st_mtime_ns, sha]
             digest.update(f"{relative}\0{sha}\n".encode())
         if not settled:
