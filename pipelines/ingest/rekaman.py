@@ -1,0 +1,244 @@
+"""Record-level DKB extract (one row per resident): read, validate every rule, quarantine,
+pseudonymise, persist to the restricted store, aggregate per kelurahan. All in DuckDB, so a
+province-sized file is routine on one machine; Python only orchestrates.
+
+Input contract (CSV with a header row, or Parquet), `raw/dkb/<semester>/penduduk.csv|.parquet`,
+columns as SIAK exports name them; the rules are `pipelines/validate/rekaman.py`. Other columns
+(NAMA_LGKP, TMPT_LHR, …) are allowed and never read, so names never leave this step.
+
+Bad rows do not block a semester: each failed rule of each row goes to the quarantine table
+(file, row as numbered in the file, column, rule, value) and the row is left out of the
+aggregates. The run fails, writing nothing, when a rule marked fatal in
+`raw/referensi/aturan_rekaman.csv` fails or the rejected share passes the threshold
+(`DUKCAPIL_BATAS_KARANTINA`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.ingest.readers import file_sha256
+from pipelines.synthetic.penduduk import cut_off
+from pipelines.validate.errors import Failure, InputRejected
+from pipelines.validate.rekaman import Aturan, Konteks, compile_rules, schema
+from pipelines.warehouse.db import install_macros, load_sql, replace_partition
+
+EXTRACT_NAMES = ("penduduk.csv", "penduduk.parquet")
+SEVERITY_FILE = "referensi/aturan_rekaman.csv"
+SIAK_CODES_FILE = "referensi/siak_kode.csv"
+
+
+def find_extract(raw_dir: Path, semester: str) -> Path | None:
+    """The record-level file of a semester, or None when the semester has only aggregates."""
+    found = [raw_dir / "dkb" / semester / n for n in EXTRACT_NAMES]
+    found = [p for p in found if p.exists()]
+    if len(found) > 1:
+        raise InputRejected(
+            found[0],
+            [
+                Failure(str(p), None, "-", p.name, "dua ekstrak rekaman; sisakan satu")
+                for p in found
+            ],
+        )
+    return found[0] if found else None
+
+
+def hmac_pads(key: bytes) -> tuple[str, str]:
+    """HMAC inner/outer key blocks (RFC 2104) for the `pseudonim` SQL macro, in hex."""
+    block = hashlib.sha256(key).digest() if len(key) > 64 else key
+    block = block.ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in block).hex(), bytes(b ^ 0x5C for b in block).hex()
+
+
+def load_konteks(con: duckdb.DuckDBPyConnection, raw_dir: Path, semester: str) -> Konteks:
+    """Reference lists for the rules: regions from the warehouse, SIAK codes from raw/referensi."""
+    codes: dict[str, list[str]] = {}
+    for domain, kode in con.execute(
+        "SELECT domain, kode FROM read_csv(?, all_varchar=true)",
+        [str(raw_dir / SIAK_CODES_FILE)],
+    ).fetchall():
+        codes.setdefault(domain, []).append(kode)
+    return Konteks(
+        cutoff=cut_off(semester),
+        kode_daerah=tuple(r[0] for r in con.execute("SELECT kode FROM raw.daerah").fetchall()),
+        kelurahan=tuple(r[0] for r in con.execute("SELECT kode FROM raw.wilayah").fetchall()),
+        kode={d: tuple(v) for d, v in codes.items()},
+    )
+
+
+def load_severity(raw_dir: Path) -> dict[str, str]:
+    """Rule id -> 'fatal' | 'karantina' (rules not listed are 'karantina')."""
+    con = duckdb.connect()
+    rows = con.execute(
+        "SELECT aturan, tingkat FROM read_csv(?, all_varchar=true)",
+        [str(raw_dir / SEVERITY_FILE)],
+    ).fetchall()
+    return dict(rows)
+
+
+@dataclass
+class Hasil:
+    """Outcome of one extract: counts for the run summary and the per-kelurahan aggregates."""
+
+    berkas: str
+    sha256: str
+    baris: int
+    diterima: int
+    dikarantina: int  # rows (a row failing two rules counts once)
+    pelanggaran: pd.DataFrame  # aturan, kolom, tingkat, jumlah
+    agregat: pd.DataFrame  # long form, conformed.dkb_agregat columns
+
+    @property
+    def porsi_karantina(self) -> float:
+        return self.dikarantina / self.baris if self.baris else 0.0
+
+
+def _stage(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> int:
+    """Copy the schema's columns of the file into temp table `_stg`, as text, with the row
+    number a person sees in the file (CSV: header is row 1; Parquet: first row is 1)."""
+    if path.suffix == ".parquet":
+        reader = f"read_parquet('{path}')"
+        first_row = 1
+    else:
+        reader = f"read_csv('{path}', all_varchar=true, header=true)"
+        first_row = 2
+    present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
+    missing = [c for c in columns if c not in present]
+    if missing:
+        raise InputRejected(
+            path,
+            [Failure(str(path), 1, c, "(tidak ada)", "kolom wajib tidak ada") for c in missing],
+        )
+    cells = ", ".join(f"nullif(trim(CAST({c} AS VARCHAR)), '') AS {c}" for c in columns)
+    # Insertion order is preserved (DuckDB default), so rowid follows the file's row order.
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _stg AS SELECT {cells} FROM {reader}")
+    con.execute("ALTER TABLE _stg ADD COLUMN _baris BIGINT DEFAULT 0")
+    con.execute(f"UPDATE _stg SET _baris = rowid + {first_row}")
+    return con.execute("SELECT count(*) FROM _stg").fetchone()[0]
+
+
+def _violations(con: duckdb.DuckDBPyConnection, rules: list[Aturan], berkas: str) -> None:
+    selects = [
+        f"SELECT _baris AS baris, '{r.kolom}' AS kolom, '{r.nama}' AS aturan, "
+        f"CAST({r.nilai} AS VARCHAR) AS nilai FROM _stg WHERE {r.gagal}"
+        for r in rules
+    ]
+    con.execute("CREATE OR REPLACE TEMP TABLE _pelanggaran AS " + "\nUNION ALL\n".join(selects))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _karantina_baris AS SELECT DISTINCT baris FROM _pelanggaran"
+    )
+
+
+def ingest_extract(
+    path: Path,
+    *,
+    semester: str,
+    berkas: str,
+    konteks: Konteks,
+    severity: dict[str, str],
+    key: bytes,
+    store: Path,
+    threshold: float,
+    memory_limit: str = "2GB",
+) -> Hasil:
+    """Validate `path`, then (only if it passes) write its rows and quarantine to `store`.
+    Raises InputRejected, with file/row/column/value, when a fatal rule fails or too many rows
+    are rejected; the store then keeps its previous state."""
+    store.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    spill = store.parent / "spill"  # spilled pages hold personal data too: keep them here
+    sha256 = file_sha256(path)
+    con = duckdb.connect(str(store))
+    try:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute(f"SET temp_directory = '{spill}'")
+        install_macros(con)
+        rules = compile_rules(schema(konteks))
+        n = _stage(con, path, list(schema(konteks).columns))
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _kelurahan_dikenal AS "
+            "SELECT unnest(?::VARCHAR[]) AS kode",
+            [list(konteks.kelurahan)],
+        )
+        _violations(con, rules, berkas)
+        tingkat = {r.nama: severity.get(r.nama, "karantina") for r in rules}
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _tingkat AS "
+            "SELECT unnest(?::VARCHAR[]) AS aturan, unnest(?::VARCHAR[]) AS tingkat",
+            [list(tingkat), list(tingkat.values())],
+        )
+        summary = con.execute(
+            """
+            SELECT p.aturan, p.kolom, t.tingkat, count(*) AS jumlah
+            FROM _pelanggaran AS p JOIN _tingkat AS t USING (aturan)
+            GROUP BY ALL ORDER BY jumlah DESC, aturan
+            """
+        ).df()
+        rejected = con.execute("SELECT count(*) FROM _karantina_baris").fetchone()[0]
+
+        fatal = con.execute(
+            """
+            SELECT baris, kolom, nilai, aturan FROM _pelanggaran JOIN _tingkat USING (aturan)
+            WHERE tingkat = 'fatal' ORDER BY baris LIMIT 50
+            """
+        ).fetchall()
+        if fatal:
+            raise InputRejected(
+                path,
+                [Failure(str(path), b, k, v or "", f"{a} (aturan fatal)") for b, k, v, a in fatal],
+            )
+        if n and rejected / n > threshold:
+            sample = con.execute(
+                "SELECT baris, kolom, nilai, aturan FROM _pelanggaran ORDER BY baris LIMIT 20"
+            ).fetchall()
+            raise InputRejected(
+                path,
+                [
+                    Failure(
+                        str(path),
+                        None,
+                        "-",
+                        f"{rejected} dari {n} baris",
+                        f"porsi baris dikarantina {rejected / n:.2%} melebihi batas "
+                        f"{threshold:.2%} (DUKCAPIL_BATAS_KARANTINA)",
+                    ),
+                    *(Failure(str(path), b, k, v or "", a) for b, k, v, a in sample),
+                ],
+            )
+
+        ipad, opad = hmac_pads(key)
+        params = {
+            "semester": semester,
+            "cutoff": konteks.cutoff,
+            "berkas": berkas,
+            "sha256": sha256,
+            "ipad": ipad,
+            "opad": opad,
+        }
+        accepted = replace_partition(
+            con, "penduduk", "semester", semester, load_sql("rekaman/penduduk_terbatas"), params
+        )
+        replace_partition(
+            con,
+            "karantina",
+            "semester",
+            semester,
+            """
+            SELECT $semester AS semester, $berkas AS berkas, p.baris, p.kolom, p.aturan,
+                   t.tingkat, p.nilai
+            FROM _pelanggaran AS p JOIN _tingkat AS t USING (aturan)
+            ORDER BY p.baris, p.aturan
+            """,
+            {"semester": semester, "berkas": berkas},
+        )
+        agregat = con.execute(
+            load_sql("rekaman/agregat_kelurahan"),
+            {"semester": semester, "cutoff": konteks.cutoff},
+        ).df()
+    finally:
+        con.close()
+    return Hasil(berkas, sha256, n, accepted, rejected, summary, agregat)
