@@ -152,11 +152,12 @@ def ingest_extract(
     store.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     spill = store.parent / "spill"  # spilled pages hold personal data too: keep them here
     sha256 = file_sha256(path)
-    con = duckdb.connect(str(store))
+    # Stage and validate in memory (spilling under the restricted folder); the store is opened
+    # only once the extract has passed, so a rejected file leaves it exactly as it was.
+    con = duckdb.connect()
     try:
         con.execute(f"SET memory_limit = '{memory_limit}'")
         con.execute(f"SET temp_directory = '{spill}'")
-        install_macros(con)
         rules = compile_rules(schema(konteks))
         n = _stage(con, path, list(schema(konteks).columns))
         con.execute(
@@ -210,6 +211,9 @@ def ingest_extract(
                 ],
             )
 
+        con.execute(f"ATTACH '{store}' AS terbatas")
+        con.execute("USE terbatas")
+        install_macros(con)
         ipad, opad = hmac_pads(key)
         params = {
             "semester": semester,

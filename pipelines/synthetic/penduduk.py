@@ -156,14 +156,12 @@ class Generator:
         self.rates = {k: rates(counts.get(k, kota)) for k in self.kecamatan}
         # Population weight per kelurahan: kecamatan share split unevenly but reproducibly.
         rng = np.random.default_rng(seed)
+        # Kecamatan shares as calibrated; within a kecamatan, kelurahan of unequal size.
         pop = np.array([counts.get(k.kode_kecamatan, kota)["penduduk"] for k in self.kelurahan])
-        per_kec = np.array(
-            [
-                sum(1 for j in self.kelurahan if j.kode_kecamatan == k.kode_kecamatan)
-                for k in self.kelurahan
-            ]
-        )
-        weight = pop / per_kec * rng.uniform(0.6, 1.4, len(self.kelurahan))
+        spread = rng.uniform(0.6, 1.4, len(self.kelurahan))
+        kec_of = np.array([k.kode_kecamatan for k in self.kelurahan])
+        spread_sum = np.array([spread[kec_of == k].sum() for k in kec_of])
+        weight = pop * spread / spread_sum
         self.p_kelurahan = weight / weight.sum()
         self.kec_index = np.array([self.kecamatan.index(k.kode_kecamatan) for k in self.kelurahan])
         self.seed = seed
