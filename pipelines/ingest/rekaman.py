@@ -16,7 +16,8 @@ aggregates. The run fails, writing nothing, when a rule marked fatal in
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -92,21 +93,20 @@ class Hasil:
     dikarantina: int  # rows (a row failing two rules counts once)
     pelanggaran: pd.DataFrame  # aturan, kolom, tingkat, jumlah
     agregat: pd.DataFrame  # long form, conformed.dkb_agregat columns
+    detik: dict[str, float] = field(default_factory=dict)  # seconds per step
 
     @property
     def porsi_karantina(self) -> float:
         return self.dikarantina / self.baris if self.baris else 0.0
 
 
-def _stage(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> int:
-    """Copy the schema's columns of the file into temp table `_stg`, as text, with the row
-    number a person sees in the file (CSV: header is row 1; Parquet: first row is 1)."""
+def _source(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> tuple[str, int]:
+    """SELECT of the schema's columns of the file, all as text; and the row number of its first
+    data row as a person sees it (CSV: the header is row 1; Parquet: the first row is 1)."""
     if path.suffix == ".parquet":
-        reader = f"read_parquet('{path}')"
-        first_row = 1
+        reader, first_row = f"read_parquet('{path}')", 1
     else:
-        reader = f"read_csv('{path}', all_varchar=true, header=true)"
-        first_row = 2
+        reader, first_row = f"read_csv('{path}', all_varchar=true, header=true)", 2
     present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
     missing = [c for c in columns if c not in present]
     if missing:
@@ -114,24 +114,59 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> in
             path,
             [Failure(str(path), 1, c, "(tidak ada)", "kolom wajib tidak ada") for c in missing],
         )
-    cells = ", ".join(f"nullif(trim(CAST({c} AS VARCHAR)), '') AS {c}" for c in columns)
+    cells = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in columns)
+    return f"(SELECT {cells} FROM {reader})", first_row
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection, path: Path, columns: list[str], rules: list[Aturan]
+) -> int:
+    """One read of the file into temp table `_stg` (sql/rekaman/tahap.sql), then the rows that
+    failed a rule expanded to one `_pelanggaran` row per (row, rule) with the exported value."""
+    source, first_row = _source(con, path, columns)
+    if len(rules) > 62:
+        raise ValueError("lebih dari 62 aturan: bitmask _gagal perlu dipecah")
+    gagal = " + ".join(f"CASE WHEN {r.gagal} THEN {1 << k} ELSE 0 END" for k, r in enumerate(rules))
+    mentah = "to_json(struct_pack(" + ", ".join(columns) + "))"
+    select = load_sql("rekaman/tahap").format(
+        sumber=source, gagal=f"CAST({gagal} AS BIGINT)", mentah=mentah
+    )
     # Insertion order is preserved (DuckDB default), so rowid follows the file's row order.
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _stg AS SELECT {cells} FROM {reader}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _stg AS {select}")
     con.execute("ALTER TABLE _stg ADD COLUMN _baris BIGINT DEFAULT 0")
     con.execute(f"UPDATE _stg SET _baris = rowid + {first_row}")
-    return con.execute("SELECT count(*) FROM _stg").fetchone()[0]
+    for k, rule in enumerate(rules):
+        if rule.unik:  # every row holding a repeated value fails (SIAK must say which is right)
+            typed = rule.unik.lower()
+            # A row failing only this rule has no raw JSON yet: its value is the staged one
+            # (a valid NIK/KK has no leading zero, so the text is exact).
+            con.execute(
+                f"""
+                UPDATE _stg SET
+                    _gagal = _gagal | {1 << k},
+                    _mentah = coalesce(
+                        _mentah, to_json(struct_pack({rule.unik} := CAST({typed} AS VARCHAR)))
+                    )
+                WHERE {typed} IN (
+                    SELECT {typed} FROM _stg WHERE {typed} IS NOT NULL
+                    GROUP BY ALL HAVING count(*) > 1
+                )
+                """
+            )
 
-
-def _violations(con: duckdb.DuckDBPyConnection, rules: list[Aturan], berkas: str) -> None:
+    shape = "{" + ", ".join(f'"{c}": "VARCHAR"' for c in columns) + "}"
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _gagal_baris AS "
+        f"SELECT _baris, _gagal, unnest(from_json(_mentah, '{shape}')) "
+        "FROM _stg WHERE _gagal <> 0"
+    )
     selects = [
         f"SELECT _baris AS baris, '{r.kolom}' AS kolom, '{r.nama}' AS aturan, "
-        f"CAST({r.nilai} AS VARCHAR) AS nilai FROM _stg WHERE {r.gagal}"
-        for r in rules
+        f"CAST({r.nilai} AS VARCHAR) AS nilai FROM _gagal_baris WHERE (_gagal >> {k}) & 1 = 1"
+        for k, r in enumerate(rules)
     ]
     con.execute("CREATE OR REPLACE TEMP TABLE _pelanggaran AS " + "\nUNION ALL\n".join(selects))
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _karantina_baris AS SELECT DISTINCT baris FROM _pelanggaran"
-    )
+    return con.execute("SELECT count(*) FROM _stg").fetchone()[0]
 
 
 def ingest_extract(
@@ -151,21 +186,28 @@ def ingest_extract(
     are rejected; the store then keeps its previous state."""
     store.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     spill = store.parent / "spill"  # spilled pages hold personal data too: keep them here
+    clock = {"mulai": time.perf_counter()}
+
+    def step(name: str) -> None:
+        clock[name] = time.perf_counter()
+
     sha256 = file_sha256(path)
+    step("sha256")
     # Stage and validate in memory (spilling under the restricted folder); the store is opened
     # only once the extract has passed, so a rejected file leaves it exactly as it was.
     con = duckdb.connect()
     try:
         con.execute(f"SET memory_limit = '{memory_limit}'")
         con.execute(f"SET temp_directory = '{spill}'")
-        rules = compile_rules(schema(konteks))
-        n = _stage(con, path, list(schema(konteks).columns))
+        model = schema(konteks)
+        rules = compile_rules(model)
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _kelurahan_dikenal AS "
             "SELECT unnest(?::VARCHAR[]) AS kode",
             [list(konteks.kelurahan)],
         )
-        _violations(con, rules, berkas)
+        n = _stage(con, path, list(model.columns), rules)
+        step("baca_validasi")
         tingkat = {r.nama: severity.get(r.nama, "karantina") for r in rules}
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _tingkat AS "
@@ -179,7 +221,7 @@ def ingest_extract(
             GROUP BY ALL ORDER BY jumlah DESC, aturan
             """
         ).df()
-        rejected = con.execute("SELECT count(*) FROM _karantina_baris").fetchone()[0]
+        rejected = con.execute("SELECT count(DISTINCT baris) FROM _pelanggaran").fetchone()[0]
 
         fatal = con.execute(
             """
@@ -226,6 +268,7 @@ def ingest_extract(
         accepted = replace_partition(
             con, "penduduk", "semester", semester, load_sql("rekaman/penduduk_terbatas"), params
         )
+        step("pseudonim_simpan")
         replace_partition(
             con,
             "karantina",
@@ -239,10 +282,14 @@ def ingest_extract(
             """,
             {"semester": semester, "berkas": berkas},
         )
+        step("karantina_simpan")
         agregat = con.execute(
             load_sql("rekaman/agregat_kelurahan"),
             {"semester": semester, "cutoff": konteks.cutoff},
         ).df()
+        step("agregat")
     finally:
         con.close()
-    return Hasil(berkas, sha256, n, accepted, rejected, summary, agregat)
+    names = list(clock)
+    detik = {b: clock[b] - clock[a] for a, b in zip(names, names[1:], strict=False)}
+    return Hasil(berkas, sha256, n, accepted, rejected, summary, agregat, detik)

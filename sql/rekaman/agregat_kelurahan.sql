@@ -23,13 +23,16 @@
 -- Parameters: $semester, $cutoff (DATE).
 WITH p AS (
     SELECT
-        kode_kelurahan,
+        no_prop,
+        no_kab,
+        no_kec,
+        no_kel,
         _berkas,
         umur,
-        umur >= 17 OR status_kawin <> '1' AS wajib_ktp_el,
-        status_ktp NOT IN ('1', '8') AS ktp_el_rekam,
+        umur >= 17 OR status_kawin <> 1 AS wajib_ktp_el,
+        status_ktp NOT IN (1, 8) AS ktp_el_rekam,
         tanggal_cetak_ktp IS NOT NULL AS ktp_el_cetak,
-        umur < 17 AND status_kawin = '1' AS wajib_kia,
+        umur < 17 AND status_kawin = 1 AS wajib_kia,
         tanggal_cetak_kia IS NOT NULL AS kia,
         umur < 18 AS anak,
         punya_akta_kelahiran,
@@ -40,10 +43,11 @@ WITH p AS (
 ),
 per_kelurahan AS (
     SELECT
-        kode_kelurahan,
+        -- the kode is formatted once per kelurahan, after grouping, not once per resident
+        printf('%02d.%02d.%02d.%04d', no_prop, no_kab, no_kec, no_kel) AS kode_kelurahan,
         any_value(_berkas) AS sumber_berkas,
         count(*) AS penduduk,
-        count(*) FILTER (umur >= 17 AND status_kawin <> '1') AS penduduk_17_kawin,
+        count(*) FILTER (umur >= 17 AND status_kawin <> 1) AS penduduk_17_kawin,
         count(*) FILTER (wajib_ktp_el) AS wajib_ktp_el,
         count(*) FILTER (wajib_ktp_el AND ktp_el_rekam) AS ktp_el_sudah_rekam,
         count(*) FILTER (wajib_ktp_el AND NOT ktp_el_rekam) AS ktp_el_belum_rekam,
@@ -56,10 +60,10 @@ per_kelurahan AS (
         count(*) FILTER (anak AND NOT punya_akta_kelahiran) AS anak_akta_kelahiran_belum,
         count(*) FILTER (punya_akta_kelahiran) AS penduduk_akta_kelahiran_memiliki,
         count(*) FILTER (NOT punya_akta_kelahiran) AS penduduk_akta_kelahiran_belum,
-        count(*) FILTER (status_kawin = '2') AS perkawinan_dilaporkan,
-        count(*) FILTER (status_kawin = '2' AND punya_akta_perkawinan) AS akta_perkawinan_terbit
+        count(*) FILTER (status_kawin = 2) AS perkawinan_dilaporkan,
+        count(*) FILTER (status_kawin = 2 AND punya_akta_perkawinan) AS akta_perkawinan_terbit
     FROM p
-    GROUP BY kode_kelurahan
+    GROUP BY no_prop, no_kab, no_kec, no_kel
 )
 SELECT
     $semester AS semester,

@@ -1,40 +1,41 @@
 -- Accepted resident rows of one extract, pseudonymised, as kept in the restricted store
--- (warehouse/terbatas/penduduk.duckdb, never published). Reads the staged extract `_stg` and
--- the rows set aside in `_karantina_baris`. No name, no raw NIK/KK, no certificate number:
--- only what the aggregates need plus lineage (file, row as numbered in the file).
+-- (warehouse/terbatas/penduduk.duckdb, never published). Reads the staged extract `_stg`
+-- (sql/rekaman/tahap.sql) and keeps the rows that failed no rule. No name, no raw NIK/KK, no
+-- certificate number: only what the aggregates need, plus lineage (file, row in the file).
+-- Pseudonyms are 128-bit BLOBs (half of an HMAC-SHA256): fixed width, cheap to store and join.
 -- Parameters: $semester, $cutoff (DATE), $berkas, $sha256, $ipad, $opad.
 WITH diterima AS (
-    SELECT s.*
-    FROM _stg AS s
-    ANTI JOIN _karantina_baris AS k ON k.baris = s._baris
+    SELECT * FROM _stg WHERE _gagal = 0
 ),
 -- A KK is shared by a household: hash each number once.
 kk AS (
-    SELECT NO_KK, pseudonim(NO_KK, $ipad, $opad) AS kk_pseudonim
-    FROM (SELECT DISTINCT NO_KK FROM diterima)
+    SELECT no_kk, unhex(pseudonim(CAST(no_kk AS VARCHAR), $ipad, $opad)) AS kk_pseudonim
+    FROM (SELECT DISTINCT no_kk FROM diterima)
 )
 SELECT
     $semester AS semester,
-    pseudonim(d.NIK, $ipad, $opad) AS nik_pseudonim,
+    unhex(pseudonim(CAST(d.nik AS VARCHAR), $ipad, $opad)) AS nik_pseudonim,
     kk.kk_pseudonim,
-    d.JENIS_KLMIN AS jenis_kelamin,
-    CAST(d.TGL_LHR AS DATE) AS tanggal_lahir,
+    d.jenis_kelamin,
+    d.tanggal_lahir,
     -- complete years at the semester's cut-off (30 June / 31 December)
-    CAST(date_sub('year', CAST(d.TGL_LHR AS DATE), CAST($cutoff AS DATE)) AS SMALLINT) AS umur,
-    d.AGAMA AS agama,
-    d.STAT_KWN AS status_kawin,
-    d.STAT_HBKEL AS hubungan_keluarga,
-    d.PDDK_AKH AS pendidikan,
-    d.JENIS_PKRJN AS pekerjaan,
-    lpad(d.NO_PROP, 2, '0') || '.' || lpad(d.NO_KAB, 2, '0') || '.' || lpad(d.NO_KEC, 2, '0')
-        || '.' || lpad(d.NO_KEL, 4, '0') AS kode_kelurahan,
-    d.STATUS_KTP AS status_ktp,
-    CAST(d.TGL_CETAK_KTP AS DATE) AS tanggal_cetak_ktp,
-    CAST(d.TGL_CETAK_KIA AS DATE) AS tanggal_cetak_kia,
-    d.NO_AKTA_LHR IS NOT NULL AS punya_akta_kelahiran,
-    d.NO_AKTA_KWN IS NOT NULL AS punya_akta_perkawinan,
+    CAST(date_sub('year', d.tanggal_lahir, CAST($cutoff AS DATE)) AS UTINYINT) AS umur,
+    d.agama,
+    d.status_kawin,
+    d.hubungan_keluarga,
+    d.pendidikan,
+    d.pekerjaan,
+    d.no_prop,
+    d.no_kab,
+    d.no_kec,
+    d.no_kel,
+    d.status_ktp,
+    d.tanggal_cetak_ktp,
+    d.tanggal_cetak_kia,
+    d.punya_akta_kelahiran,
+    d.punya_akta_perkawinan,
     $berkas AS _berkas,
     d._baris,
     $sha256 AS _sha256
 FROM diterima AS d
-JOIN kk USING (NO_KK)
+JOIN kk USING (no_kk)
