@@ -163,11 +163,11 @@ def main(argv: list[str] | None = None) -> int:
         path = extract_for(rows, args.format, args.dir)
         bare, pipe = [], []
         for i in range(args.ulang):
-            store = args.dir / f"terbatas_{rows}_{i}" / "penduduk.duckdb"
-            subprocess.run(["rm", "-rf", str(store.parent)], check=True)
+            store = args.dir / f"terbatas_{rows}_{i}"
+            subprocess.run(["rm", "-rf", str(store)], check=True)
             bare.append(measure(["bare", str(path)]))
             pipe.append(measure(["pipeline", str(path), str(store)]))
-            subprocess.run(["rm", "-rf", str(store.parent)], check=True)
+            subprocess.run(["rm", "-rf", str(store)], check=True)
             assert bare[-1]["penduduk"] == pipe[-1]["penduduk"] + pipe[-1]["dikarantina"]
         med = lambda runs, key: statistics.median(r[key] for r in runs)  # noqa: E731
         row = {

@@ -31,9 +31,10 @@ class Paths:
         return self.warehouse_dir / "dukcapil.duckdb"
 
     @property
-    def restricted_db(self) -> Path:
-        """Record-level store (pseudonymised residents, quarantine): never published."""
-        return self.warehouse_dir / "terbatas" / "penduduk.duckdb"
+    def restricted_dir(self) -> Path:
+        """Record-level store (pseudonymised residents, quarantine), Parquet per semester:
+        personal data, never published, readable only by the data officers (mode 0700)."""
+        return self.warehouse_dir / "terbatas"
 
     @property
     def versions_dir(self) -> Path:

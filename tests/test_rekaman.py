@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 from conftest import Pipeline, make_pipeline
 
-from pipelines.ingest.rekaman import hmac_pads, load_konteks
+from pipelines.ingest.rekaman import hmac_pads, load_konteks, restricted_file
 from pipelines.synthetic.penduduk import Generator
 from pipelines.validate.rekaman import compile_rules, schema
 
@@ -98,6 +98,12 @@ def independent_counts(path: Path) -> dict[tuple[str, str], int]:
     return dict(counts)
 
 
+def restricted(pipe: Pipeline, table: str, semester: str = SEMESTER) -> str:
+    """The restricted Parquet file of one table and semester, as a DuckDB table expression."""
+    path = restricted_file(pipe.paths.restricted_dir, table, semester)
+    return f"read_parquet('{path}')"
+
+
 def root_error(result: dg.ExecuteInProcessResult) -> str:
     error = next(e for e in result.all_events if e.is_step_failure).step_failure_data.error
     while error.cause is not None:
@@ -172,18 +178,11 @@ def test_kecamatan_and_kota_totals_reach_the_analyst_and_indicators(rekaman):
 
 def test_bad_records_are_quarantined_with_file_row_column_value_and_counted(rekaman):
     pipe, _, first = rekaman
-    store = duckdb.connect(str(pipe.paths.restricted_db), read_only=True)
-    try:
-        rows = store.execute(
-            "SELECT berkas, baris, kolom, aturan, nilai FROM karantina WHERE semester = ? "
-            "ORDER BY baris, aturan",
-            [SEMESTER],
-        ).fetchall()
-        kept = store.execute(
-            "SELECT list(_baris) FROM penduduk WHERE semester = ?", [SEMESTER]
-        ).fetchone()[0]
-    finally:
-        store.close()
+    rows = duckdb.execute(
+        f"SELECT berkas, baris, kolom, aturan, nilai FROM {restricted(pipe, 'karantina')} "
+        "ORDER BY baris, aturan"
+    ).fetchall()
+    kept = duckdb.execute(f"SELECT list(_baris) FROM {restricted(pipe, 'penduduk')}").fetchone()[0]
     berkas = f"dkb/{SEMESTER}/penduduk.csv"
     got = {(b, k, a) for _, b, k, a, _ in rows}
     assert {(n, c, rule) for n, c, _, rule in BAD} <= got
@@ -232,13 +231,10 @@ def test_no_name_nik_or_kk_reaches_the_analyst_or_the_unrestricted_build_schemas
                     scanned += 1
     assert scanned > 100
     # and the restricted store really is pseudonymised
-    store = duckdb.connect(str(pipe.paths.restricted_db), read_only=True)
-    try:
-        cols = [c[0] for c in store.execute("DESCRIBE penduduk").fetchall()]
-        assert not {"NIK", "NO_KK", "NAMA_LGKP", "nama"} & set(cols)
-        nik = store.execute("SELECT nik_pseudonim FROM penduduk WHERE _baris = 2").fetchone()[0]
-    finally:
-        store.close()
+    penduduk = restricted(pipe, "penduduk")
+    cols = [c[0] for c in duckdb.execute(f"DESCRIBE SELECT * FROM {penduduk}").fetchall()]
+    assert not {"NIK", "NO_KK", "NAMA_LGKP", "nama"} & set(cols)
+    nik = duckdb.execute(f"SELECT nik_pseudonim FROM {penduduk} WHERE _baris = 2").fetchone()[0]
     expected = hmac.new(KEY.encode(), rows[0][col["NIK"]].encode(), hashlib.sha256).digest()
     assert nik == expected[:16]
 
@@ -305,15 +301,9 @@ def test_sql_rules_agree_with_pandera_on_the_same_rows(rekaman):
         else:
             name = by_column[row["column"]][row["check_number"]]
         pandera_failures.add((row["index"] + 2, name))
-    store = duckdb.connect(str(pipe.paths.restricted_db), read_only=True)
-    try:
-        sql_failures = set(
-            store.execute(
-                "SELECT baris, aturan FROM karantina WHERE semester = ?", [SEMESTER]
-            ).fetchall()
-        )
-    finally:
-        store.close()
+    sql_failures = set(
+        duckdb.execute(f"SELECT baris, aturan FROM {restricted(pipe, 'karantina')}").fetchall()
+    )
     assert len(sql_failures) >= len(BAD_ROWS) and pandera_failures == sql_failures
 
 
@@ -335,7 +325,7 @@ def test_fatal_rule_rejects_the_extract_and_keeps_the_published_warehouse(
     assert "penduduk.csv" in message and "baris 100" in message and "NO_KAB" in message
     assert "'53.72'" in message and "kab_kota_dilayani" in message
     assert pipe.paths.published_db.read_bytes() == before
-    assert not pipe.paths.restricted_db.exists()
+    assert not restricted_file(pipe.paths.restricted_dir, "penduduk", "2023-S2").exists()
 
 
 def test_too_many_rejected_rows_fail_the_semester(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -1,6 +1,6 @@
 """Record-level DKB path: the resident extract of a semester becomes per-kelurahan counts in
 `raw.dkb_penduduk_kelurahan`; the pseudonymised rows and the quarantine stay in the restricted
-store (`warehouse/terbatas/penduduk.duckdb`), which publication never reads."""
+store (`warehouse/terbatas/`, Parquet per semester), which publication never reads."""
 
 from datetime import UTC, datetime
 
@@ -59,7 +59,7 @@ def dkb_penduduk_kelurahan(
         konteks=konteks,
         severity=load_severity(paths.raw_dir),
         key=pseudonym_key(),
-        store=paths.restricted_db,
+        store=paths.restricted_dir,
         threshold=quarantine_threshold(),
         memory_limit=duckdb_memory_limit(),
     )
@@ -80,7 +80,7 @@ def dkb_penduduk_kelurahan(
     if hasil.dikarantina:
         context.log.warning(
             f"{relative}: {hasil.dikarantina} dari {hasil.baris} baris dikarantina "
-            f"({hasil.porsi_karantina:.3%}); lihat tabel karantina di {paths.restricted_db.name}."
+            f"({hasil.porsi_karantina:.3%}); lihat terbatas/karantina/semester={semester}/."
         )
     return dg.MaterializeResult(
         metadata={

@@ -16,6 +16,7 @@ aggregates. The run fails, writing nothing, when a rule marked fatal in
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from pipelines.ingest.readers import file_sha256
 from pipelines.synthetic.penduduk import cut_off
 from pipelines.validate.errors import Failure, InputRejected
 from pipelines.validate.rekaman import Aturan, Konteks, compile_rules, schema
-from pipelines.warehouse.db import install_macros, load_sql, replace_partition
+from pipelines.warehouse.db import install_macros, load_sql
 
 EXTRACT_NAMES = ("penduduk.csv", "penduduk.parquet")
 SEVERITY_FILE = "referensi/aturan_rekaman.csv"
@@ -98,6 +99,23 @@ class Hasil:
     @property
     def porsi_karantina(self) -> float:
         return self.dikarantina / self.baris if self.baris else 0.0
+
+
+def restricted_file(store: Path, table: str, semester: str) -> Path:
+    """One Parquet file per table and semester, Hive-style, so a province or the country can
+    later be read (or written) partitioned by any engine that reads Parquet."""
+    return store / table / f"semester={semester}" / f"{table}.parquet"
+
+
+def write_parquet(con: duckdb.DuckDBPyConnection, query: str, params: dict, target: Path) -> int:
+    """Write one restricted partition atomically: a temporary file next to it, then rename, so
+    a reader (or a crash) sees the previous file or the new one, never half of one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(target.parents[2], 0o700)
+    partial = target.with_suffix(".parquet.tmp")
+    con.execute(f"COPY ({query}) TO '{partial}' (FORMAT parquet)", params)
+    os.replace(partial, target)
+    return con.execute("SELECT count(*) FROM read_parquet(?)", [str(target)]).fetchone()[0]
 
 
 def _source(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> tuple[str, int]:
@@ -177,15 +195,14 @@ def ingest_extract(
     konteks: Konteks,
     severity: dict[str, str],
     key: bytes,
-    store: Path,
+    store: Path,  # the restricted folder, warehouse/terbatas
     threshold: float,
     memory_limit: str = "2GB",
 ) -> Hasil:
     """Validate `path`, then (only if it passes) write its rows and quarantine to `store`.
     Raises InputRejected, with file/row/column/value, when a fatal rule fails or too many rows
     are rejected; the store then keeps its previous state."""
-    store.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    spill = store.parent / "spill"  # spilled pages hold personal data too: keep them here
+    spill = store / "spill"  # spilled pages hold personal data too: keep them here
     clock = {"mulai": time.perf_counter()}
 
     def step(name: str) -> None:
@@ -193,7 +210,7 @@ def ingest_extract(
 
     sha256 = file_sha256(path)
     step("sha256")
-    # Stage and validate in memory (spilling under the restricted folder); the store is opened
+    # Stage and validate in memory (spilling under the restricted folder); the store is written
     # only once the extract has passed, so a rejected file leaves it exactly as it was.
     con = duckdb.connect()
     try:
@@ -253,8 +270,6 @@ def ingest_extract(
                 ],
             )
 
-        con.execute(f"ATTACH '{store}' AS terbatas")
-        con.execute("USE terbatas")
         install_macros(con)
         ipad, opad = hmac_pads(key)
         params = {
@@ -265,15 +280,11 @@ def ingest_extract(
             "ipad": ipad,
             "opad": opad,
         }
-        accepted = replace_partition(
-            con, "penduduk", "semester", semester, load_sql("rekaman/penduduk_terbatas"), params
-        )
+        penduduk = restricted_file(store, "penduduk", semester)
+        accepted = write_parquet(con, load_sql("rekaman/penduduk_terbatas"), params, penduduk)
         step("pseudonim_simpan")
-        replace_partition(
+        write_parquet(
             con,
-            "karantina",
-            "semester",
-            semester,
             """
             SELECT $semester AS semester, $berkas AS berkas, p.baris, p.kolom, p.aturan,
                    t.tingkat, p.nilai
@@ -281,8 +292,11 @@ def ingest_extract(
             ORDER BY p.baris, p.aturan
             """,
             {"semester": semester, "berkas": berkas},
+            restricted_file(store, "karantina", semester),
         )
         step("karantina_simpan")
+        # Aggregate from what was persisted, so the counts are those of the restricted store.
+        con.execute(f"CREATE OR REPLACE TEMP VIEW penduduk AS FROM read_parquet('{penduduk}')")
         agregat = con.execute(
             load_sql("rekaman/agregat_kelurahan"),
             {"semester": semester, "cutoff": konteks.cutoff},

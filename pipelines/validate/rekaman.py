@@ -135,8 +135,7 @@ def schema(k: Konteks) -> pa.DataFrameSchema:
                         "tgl_lhr_wajar",
                         f"tanggal lahir ada di kalender, tidak sebelum 1900 dan tidak setelah "
                         f"cut-off {cutoff}",
-                        f"try_strptime(TGL_LHR, '%Y-%m-%d')::DATE BETWEEN DATE '1900-01-01' "
-                        f"AND DATE '{cutoff}'",
+                        f"TRY_CAST(TGL_LHR AS DATE) BETWEEN DATE '1900-01-01' AND DATE '{cutoff}'",
                         _date("TGL_LHR").is_between(date(1900, 1, 1), k.cutoff),
                     ),
                 ],

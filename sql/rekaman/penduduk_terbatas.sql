@@ -1,5 +1,5 @@
 -- Accepted resident rows of one extract, pseudonymised, as kept in the restricted store
--- (warehouse/terbatas/penduduk.duckdb, never published). Reads the staged extract `_stg`
+-- (warehouse/terbatas/penduduk/semester=…/penduduk.parquet, never published). Reads the staged extract `_stg`
 -- (sql/rekaman/tahap.sql) and keeps the rows that failed no rule. No name, no raw NIK/KK, no
 -- certificate number: only what the aggregates need, plus lineage (file, row in the file).
 -- Pseudonyms are 128-bit BLOBs (half of an HMAC-SHA256): fixed width, cheap to store and join.

@@ -10,11 +10,12 @@ WITH dinilai AS (
 SELECT
     _gagal,
     CASE WHEN _gagal <> 0 THEN {mentah} END AS _mentah,
-    -- Typed values matter only for rows that pass every rule (the others are quarantined).
+    -- Typed values matter only for rows that pass every rule (the others are quarantined);
+    -- the format rules have checked each date is YYYY-MM-DD before it is cast.
     TRY_CAST(NIK AS BIGINT) AS nik,
     TRY_CAST(NO_KK AS BIGINT) AS no_kk,
     TRY_CAST(JENIS_KLMIN AS UTINYINT) AS jenis_kelamin,
-    CAST(try_strptime(TGL_LHR, '%Y-%m-%d') AS DATE) AS tanggal_lahir,
+    TRY_CAST(TGL_LHR AS DATE) AS tanggal_lahir,
     TRY_CAST(AGAMA AS UTINYINT) AS agama,
     TRY_CAST(STAT_KWN AS UTINYINT) AS status_kawin,
     TRY_CAST(STAT_HBKEL AS UTINYINT) AS hubungan_keluarga,
@@ -25,8 +26,8 @@ SELECT
     TRY_CAST(NO_KEC AS UTINYINT) AS no_kec,
     TRY_CAST(NO_KEL AS USMALLINT) AS no_kel,
     TRY_CAST(STATUS_KTP AS UTINYINT) AS status_ktp,
-    CAST(try_strptime(TGL_CETAK_KTP, '%Y-%m-%d') AS DATE) AS tanggal_cetak_ktp,
-    CAST(try_strptime(TGL_CETAK_KIA, '%Y-%m-%d') AS DATE) AS tanggal_cetak_kia,
+    TRY_CAST(TGL_CETAK_KTP AS DATE) AS tanggal_cetak_ktp,
+    TRY_CAST(TGL_CETAK_KIA AS DATE) AS tanggal_cetak_kia,
     NO_AKTA_LHR IS NOT NULL AS punya_akta_kelahiran,
     NO_AKTA_KWN IS NOT NULL AS punya_akta_perkawinan
 FROM dinilai
