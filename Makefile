@@ -4,8 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 SEMESTER ?=
+BARIS ?= 450000 5500000
+FORMAT ?= csv
+ULANG ?= 3
+KELUAR ?= /tmp/dukcapil-bench/penduduk.csv
 
-.PHONY: run test ingest ui lint tabel3 clean
+.PHONY: run test ingest ui lint tabel3 clean bench ekstrak
 
 $(BIN)/dagster: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,5 +43,11 @@ lint: setup
 ui: setup  ## Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
+bench: setup  ## record-level path vs bare DuckDB: make bench BARIS="450000 5500000 20000000"
+	$(BIN)/python -m benchmarks.rekaman --baris $(BARIS) --format $(FORMAT) --ulang $(ULANG)
+
+ekstrak: setup  ## synthetic resident extract: make ekstrak BARIS=450000 KELUAR=/tmp/penduduk.csv
+	$(BIN)/python -m pipelines.synthetic.penduduk --baris $(BARIS) --keluar $(KELUAR)
+
 clean:
-	rm -rf warehouse/build warehouse/versi warehouse/arsip warehouse/laporan warehouse/dukcapil.duckdb
+	rm -rf warehouse/build warehouse/versi warehouse/arsip warehouse/laporan warehouse/dukcapil.duckdb warehouse/terbatas
