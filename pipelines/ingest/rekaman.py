@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,7 +112,6 @@ def write_parquet(con: duckdb.DuckDBPyConnection, query: str, params: dict, targ
     """Write one restricted partition atomically: a temporary file next to it, then rename, so
     a reader (or a crash) sees the previous file or the new one, never half of one."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(target.parents[2], 0o700)
     partial = target.with_suffix(".parquet.tmp")
     con.execute(f"COPY ({query}) TO '{partial}' (FORMAT parquet)", params)
     os.replace(partial, target)
@@ -203,13 +203,17 @@ def ingest_extract(
     Raises InputRejected, with file/row/column/value, when a fatal rule fails or too many rows
     are rejected; the store then keeps its previous state."""
     spill = store / "spill"  # spilled pages hold personal data too: keep them here
+    spill.mkdir(parents=True, exist_ok=True)
+    os.chmod(store, 0o700)
     clock = {"mulai": time.perf_counter()}
 
     def step(name: str) -> None:
         clock[name] = time.perf_counter()
 
-    sha256 = file_sha256(path)
-    step("sha256")
+    # The checksum (lineage) is read in a thread while DuckDB stages the file: hashlib releases
+    # the GIL on large buffers, and both read the same pages from the OS cache.
+    checksum = ThreadPoolExecutor(max_workers=1)
+    sha256_future = checksum.submit(file_sha256, path)
     # Stage and validate in memory (spilling under the restricted folder); the store is written
     # only once the extract has passed, so a rejected file leaves it exactly as it was.
     con = duckdb.connect()
@@ -271,6 +275,7 @@ def ingest_extract(
             )
 
         install_macros(con)
+        sha256 = sha256_future.result()
         ipad, opad = hmac_pads(key)
         params = {
             "semester": semester,
@@ -304,6 +309,7 @@ def ingest_extract(
         step("agregat")
     finally:
         con.close()
+        checksum.shutdown(wait=True, cancel_futures=True)
     names = list(clock)
     detik = {b: clock[b] - clock[a] for a, b in zip(names, names[1:], strict=False)}
     return Hasil(berkas, sha256, n, accepted, rejected, summary, agregat, detik)
