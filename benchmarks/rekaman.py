@@ -131,13 +131,20 @@ def measure(args: list[str]) -> dict:
 
 
 def extract_for(rows: int, fmt: str, workdir: Path) -> Path:
+    """The cached synthetic extract; generated in its own process, so that this parent stays
+    small (Linux carries a parent's peak RSS into the ru_maxrss of the children it forks)."""
     path = workdir / f"penduduk_{rows}.{fmt}"
     if not path.exists():
-        from pipelines.synthetic.penduduk import Generator
-
+        partial = path.with_suffix(".tmp" + path.suffix)
         start = time.perf_counter()
-        Generator(RAW, SEMESTER).write(rows, path.with_suffix(".tmp" + path.suffix))
-        path.with_suffix(".tmp" + path.suffix).rename(path)
+        subprocess.run(
+            [sys.executable, "-m", "pipelines.synthetic.penduduk", "--baris", str(rows)]
+            + ["--semester", SEMESTER, "--keluar", str(partial)],
+            check=True,
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.DEVNULL,
+        )
+        partial.rename(path)
         print(f"  ekstrak {path.name} dibuat dalam {time.perf_counter() - start:.1f} s")
     return path
 

@@ -64,6 +64,10 @@ def run_semester(
             mat = event.event_specific_data.materialization
             rows = mat.metadata.get("dagster/row_count")
             print(f"  ✓ {mat.asset_key.to_user_string():45s} {'' if rows is None else rows.value}")
+            quarantined = mat.metadata.get("baris_dikarantina")
+            if quarantined is not None and quarantined.value:
+                total = mat.metadata["baris_ekstrak"].value
+                print(f"      ! {quarantined.value} dari {total} baris penduduk dikarantina")
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             check = event.event_specific_data
             if not check.passed:

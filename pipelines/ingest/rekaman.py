@@ -26,7 +26,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.ingest.readers import file_sha256
-from pipelines.synthetic.penduduk import cut_off
+from pipelines.orchestration.partitions import cut_off
 from pipelines.validate.errors import Failure, InputRejected
 from pipelines.validate.rekaman import Aturan, Konteks, compile_rules, schema
 from pipelines.warehouse.db import install_macros, load_sql
@@ -102,6 +102,11 @@ class Hasil:
         return self.dikarantina / self.baris if self.baris else 0.0
 
 
+def _quoted(path: Path) -> str:
+    """A file path as a SQL string literal."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def restricted_file(store: Path, table: str, semester: str) -> Path:
     """One Parquet file per table and semester, Hive-style, so a province or the country can
     later be read (or written) partitioned by any engine that reads Parquet."""
@@ -113,7 +118,7 @@ def write_parquet(con: duckdb.DuckDBPyConnection, query: str, params: dict, targ
     a reader (or a crash) sees the previous file or the new one, never half of one."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".parquet.tmp")
-    con.execute(f"COPY ({query}) TO '{partial}' (FORMAT parquet)", params)
+    con.execute(f"COPY ({query}) TO {_quoted(partial)} (FORMAT parquet)", params)
     os.replace(partial, target)
     return con.execute("SELECT count(*) FROM read_parquet(?)", [str(target)]).fetchone()[0]
 
@@ -122,9 +127,9 @@ def _source(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> t
     """SELECT of the schema's columns of the file, all as text; and the row number of its first
     data row as a person sees it (CSV: the header is row 1; Parquet: the first row is 1)."""
     if path.suffix == ".parquet":
-        reader, first_row = f"read_parquet('{path}')", 1
+        reader, first_row = f"read_parquet({_quoted(path)})", 1
     else:
-        reader, first_row = f"read_csv('{path}', all_varchar=true, header=true)", 2
+        reader, first_row = f"read_csv({_quoted(path)}, all_varchar=true, header=true)", 2
     present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
     missing = [c for c in columns if c not in present]
     if missing:
@@ -219,7 +224,7 @@ def ingest_extract(
     con = duckdb.connect()
     try:
         con.execute(f"SET memory_limit = '{memory_limit}'")
-        con.execute(f"SET temp_directory = '{spill}'")
+        con.execute(f"SET temp_directory = {_quoted(spill)}")
         model = schema(konteks)
         rules = compile_rules(model)
         con.execute(
@@ -301,7 +306,9 @@ def ingest_extract(
         )
         step("karantina_simpan")
         # Aggregate from what was persisted, so the counts are those of the restricted store.
-        con.execute(f"CREATE OR REPLACE TEMP VIEW penduduk AS FROM read_parquet('{penduduk}')")
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW penduduk AS FROM read_parquet({_quoted(penduduk)})"
+        )
         agregat = con.execute(
             load_sql("rekaman/agregat_kelurahan"),
             {"semester": semester, "cutoff": konteks.cutoff},

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from pipelines.config import PROJECT_ROOT
 from pipelines.ingest.readers import read_raw
 from pipelines.ingest.sources import DKB_AGREGAT_KECAMATAN
-from pipelines.orchestration.partitions import SEMESTER_PATTERN
+from pipelines.orchestration.partitions import cut_off
 from pipelines.validate.gate import RegionResolver
 from pipelines.validate.numbers import parse_id_number
 
@@ -58,15 +58,6 @@ PEKERJAAN_DEWASA = (
 class Kelurahan:
     kode: str  # '53.71.01.1001'
     kode_kecamatan: str
-
-
-def cut_off(semester: str) -> date:
-    """DKB is consolidated as of 30 June (S1) or 31 December (S2)."""
-    match = SEMESTER_PATTERN.match(semester)
-    if not match:
-        raise ValueError(f"Semester '{semester}' tidak valid (mis. 2023-S2).")
-    year, half = int(match.group(1)), match.group(2)
-    return date(year, 6, 30) if half == "1" else date(year, 12, 31)
 
 
 def load_regions(raw_dir: Path, kode_daerah: str | None) -> tuple[str, list[Kelurahan]]:
