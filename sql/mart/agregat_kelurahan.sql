@@ -6,8 +6,8 @@
 --      residents without a birth certificate" can point at a family. 0 is shown: it reveals
 --      nothing about any person.
 --   2. when a kecamatan and ukuran has exactly one hidden kelurahan cell, the smallest other
---      non-zero cell of that kecamatan and ukuran is hidden too, so the hidden value cannot be
---      recovered by subtracting the published kelurahan from the kecamatan total.
+--      cell of that kecamatan and ukuran (zero included) is hidden too, so the hidden value
+--      cannot be recovered by subtracting the published kelurahan from the kecamatan total.
 -- The kecamatan and kota totals the LAKIP needs are in mart.agregat_wilayah, never hidden.
 WITH kelurahan AS (
     SELECT
@@ -31,10 +31,8 @@ sekunder AS (
         *,
         count(*) FILTER (kecil) OVER w = 1
             AND NOT kecil
-            AND nilai > 0
             AND row_number() OVER (
-                PARTITION BY semester, kode_kecamatan, ukuran, kecil OR nilai = 0
-                ORDER BY nilai, kode_wilayah
+                PARTITION BY semester, kode_kecamatan, ukuran, kecil ORDER BY nilai, kode_wilayah
             ) = 1 AS pelengkap
     FROM primer
     WINDOW w AS (PARTITION BY semester, kode_kecamatan, ukuran)
