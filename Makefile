@@ -4,8 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 SEMESTER ?=
+BARIS ?= 450000 5500000
+FORMAT ?= csv
+ULANG ?= 3
+KELUAR ?= /tmp/dukcapil-bench/penduduk.csv
 
-.PHONY: run test ingest ui lint tabel3 clean versi pulihkan sql
+.PHONY: run test ingest ui lint tabel3 clean versi pulihkan sql bench ekstrak
 
 $(BIN)/dagster: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,5 +70,12 @@ ui: setup  ## Dagster UI on http://127.0.0.1:3000
 	trap 'kill $$daemon' EXIT INT TERM; \
 	$(BIN)/dagster-webserver -w workspace.yaml -h 127.0.0.1 -p 3000
 
+bench: setup  ## record-level path vs bare DuckDB: make bench BARIS="450000 5500000 20000000"
+	$(BIN)/python -m benchmarks.rekaman --baris $(BARIS) --format $(FORMAT) --ulang $(ULANG)
+
+ekstrak: setup  ## synthetic resident extract: make ekstrak BARIS=450000 KELUAR=/tmp/penduduk.csv
+	$(BIN)/python -m pipelines.synthetic.penduduk --baris $(BARIS) --keluar $(KELUAR)
+
 clean:
-	rm -rf warehouse/build warehouse/versi warehouse/arsip warehouse/laporan warehouse/gx warehouse/dukcapil.duckdb
+	rm -rf warehouse/build warehouse/versi warehouse/arsip warehouse/laporan warehouse/gx \
+		warehouse/terbatas warehouse/dukcapil.duckdb

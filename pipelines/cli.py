@@ -65,6 +65,10 @@ class _Progress:
             count = "" if rows is None else f"{rows.value} baris"
             name = mat.asset_key.to_user_string()
             print(f"  [{self.done:2}/{self.total}] ✓ {name:40s} {count}", flush=True)
+            quarantined = mat.metadata.get("baris_dikarantina")
+            if quarantined is not None and quarantined.value:
+                extract = mat.metadata["baris_ekstrak"].value
+                print(f"      ! {quarantined.value} dari {extract} baris penduduk dikarantina")
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             check = event.event_specific_data
             if not check.passed:
@@ -191,7 +195,7 @@ def print_rekonsiliasi(paths: Paths, limit: int = 40) -> None:
             "SELECT pemeriksaan, kelas, count(*) FROM mart.rekonsiliasi GROUP BY ALL ORDER BY ALL"
         ).fetchall()
         material = con.execute(
-            "SELECT uraian, nilai_terbit, angka_hitung, teks_hitung, selisih "
+            "SELECT uraian, nilai_terbit, tampil(angka_hitung), teks_hitung, tampil(selisih) "
             "FROM mart.rekonsiliasi WHERE kelas IN ('material', 'tidak dapat dihitung')"
         ).fetchall()
     finally:

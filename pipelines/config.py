@@ -33,6 +33,12 @@ class Paths:
         return self.warehouse_dir / "dukcapil.duckdb"
 
     @property
+    def restricted_dir(self) -> Path:
+        """Record-level store (pseudonymised residents, quarantine), Parquet per semester:
+        personal data, never published, readable only by the data officers (mode 0700)."""
+        return self.warehouse_dir / "terbatas"
+
+    @property
     def versions_dir(self) -> Path:
         return self.warehouse_dir / "versi"
 
@@ -53,3 +59,28 @@ def paths_from_env() -> Paths:
             os.environ.get("DUKCAPIL_WAREHOUSE_DIR", PROJECT_ROOT / "warehouse")
         ).resolve(),
     )
+
+
+def pseudonym_key() -> bytes:
+    """Key of the keyed hash (HMAC-SHA256) that pseudonymises NIK and KK numbers.
+
+    Needed only when a record-level extract is ingested; without a key a plain hash of a NIK
+    could be reversed in seconds (region code + birth date + 4-digit serial)."""
+    key = os.environ.get("DUKCAPIL_PSEUDONYM_KEY", "")
+    if len(key) < 16:
+        raise RuntimeError(
+            "DUKCAPIL_PSEUDONYM_KEY belum diisi (minimal 16 karakter): kunci rahasia untuk "
+            "pseudonimisasi NIK/KK pada data rekaman penduduk. Simpan di luar repositori, "
+            "mis. `export DUKCAPIL_PSEUDONYM_KEY=$(cat /etc/dukcapil/kunci_pseudonim)`."
+        )
+    return key.encode("utf-8")
+
+
+def quarantine_threshold() -> float:
+    """Largest share of rejected resident rows that still lets a semester through (0.01 = 1%)."""
+    return float(os.environ.get("DUKCAPIL_BATAS_KARANTINA", "0.01"))
+
+
+def duckdb_memory_limit() -> str:
+    """Memory DuckDB may use for record-level work before spilling to disk."""
+    return os.environ.get("DUKCAPIL_DUCKDB_MEMORY", "2GB")

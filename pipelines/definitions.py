@@ -7,6 +7,7 @@ from pipelines.assets.exports import EXPORT_ASSETS
 from pipelines.assets.gx_checks import GX_CHECKS
 from pipelines.assets.ingest import INGEST_ASSETS
 from pipelines.assets.publish import gudang_analis
+from pipelines.assets.rekaman import dkb_penduduk_kelurahan
 from pipelines.assets.transform import SQL_ASSETS
 from pipelines.orchestration.jobs import lakip_job
 from pipelines.orchestration.schedules import masa_rilis
@@ -14,7 +15,7 @@ from pipelines.orchestration.sensors import rilis_baru
 from pipelines.warehouse.db import Warehouse
 
 defs = dg.Definitions(
-    assets=[*INGEST_ASSETS, *SQL_ASSETS, gudang_analis, *EXPORT_ASSETS],
+    assets=[*INGEST_ASSETS, dkb_penduduk_kelurahan, *SQL_ASSETS, gudang_analis, *EXPORT_ASSETS],
     asset_checks=[*SQL_CHECKS, *GX_CHECKS],
     jobs=[lakip_job],
     sensors=[rilis_baru],

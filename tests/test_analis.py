@@ -29,7 +29,7 @@ def test_analyst_file_holds_only_marts_and_views(analyst):
     assert {
         "iku_tahunan",
         "iku_per_kecamatan",
-        "iku_per_kelurahan",
+        "agregat_kelurahan",
         "agregat_wilayah",
         "perbandingan_tahun_lalu",
         "tren_rpjmd",
@@ -67,4 +67,5 @@ def test_budget_and_efficiency_2023(analyst):
 
 def test_kelurahan_view_is_empty_for_kecamatan_level_data(analyst):
     """The bundled DKB is per kecamatan: nothing may be invented per kelurahan."""
-    assert analyst.execute("SELECT count(*) FROM analis.iku_per_kelurahan").fetchone() == (0,)
+    assert analyst.execute("SELECT count(*) FROM analis.agregat_kelurahan").fetchone() == (0,)
+    assert run_example(analyst, "05_kia_per_kelurahan.sql") == []

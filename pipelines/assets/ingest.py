@@ -47,10 +47,12 @@ def column_schema(source: Source) -> dg.TableSchema:
     )
 
 
-def find_files(source: Source, raw_dir: Path, partition: str | None = None) -> list[Path]:
+def find_files(
+    source: Source, raw_dir: Path, partition: str | None = None, required: bool = True
+) -> list[Path]:
     pattern = source.pattern.format(semester=partition) if source.partitioned else source.pattern
     files = sorted(p for p in raw_dir.glob(pattern) if not p.name.startswith(("~", ".")))
-    if not files:
+    if not files and required:
         raise dg.Failure(f"Tidak ada file '{pattern}' di {raw_dir} untuk input {source.name}.")
     return files
 
@@ -110,11 +112,82 @@ def _archive(warehouse: Warehouse, path: Path, sha256: str) -> Path:
     return target
 
 
+def log_receipt(
+    con,
+    relative: str,
+    sha256: str,
+    size: int,
+    n_rows: int,
+    source_name: str,
+    partition: str | None,
+    archived: Path | None,
+    received_at: datetime,
+) -> None:
+    """List an accepted file in raw.berkas_diterima (once per file version)."""
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS raw.berkas_diterima (
+            berkas VARCHAR, sha256 VARCHAR, ukuran_byte BIGINT, jumlah_baris BIGINT,
+            sumber VARCHAR, partisi VARCHAR, arsip VARCHAR, diterima_pada TIMESTAMP
+        )
+        """
+    )
+    # A re-run of the same file is a no-op here; a revised file adds a row, so every
+    # version that was ever accepted stays listed with its checksum.
+    con.execute(
+        """
+        INSERT INTO raw.berkas_diterima
+        SELECT ?, ?, ?, ?, ?, ?, ?, ?
+        WHERE NOT EXISTS (SELECT 1 FROM raw.berkas_diterima WHERE berkas = ? AND sha256 = ?)
+        """,
+        [
+            relative,
+            sha256,
+            size,
+            n_rows,
+            source_name,
+            partition,
+            None if archived is None else str(archived),
+            received_at,
+            relative,
+            sha256,
+        ],
+    )
+
+
+def _empty_partition(con, source: Source, partition: str) -> int:
+    """A semester without this kind of file (e.g. only a record-level extract): its rows are
+    removed, and the table exists with its usual columns so downstream SQL still runs."""
+    table = f"raw.{source.name}"
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw' AND table_name = ?",
+        [source.name],
+    ).fetchone()[0]
+    if not exists:
+        columns = SCHEMAS[source.name].to_schema().columns
+        empty = pd.DataFrame({n: pd.Series(dtype=str(c.dtype)) for n, c in columns.items()})
+        empty = empty.astype({n: "string" for n in empty.columns if empty[n].dtype == object})
+        lineage = {"_berkas": "string", "_baris": "int64", "_sha256": "string"}
+        for name, dtype in {**lineage, "_diterima_pada": "datetime64[us]"}.items():
+            empty[name] = pd.Series(dtype=dtype)
+        replace_table(con, table, empty)
+    return replace_partition(
+        con, table, "semester", partition, f"SELECT * FROM {table} WHERE false"
+    )
+
+
 def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Source):
     partition = context.partition_key if source.partitioned else None
     raw_dir = warehouse.paths.raw_dir
     known, regions = _read_context(warehouse, source)
     now = datetime.now(UTC).replace(tzinfo=None)
+
+    # A semester may arrive as a record-level extract only (raw/dkb_penduduk_kelurahan).
+    if source.partitioned and not find_files(source, raw_dir, partition, required=False):
+        with warehouse.connect() as con:
+            _empty_partition(con, source, partition)
+        context.log.info(f"{source.name}: tidak ada file untuk {partition}; partisi dikosongkan.")
+        return dg.MaterializeResult(metadata={"jumlah_baris": 0, "dagster/row_count": 0})
 
     # Validate every file before writing any of them: all or nothing.
     accepted, totals, receipts = [], [], []
@@ -159,34 +232,8 @@ def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Sour
             )
         for relative, sha256, size, n_rows, path, received_at in receipts:
             archived = _archive(warehouse, path, sha256)
-            con.execute(
-                """
-                CREATE TABLE IF NOT EXISTS raw.berkas_diterima (
-                    berkas VARCHAR, sha256 VARCHAR, ukuran_byte BIGINT, jumlah_baris BIGINT,
-                    sumber VARCHAR, partisi VARCHAR, arsip VARCHAR, diterima_pada TIMESTAMP
-                )
-                """
-            )
-            # A re-run of the same file is a no-op here; a revised file adds a row, so every
-            # version that was ever accepted stays listed with its checksum.
-            con.execute(
-                """
-                INSERT INTO raw.berkas_diterima
-                SELECT ?, ?, ?, ?, ?, ?, ?, ?
-                WHERE NOT EXISTS (SELECT 1 FROM raw.berkas_diterima WHERE berkas = ? AND sha256 = ?)
-                """,
-                [
-                    relative,
-                    sha256,
-                    size,
-                    n_rows,
-                    source.name,
-                    partition,
-                    str(archived),
-                    received_at,
-                    relative,
-                    sha256,
-                ],
+            log_receipt(
+                con, relative, sha256, size, n_rows, source.name, partition, archived, received_at
             )
     mismatched = total_checks[total_checks.selisih.abs() > 1e-6]
     for _, m in mismatched.iterrows():

@@ -33,7 +33,7 @@ SQL_TABLES = (
         "conformed",
         "dkb_agregat",
         "Agregat DKB per semester dalam bentuk panjang (wilayah, ukuran).",
-        ("raw.dkb_agregat_kecamatan",),
+        ("raw.dkb_agregat_kecamatan", "raw.dkb_penduduk_kelurahan"),
         partitioned=True,
     ),
     SqlTable(
@@ -53,6 +53,18 @@ SQL_TABLES = (
         "agregat_wilayah",
         "Agregat DKB per wilayah (kecamatan dan kota) per semester.",
         ("conformed.dkb_agregat", "conformed.wilayah"),
+    ),
+    SqlTable(
+        "mart",
+        "agregat_kelurahan",
+        "Agregat DKB per kelurahan (jalur rekaman), sel kecil disamarkan.",
+        ("conformed.dkb_agregat", "conformed.wilayah"),
+    ),
+    SqlTable(
+        "mart",
+        "selisih_jalur_dkb",
+        "Agregat file vs hitungan rekaman per kecamatan, bila semester punya keduanya.",
+        ("raw.dkb_agregat_kecamatan", "raw.dkb_penduduk_kelurahan", "conformed.wilayah"),
     ),
     SqlTable(
         "mart",

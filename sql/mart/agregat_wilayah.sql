@@ -1,5 +1,7 @@
 -- DKB counts per region and semester, rolled up from the level they arrive at (kecamatan or
--- kelurahan) to every ancestor region up to the kab/kota. Analyst-facing.
+-- kelurahan) to every ancestor region up to the kab/kota. Analyst-facing, so only kecamatan and
+-- kab/kota rows: kelurahan figures are published with the small-cell rule in
+-- mart.agregat_kelurahan.
 WITH RECURSIVE leluhur(kode, kode_leluhur) AS (
     SELECT kode, kode FROM conformed.wilayah
     UNION ALL
@@ -32,4 +34,5 @@ SELECT
     d.jalur
 FROM digulung AS d
 JOIN conformed.wilayah AS w ON w.kode = d.kode_wilayah
+WHERE w.tingkat <> 'kelurahan'
 ORDER BY d.semester, d.kode_wilayah, d.ukuran

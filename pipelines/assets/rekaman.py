@@ -1,0 +1,96 @@
+"""Record-level DKB path: the resident extract of a semester becomes per-kelurahan counts in
+`raw.dkb_penduduk_kelurahan`; the pseudonymised rows and the quarantine stay in the restricted
+store (`warehouse/terbatas/`, Parquet per semester), which publication never reads."""
+
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from pipelines.assets.ingest import log_receipt
+from pipelines.config import duckdb_memory_limit, pseudonym_key, quarantine_threshold
+from pipelines.ingest.rekaman import find_extract, ingest_extract, load_konteks, load_severity
+from pipelines.orchestration.partitions import SEMESTER
+from pipelines.warehouse.db import Warehouse, replace_partition
+
+TABLE = "raw.dkb_penduduk_kelurahan"
+# Same columns as conformed.dkb_agregat, so both DKB paths meet there unchanged.
+_DDL = f"""
+CREATE TABLE IF NOT EXISTS {TABLE} (
+    semester VARCHAR, tanggal_data DATE, kode_wilayah VARCHAR, tingkat VARCHAR,
+    ukuran VARCHAR, nilai BIGINT, jalur VARCHAR, sumber_berkas VARCHAR, sumber_baris BIGINT
+)
+"""
+
+
+@dg.asset(
+    key=["raw", "dkb_penduduk_kelurahan"],
+    group_name="ingest",
+    partitions_def=SEMESTER,
+    deps=[dg.AssetKey(["raw", "daerah"]), dg.AssetKey(["raw", "wilayah"])],
+    kinds={"duckdb", "pandera"},
+    description="Rekaman DKB per penduduk: validasi, karantina, pseudonim, hitungan per kelurahan.",
+    metadata={"sumber": "dkb/{semester}/penduduk.csv|.parquet", "terbatas": "terbatas/"},
+)
+def dkb_penduduk_kelurahan(
+    context: dg.AssetExecutionContext, warehouse: Warehouse
+) -> dg.MaterializeResult:
+    semester = context.partition_key
+    paths = warehouse.paths
+    path = find_extract(paths.raw_dir, semester)
+    with warehouse.connect() as con:
+        con.execute(_DDL)
+        if path is None:
+            replace_partition(
+                con, TABLE, "semester", semester, f"SELECT * FROM {TABLE} WHERE false"
+            )
+            return dg.MaterializeResult(
+                metadata={
+                    "ekstrak": "tidak ada (semester ini dari agregat)",
+                    "dagster/row_count": 0,
+                }
+            )
+        konteks = load_konteks(con, paths.raw_dir, semester)
+    relative = str(path.relative_to(paths.raw_dir))
+    received_at = datetime.now(UTC).replace(tzinfo=None)
+    hasil = ingest_extract(
+        path,
+        semester=semester,
+        berkas=relative,
+        konteks=konteks,
+        severity=load_severity(paths.raw_dir),
+        key=pseudonym_key(),
+        store=paths.restricted_dir,
+        threshold=quarantine_threshold(),
+        memory_limit=duckdb_memory_limit(),
+    )
+    with warehouse.connect() as con:
+        count = replace_partition(con, TABLE, "semester", semester, hasil.agregat)
+        # The extract itself is personal data: it is not copied to warehouse/arsip/.
+        log_receipt(
+            con,
+            relative,
+            hasil.sha256,
+            path.stat().st_size,
+            hasil.diterima,
+            "dkb_penduduk",
+            semester,
+            None,
+            received_at,
+        )
+    if hasil.dikarantina:
+        context.log.warning(
+            f"{relative}: {hasil.dikarantina} dari {hasil.baris} baris dikarantina "
+            f"({hasil.porsi_karantina:.3%}); lihat terbatas/karantina/semester={semester}/."
+        )
+    return dg.MaterializeResult(
+        metadata={
+            "baris_ekstrak": hasil.baris,
+            "baris_diterima": hasil.diterima,
+            "baris_dikarantina": hasil.dikarantina,
+            "porsi_karantina": hasil.porsi_karantina,
+            "pelanggaran": dg.MetadataValue.md(
+                hasil.pelanggaran.to_markdown(index=False) if len(hasil.pelanggaran) else "-"
+            ),
+            "dagster/row_count": count,
+        }
+    )

@@ -1,0 +1,15 @@
+-- KIA ownership per kelurahan of Alak, latest semester. Kelurahan counts exist only for
+-- semesters that arrived as record-level extracts; counts of 1–4 are hidden (NULL).
+WITH kia AS (
+    SELECT
+        kelurahan,
+        first(nilai) FILTER (WHERE ukuran = 'kia_memiliki') AS kia_memiliki,
+        first(nilai) FILTER (WHERE ukuran = 'wajib_kia') AS wajib_kia
+    FROM analis.agregat_kelurahan
+    WHERE kode_kecamatan = '53.71.01'
+      AND semester = (SELECT max(semester) FROM analis.agregat_kelurahan)
+    GROUP BY kelurahan
+)
+SELECT kelurahan, kia_memiliki, wajib_kia, tampil(100.0 * kia_memiliki / wajib_kia) AS persen
+FROM kia
+ORDER BY persen NULLS LAST;

@@ -1,0 +1,31 @@
+-- Semesters that arrived both as an aggregate file and as a resident extract: the two figures
+-- per kecamatan and ukuran side by side (record-level feeds the indicators; see
+-- conformed/dkb_agregat.sql). Lists every pair, with the difference, so an officer can see
+-- whether the aggregate book and the extract tell the same story. Analyst-safe (kecamatan).
+WITH agregat AS (
+    UNPIVOT (
+        SELECT * EXCLUDE (kecamatan, _diterima_pada, _berkas, _baris, _sha256)
+        FROM raw.dkb_agregat_kecamatan
+    )
+    ON COLUMNS(* EXCLUDE (semester, kode_kecamatan))
+    INTO NAME ukuran VALUE nilai
+),
+rekaman AS (
+    SELECT r.semester, w.kode_induk AS kode_kecamatan, r.ukuran, sum(r.nilai) AS nilai
+    FROM raw.dkb_penduduk_kelurahan AS r
+    JOIN conformed.wilayah AS w ON w.kode = r.kode_wilayah
+    GROUP BY ALL
+)
+SELECT
+    a.semester,
+    a.kode_kecamatan AS kode_wilayah,
+    w.nama AS nama_wilayah,
+    a.ukuran,
+    CAST(a.nilai AS BIGINT) AS nilai_agregat,
+    CAST(r.nilai AS BIGINT) AS nilai_rekaman,
+    CAST(r.nilai - a.nilai AS BIGINT) AS selisih,
+    round(100.0 * (r.nilai - a.nilai) / nullif(a.nilai, 0), 2) AS selisih_persen
+FROM agregat AS a
+JOIN rekaman AS r USING (semester, kode_kecamatan, ukuran)
+JOIN conformed.wilayah AS w ON w.kode = a.kode_kecamatan
+ORDER BY a.semester, kode_wilayah, a.ukuran

@@ -1,0 +1,41 @@
+-- Accepted resident rows of one extract, pseudonymised, as kept in the restricted store
+-- (warehouse/terbatas/penduduk/semester=…/penduduk.parquet, never published). Reads the staged extract `_stg`
+-- (sql/rekaman/tahap.sql) and keeps the rows that failed no rule. No name, no raw NIK/KK, no
+-- certificate number: only what the aggregates need, plus lineage (file, row in the file).
+-- Pseudonyms are 128-bit BLOBs (half of an HMAC-SHA256): fixed width, cheap to store and join.
+-- Parameters: $semester, $cutoff (DATE), $berkas, $sha256, $ipad, $opad.
+WITH diterima AS (
+    SELECT * FROM _stg WHERE _gagal = 0
+),
+-- A KK is shared by a household: hash each number once.
+kk AS (
+    SELECT no_kk, unhex(pseudonim(CAST(no_kk AS VARCHAR), $ipad, $opad)) AS kk_pseudonim
+    FROM (SELECT DISTINCT no_kk FROM diterima)
+)
+SELECT
+    $semester AS semester,
+    unhex(pseudonim(CAST(d.nik AS VARCHAR), $ipad, $opad)) AS nik_pseudonim,
+    kk.kk_pseudonim,
+    d.jenis_kelamin,
+    d.tanggal_lahir,
+    -- complete years at the semester's cut-off (30 June / 31 December)
+    CAST(date_sub('year', d.tanggal_lahir, CAST($cutoff AS DATE)) AS UTINYINT) AS umur,
+    d.agama,
+    d.status_kawin,
+    d.hubungan_keluarga,
+    d.pendidikan,
+    d.pekerjaan,
+    d.no_prop,
+    d.no_kab,
+    d.no_kec,
+    d.no_kel,
+    d.status_ktp,
+    d.tanggal_cetak_ktp,
+    d.tanggal_cetak_kia,
+    d.punya_akta_kelahiran,
+    d.punya_akta_perkawinan,
+    $berkas AS _berkas,
+    d._baris,
+    $sha256 AS _sha256
+FROM diterima AS d
+JOIN kk USING (no_kk)

@@ -1,0 +1,401 @@
+"""Record-level DKB path: a small synthetic extract (with planted bad records) through the real
+Dagster job, checked against counts computed here, independently, from the CSV itself."""
+
+import csv
+import hashlib
+import hmac
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+from conftest import Pipeline, make_pipeline
+
+from pipelines.config import PROJECT_ROOT
+from pipelines.ingest.rekaman import hmac_pads, load_konteks, restricted_file
+from pipelines.synthetic.penduduk import Generator
+from pipelines.validate.rekaman import compile_rules, schema
+
+KEY = "kunci-uji-yang-cukup-panjang-123"
+ROWS = 3000
+SEMESTER = "2023-S1"  # only a record-level extract: no aggregate file for this semester
+CUTOFF = date(2023, 6, 30)
+
+# (row in file, column, new value, rule expected in the quarantine)
+BAD = [
+    (11, "NIK", "5.37101E+15", "nik_16_digit"),
+    (21, "NO_KEL", "9999", "kelurahan_dikenal"),
+    (31, "TGL_LHR", "2023-07-15", "tgl_lhr_wajar"),
+]
+PRINTED_NOT_RECORDED = 41  # STATUS_KTP 1 (belum rekam) with a print date
+DUPLICATE = (51, 61)  # row 61 gets the NIK of row 51: both are quarantined
+BAD_ROWS = {11, 21, 31, PRINTED_NOT_RECORDED, *DUPLICATE}
+
+
+def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    return rows[0], rows[1:]
+
+
+def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    with path.open("w", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+
+
+def plant_bad_records(path: Path) -> None:
+    header, rows = read_rows(path)
+    col = {name: i for i, name in enumerate(header)}
+    line = lambda n: rows[n - 2]  # noqa: E731 - file row n (header is row 1)
+    for n, column, value, _ in BAD:
+        line(n)[col[column]] = value
+    line(PRINTED_NOT_RECORDED)[col["STATUS_KTP"]] = "1"
+    line(PRINTED_NOT_RECORDED)[col["TGL_CETAK_KTP"]] = "2022-03-01"
+    line(DUPLICATE[1])[col["NIK"]] = line(DUPLICATE[0])[col["NIK"]]
+    write_rows(path, header, rows)
+
+
+def independent_counts(path: Path) -> dict[tuple[str, str], int]:
+    """Tabel 4–9 counts per kelurahan, by the documented definitions, in plain Python."""
+    header, rows = read_rows(path)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for n, values in enumerate(rows, start=2):
+        if n in BAD_ROWS:
+            continue
+        r = dict(zip(header, values, strict=True))
+        prop, kab, kec, nomor = (int(r[c]) for c in ("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL"))
+        kel = f"{prop:02d}.{kab:02d}.{kec:02d}.{nomor:04d}"
+        born = date.fromisoformat(r["TGL_LHR"])
+        age = CUTOFF.year - born.year - ((CUTOFF.month, CUTOFF.day) < (born.month, born.day))
+        ever_married = r["STAT_KWN"] != "1"
+        wajib_ktp = age >= 17 or ever_married
+        recorded = r["STATUS_KTP"] not in ("1", "8")
+        wajib_kia = age < 17 and not ever_married
+        child = age < 18
+        akta = bool(r["NO_AKTA_LHR"])
+        flags = {
+            "penduduk": True,
+            "penduduk_17_kawin": age >= 17 and ever_married,
+            "wajib_ktp_el": wajib_ktp,
+            "ktp_el_sudah_rekam": wajib_ktp and recorded,
+            "ktp_el_belum_rekam": wajib_ktp and not recorded,
+            "ktp_el_cetak": wajib_ktp and bool(r["TGL_CETAK_KTP"]),
+            "wajib_kia": wajib_kia,
+            "kia_memiliki": wajib_kia and bool(r["TGL_CETAK_KIA"]),
+            "kia_belum_memiliki": wajib_kia and not r["TGL_CETAK_KIA"],
+            "anak_0_17": child,
+            "anak_akta_kelahiran_memiliki": child and akta,
+            "anak_akta_kelahiran_belum": child and not akta,
+            "penduduk_akta_kelahiran_memiliki": akta,
+            "penduduk_akta_kelahiran_belum": not akta,
+            "perkawinan_dilaporkan": r["STAT_KWN"] == "2",
+            "akta_perkawinan_terbit": r["STAT_KWN"] == "2" and bool(r["NO_AKTA_KWN"]),
+        }
+        for ukuran, flag in flags.items():
+            counts[(kel, ukuran)] += int(flag)
+    return dict(counts)
+
+
+def restricted(pipe: Pipeline, table: str, semester: str = SEMESTER) -> str:
+    """The restricted Parquet file of one table and semester, as a DuckDB table expression."""
+    path = restricted_file(pipe.paths.restricted_dir, table, semester)
+    return f"read_parquet('{path}')"
+
+
+def root_error(result: dg.ExecuteInProcessResult) -> str:
+    error = next(e for e in result.all_events if e.is_step_failure).step_failure_data.error
+    while error.cause is not None:
+        error = error.cause
+    return error.message
+
+
+def materialization(result: dg.ExecuteInProcessResult, name: str):
+    return result.asset_materializations_for_node(f"raw__{name}")[0].metadata
+
+
+@pytest.fixture(scope="module")
+def rekaman(tmp_path_factory: pytest.TempPathFactory):
+    """A fresh warehouse fed 2023-S1 from a planted extract, then 2023-S2 from both paths."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DUKCAPIL_PSEUDONYM_KEY", KEY)
+        pipe = make_pipeline(tmp_path_factory.mktemp("rekaman"))
+        extract = pipe.paths.raw_dir / "dkb" / SEMESTER / "penduduk.csv"
+        extract.parent.mkdir(parents=True)
+        Generator(pipe.paths.raw_dir, SEMESTER, seed=7).write(ROWS, extract)
+        plant_bad_records(extract)
+        first = pipe.run(SEMESTER)
+        assert first.success
+        Generator(pipe.paths.raw_dir, "2023-S2", seed=8).write(
+            ROWS, pipe.paths.raw_dir / "dkb" / "2023-S2" / "penduduk.parquet"
+        )
+        second = pipe.run("2023-S2")
+        assert second.success
+        yield pipe, extract, first
+
+
+def test_aggregates_per_kelurahan_equal_an_independent_count(rekaman):
+    pipe, extract, _ = rekaman
+    with pipe.build() as con:
+        got = dict(
+            ((kode, ukuran), nilai)
+            for kode, ukuran, nilai in con.execute(
+                "SELECT kode_wilayah, ukuran, nilai FROM conformed.dkb_agregat "
+                "WHERE semester = ? AND jalur = 'rekaman' AND tingkat = 'kelurahan'",
+                [SEMESTER],
+            ).fetchall()
+        )
+    expected = independent_counts(extract)
+    assert got == expected
+    assert sum(v for (_, u), v in expected.items() if u == "penduduk") == ROWS - len(BAD_ROWS)
+
+
+def test_kecamatan_and_kota_totals_reach_the_analyst_and_indicators(rekaman):
+    pipe, extract, _ = rekaman
+    expected = independent_counts(extract)
+    per_kecamatan = Counter()
+    for (kel, ukuran), value in expected.items():
+        per_kecamatan[(kel[:8], ukuran)] += value
+    with pipe.published() as con:
+        rows = con.execute(
+            "SELECT kode_wilayah, tingkat, ukuran, nilai, jalur FROM mart.agregat_wilayah "
+            "WHERE semester = ?",
+            [SEMESTER],
+        ).fetchall()
+        iku = con.execute(
+            "SELECT pembilang, penyebut FROM mart.iku WHERE semester = ? "
+            "AND kode_indikator = 'kepemilikan_ktp_el' AND tingkat = 'kota'",
+            [SEMESTER],
+        ).fetchone()
+    assert {r[1] for r in rows} == {"kecamatan", "kota"}  # kelurahan only via the protected mart
+    assert {r[4] for r in rows} == {"rekaman"}
+    kecamatan = {(r[0], r[2]): r[3] for r in rows if r[1] == "kecamatan"}
+    assert kecamatan == dict(per_kecamatan)
+    total = lambda u: sum(v for (_, uk), v in expected.items() if uk == u)  # noqa: E731
+    assert iku == (total("ktp_el_sudah_rekam"), total("wajib_ktp_el"))
+
+
+def test_bad_records_are_quarantined_with_file_row_column_value_and_counted(rekaman):
+    pipe, _, first = rekaman
+    rows = duckdb.execute(
+        f"SELECT berkas, baris, kolom, aturan, nilai FROM {restricted(pipe, 'karantina')} "
+        "ORDER BY baris, aturan"
+    ).fetchall()
+    kept = duckdb.execute(f"SELECT list(_baris) FROM {restricted(pipe, 'penduduk')}").fetchone()[0]
+    berkas = f"dkb/{SEMESTER}/penduduk.csv"
+    got = {(b, k, a) for _, b, k, a, _ in rows}
+    assert {(n, c, rule) for n, c, _, rule in BAD} <= got
+    assert (PRINTED_NOT_RECORDED, "TGL_CETAK_KTP", "cetak_berarti_rekam") in got
+    assert {(n, "NIK", "nik_unik") for n in DUPLICATE} <= got
+    assert {b for _, b, _, _, _ in rows} == BAD_ROWS
+    assert all(r[0] == berkas for r in rows)
+    values = {(b, a): v for _, b, _, a, v in rows}
+    assert values[(11, "nik_16_digit")] == "5.37101E+15"
+    assert values[(21, "kelurahan_dikenal")] == "53.71.01.9999"
+    assert values[(31, "tgl_lhr_wajar")] == "2023-07-15"
+    assert values[(PRINTED_NOT_RECORDED, "cetak_berarti_rekam")].startswith("STATUS_KTP=1,")
+    assert not BAD_ROWS & set(kept) and len(kept) == ROWS - len(BAD_ROWS)
+    meta = materialization(first, "dkb_penduduk_kelurahan")
+    assert meta["baris_ekstrak"].value == ROWS
+    assert meta["baris_dikarantina"].value == len(BAD_ROWS)
+    assert meta["baris_diterima"].value == ROWS - len(BAD_ROWS)
+
+
+def test_no_name_nik_or_kk_reaches_the_analyst_or_the_unrestricted_build_schemas(rekaman):
+    pipe, extract, _ = rekaman
+    header, rows = read_rows(extract)
+    col = {name: i for i, name in enumerate(header)}
+    secrets = {r[col[c]] for r in rows for c in ("NAMA_LGKP", "NIK", "NO_KK")}
+    secrets |= {s.split()[0] for s in (r[col["NAMA_LGKP"]] for r in rows)}  # first names too
+    parquet = pl.read_parquet(pipe.paths.raw_dir / "dkb/2023-S2/penduduk.parquet")
+    secrets |= set(parquet["NAMA_LGKP"]) | set(parquet["NIK"]) | set(parquet["NO_KK"])
+    scanned = 0
+    for connect, schemas in ((pipe.published, None), (pipe.build, ("raw", "conformed", "mart"))):
+        with connect() as con:
+            tables = con.execute(
+                "SELECT table_schema, table_name FROM information_schema.tables"
+            ).fetchall()
+            for table_schema, table in tables:
+                if schemas and table_schema not in schemas:
+                    continue
+                cols = [
+                    c[0] for c in con.execute(f'DESCRIBE "{table_schema}"."{table}"').fetchall()
+                ]
+                for c in cols:
+                    values = con.execute(
+                        f'SELECT DISTINCT CAST("{c}" AS VARCHAR) FROM "{table_schema}"."{table}"'
+                    ).fetchall()
+                    leaked = {v[0] for v in values} & secrets
+                    assert not leaked, f"{table_schema}.{table}.{c} memuat data pribadi: {leaked}"
+                    scanned += 1
+    assert scanned > 100
+    # and the restricted store really is pseudonymised
+    penduduk = restricted(pipe, "penduduk")
+    cols = [c[0] for c in duckdb.execute(f"DESCRIBE SELECT * FROM {penduduk}").fetchall()]
+    assert not {"NIK", "NO_KK", "NAMA_LGKP", "nama"} & set(cols)
+    nik = duckdb.execute(f"SELECT nik_pseudonim FROM {penduduk} WHERE _baris = 2").fetchone()[0]
+    expected = hmac.new(KEY.encode(), rows[0][col["NIK"]].encode(), hashlib.sha256).digest()
+    assert nik == expected[:16]
+
+
+def test_kelurahan_mart_hides_small_cells_but_kecamatan_totals_stay_exact(rekaman):
+    pipe, extract, _ = rekaman
+    expected = independent_counts(extract)
+    with pipe.published() as con:
+        rows = con.execute(
+            "SELECT kode_wilayah, kode_kecamatan, ukuran, nilai, disamarkan "
+            "FROM mart.agregat_kelurahan WHERE semester = ?",
+            [SEMESTER],
+        ).fetchall()
+    assert rows and any(r[4] for r in rows)
+    for kode, _, ukuran, nilai, hidden in rows:
+        true = expected[(kode, ukuran)]
+        assert (nilai is None) == hidden
+        assert hidden or nilai == true
+        assert not (1 <= true <= 4) or hidden, (kode, ukuran, true)
+    hidden_per_group = Counter((r[1], r[2]) for r in rows if r[4])
+    assert 1 not in hidden_per_group.values()  # a lone hidden cell could be subtracted out
+
+
+def test_semester_with_both_paths_uses_records_and_lists_the_differences(rekaman):
+    pipe, _, _ = rekaman
+    with pipe.published() as con:
+        paths = con.execute(
+            "SELECT DISTINCT jalur FROM mart.agregat_wilayah WHERE semester = '2023-S2'"
+        ).fetchall()
+        diff = con.execute(
+            "SELECT nilai_agregat, nilai_rekaman FROM mart.selisih_jalur_dkb "
+            "WHERE semester = '2023-S2' AND kode_wilayah = '53.71.01' AND ukuran = 'penduduk'"
+        ).fetchone()
+        first_semester = con.execute(
+            "SELECT count(*) FROM mart.selisih_jalur_dkb WHERE semester = ?", [SEMESTER]
+        ).fetchone()[0]
+    assert paths == [("rekaman",)]
+    assert diff[0] == 80_931  # Tabel 4, Alak, from agregat_kecamatan.csv
+    assert 0 < diff[1] < ROWS
+    assert first_semester == 0  # 2023-S1 had no aggregate file
+
+
+def test_sql_rules_agree_with_pandera_on_the_same_rows(rekaman):
+    """The compiled DuckDB rules and pandera's polars backend find the same failures."""
+    pipe, extract, _ = rekaman
+    with pipe.build() as con:
+        konteks = load_konteks(con, pipe.paths.raw_dir, SEMESTER)
+    model = schema(konteks)
+    frame = pl.read_csv(extract, infer_schema=False).select(list(model.columns))
+    try:
+        model.validate(frame, lazy=True)
+        pytest.fail("pandera accepted the planted bad records")
+    except Exception as exc:  # pandera.errors.SchemaErrors
+        cases = exc.failure_cases
+    compiled = compile_rules(model)
+    by_column: dict[str, list[str]] = defaultdict(list)
+    for r in compiled:
+        if not r.nama.endswith(("_wajib_diisi", "_unik")):
+            by_column[r.kolom].append(r.nama)
+    pandera_failures = set()
+    for row in cases.iter_rows(named=True):
+        if row["check"] == "field_uniqueness":
+            name = f"{row['column'].lower()}_unik"
+        else:
+            name = by_column[row["column"]][row["check_number"]]
+        pandera_failures.add((row["index"] + 2, name))
+    sql_failures = set(
+        duckdb.execute(f"SELECT baris, aturan FROM {restricted(pipe, 'karantina')}").fetchall()
+    )
+    assert len(sql_failures) >= len(BAD_ROWS) and pandera_failures == sql_failures
+
+
+def test_fatal_rule_rejects_the_extract_and_keeps_the_published_warehouse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("DUKCAPIL_PSEUDONYM_KEY", KEY)
+    pipe: Pipeline = make_pipeline(tmp_path)
+    assert pipe.run().success
+    before = pipe.paths.published_db.read_bytes()
+    extract = pipe.paths.raw_dir / "dkb" / "2023-S2" / "penduduk.csv"
+    Generator(pipe.paths.raw_dir, "2023-S2", seed=9).write(500, extract)
+    header, rows = read_rows(extract)
+    rows[98][header.index("NO_KAB")] = "72"  # file row 100 belongs to another kab/kota
+    write_rows(extract, header, rows)
+    result = pipe.run(raise_on_error=False)
+    assert not result.success
+    message = root_error(result)
+    assert "penduduk.csv" in message and "baris 100" in message and "NO_KAB" in message
+    assert "'53.72'" in message and "kab_kota_dilayani" in message
+    assert pipe.paths.published_db.read_bytes() == before
+    assert not restricted_file(pipe.paths.restricted_dir, "penduduk", "2023-S2").exists()
+
+
+def test_too_many_rejected_rows_fail_the_semester(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("DUKCAPIL_PSEUDONYM_KEY", KEY)
+    monkeypatch.setenv("DUKCAPIL_BATAS_KARANTINA", "0.001")  # 6 of 3000 rows is 0.2 %
+    pipe: Pipeline = make_pipeline(tmp_path)
+    extract = pipe.paths.raw_dir / "dkb" / SEMESTER / "penduduk.csv"
+    extract.parent.mkdir(parents=True)
+    Generator(pipe.paths.raw_dir, SEMESTER, seed=7).write(ROWS, extract)
+    plant_bad_records(extract)
+    result = pipe.run(SEMESTER, raise_on_error=False)
+    assert not result.success
+    assert "melebihi batas 0.10%" in root_error(result)
+    assert not pipe.paths.published_db.exists()
+
+
+def test_missing_key_is_a_clear_error_only_when_an_extract_is_present(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.delenv("DUKCAPIL_PSEUDONYM_KEY", raising=False)
+    pipe: Pipeline = make_pipeline(tmp_path)
+    assert pipe.run().success  # bundled data: no extract, no key needed
+    Generator(pipe.paths.raw_dir, "2023-S2", seed=9).write(
+        200, pipe.paths.raw_dir / "dkb" / "2023-S2" / "penduduk.csv"
+    )
+    result = pipe.run(raise_on_error=False)
+    assert not result.success
+    assert "DUKCAPIL_PSEUDONYM_KEY" in root_error(result)
+
+
+def test_pseudonym_macro_is_hmac_sha256():
+    con = duckdb.connect()
+    con.execute(Path("sql/macros/pseudonim.sql").read_text())
+    ipad, opad = hmac_pads(b"rahasia")
+    got = con.execute("SELECT pseudonim('5371012701930001', ?, ?)", [ipad, opad]).fetchone()[0]
+    want = hmac.new(b"rahasia", b"5371012701930001", hashlib.sha256).hexdigest()[:32]
+    assert got == want
+
+
+def test_generator_is_deterministic_and_follows_tabel_4(tmp_path: Path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    Generator(seed=1).write(20_000, a)
+    Generator(seed=1).write(20_000, b)
+    assert a.read_bytes() == b.read_bytes()
+    share = duckdb.sql(
+        f"SELECT NO_KEC, count(*) / 20000 FROM read_csv('{a}', all_varchar=true) GROUP BY 1"
+    ).fetchall()
+    # Tabel 4: Maulafa (kecamatan 2) holds 102.547 of 444.661 residents = 23,1 %
+    assert dict(share)["2"] == pytest.approx(102_547 / 444_661, abs=0.01)
+
+
+def test_kelurahan_example_query_answers_from_the_protected_counts(rekaman):
+    """sql/analyst/contoh/05: KIA per kelurahan of Alak (12 kelurahan in the reference)."""
+    pipe, _, _ = rekaman
+    query = (PROJECT_ROOT / "sql/analyst/contoh/05_kia_per_kelurahan.sql").read_text()
+    with pipe.published() as con:
+        rows = con.execute(query).fetchall()
+        shown = dict(
+            ((k, u), n)
+            for k, u, n in con.execute(
+                "SELECT nama_wilayah, ukuran, nilai FROM mart.agregat_kelurahan "
+                "WHERE semester = '2023-S2' AND kode_kecamatan = '53.71.01'"
+            ).fetchall()
+        )
+    assert len(rows) == 12
+    for kelurahan, memiliki, wajib, persen in rows:
+        assert (memiliki, wajib) == (
+            shown[(kelurahan, "kia_memiliki")],
+            shown[(kelurahan, "wajib_kia")],
+        )
+        if memiliki is not None and wajib:
+            assert persen == int(memiliki / wajib * 10000) / 100
