@@ -143,9 +143,10 @@ def _source(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> t
 
 def _stage(
     con: duckdb.DuckDBPyConnection, path: Path, columns: list[str], rules: list[Aturan]
-) -> int:
+) -> tuple[int, int]:
     """One read of the file into temp table `_stg` (sql/rekaman/tahap.sql), then the rows that
-    failed a rule expanded to one `_pelanggaran` row per (row, rule) with the exported value."""
+    failed a rule expanded to one `_pelanggaran` row per (row, rule) with the exported value.
+    Returns the row count and the file's row number of staged rowid 0."""
     source, first_row = _source(con, path, columns)
     if len(rules) > 62:
         raise ValueError("lebih dari 62 aturan: bitmask _gagal perlu dipecah")
@@ -154,13 +155,20 @@ def _stage(
     select = load_sql("rekaman/tahap").format(
         sumber=source, gagal=f"CAST({gagal} AS BIGINT)", mentah=mentah
     )
-    # Insertion order is preserved (DuckDB default), so rowid follows the file's row order.
+    # Insertion order is preserved (DuckDB default), so rowid follows the file's row order: the
+    # row as numbered in the file is `rowid + first_row`, computed where it is read (a stored
+    # column would cost an UPDATE of every row, and every later scan would merge that update).
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stg AS {select}")
-    con.execute("ALTER TABLE _stg ADD COLUMN _baris BIGINT DEFAULT 0")
-    con.execute(f"UPDATE _stg SET _baris = rowid + {first_row}")
     for k, rule in enumerate(rules):
         if rule.unik:  # every row holding a repeated value fails (SIAK must say which is right)
             typed = rule.unik.lower()
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _ganda AS "
+                f"SELECT {typed} AS nilai FROM _stg WHERE {typed} IS NOT NULL "
+                "GROUP BY ALL HAVING count(*) > 1"
+            )
+            if not con.execute("SELECT count(*) FROM _ganda").fetchone()[0]:
+                continue  # the usual case: no second scan, no update
             # A row failing only this rule has no raw JSON yet: its value is the staged one
             # (a valid NIK/KK has no leading zero, so the text is exact).
             con.execute(
@@ -170,17 +178,14 @@ def _stage(
                     _mentah = coalesce(
                         _mentah, to_json(struct_pack({rule.unik} := CAST({typed} AS VARCHAR)))
                     )
-                WHERE {typed} IN (
-                    SELECT {typed} FROM _stg WHERE {typed} IS NOT NULL
-                    GROUP BY ALL HAVING count(*) > 1
-                )
+                WHERE {typed} IN (SELECT nilai FROM _ganda)
                 """
             )
 
     shape = "{" + ", ".join(f'"{c}": "VARCHAR"' for c in columns) + "}"
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _gagal_baris AS "
-        f"SELECT _baris, _gagal, unnest(from_json(_mentah, '{shape}')) "
+        f"SELECT rowid + {first_row} AS _baris, _gagal, unnest(from_json(_mentah, '{shape}')) "
         "FROM _stg WHERE _gagal <> 0"
     )
     selects = [
@@ -189,7 +194,7 @@ def _stage(
         for k, r in enumerate(rules)
     ]
     con.execute("CREATE OR REPLACE TEMP TABLE _pelanggaran AS " + "\nUNION ALL\n".join(selects))
-    return con.execute("SELECT count(*) FROM _stg").fetchone()[0]
+    return con.execute("SELECT count(*) FROM _stg").fetchone()[0], first_row
 
 
 def ingest_extract(
@@ -232,7 +237,7 @@ def ingest_extract(
             "SELECT unnest(?::VARCHAR[]) AS kode",
             [list(konteks.kelurahan)],
         )
-        n = _stage(con, path, list(model.columns), rules)
+        n, first_row = _stage(con, path, list(model.columns), rules)
         step("baca_validasi")
         tingkat = {r.nama: severity.get(r.nama, "karantina") for r in rules}
         con.execute(
@@ -289,6 +294,7 @@ def ingest_extract(
             "sha256": sha256,
             "ipad": ipad,
             "opad": opad,
+            "baris_pertama": first_row,
         }
         penduduk = restricted_file(store, "penduduk", semester)
         accepted = write_parquet(con, load_sql("rekaman/penduduk_terbatas"), params, penduduk)

@@ -3,9 +3,10 @@
 -- (sql/rekaman/tahap.sql) and keeps the rows that failed no rule. No name, no raw NIK/KK, no
 -- certificate number: only what the aggregates need, plus lineage (file, row in the file).
 -- Pseudonyms are 128-bit BLOBs (half of an HMAC-SHA256): fixed width, cheap to store and join.
--- Parameters: $semester, $cutoff (DATE), $berkas, $sha256, $ipad, $opad.
+-- Parameters: $semester, $cutoff (DATE), $berkas, $sha256, $ipad, $opad, $baris_pertama (the
+-- file's row number of staged rowid 0: 2 for CSV, whose header is row 1; 1 for Parquet).
 WITH diterima AS (
-    SELECT * FROM _stg WHERE _gagal = 0
+    SELECT rowid + $baris_pertama AS _baris, * FROM _stg WHERE _gagal = 0
 ),
 -- A KK is shared by a household: hash each number once.
 kk AS (
