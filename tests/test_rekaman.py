@@ -10,12 +10,14 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import numpy as np
 import polars as pl
 import pytest
 from conftest import Pipeline, make_pipeline
 
 from pipelines.config import PROJECT_ROOT
-from pipelines.ingest.rekaman import hmac_pads, load_konteks, restricted_file
+from pipelines.ingest import pseudonim
+from pipelines.ingest.rekaman import load_konteks, restricted_file
 from pipelines.synthetic.penduduk import Generator
 from pipelines.validate.rekaman import compile_rules, schema
 
@@ -235,9 +237,17 @@ def test_no_name_nik_or_kk_reaches_the_analyst_or_the_unrestricted_build_schemas
     penduduk = restricted(pipe, "penduduk")
     cols = [c[0] for c in duckdb.execute(f"DESCRIBE SELECT * FROM {penduduk}").fetchall()]
     assert not {"NIK", "NO_KK", "NAMA_LGKP", "nama"} & set(cols)
-    nik = duckdb.execute(f"SELECT nik_pseudonim FROM {penduduk} WHERE _baris = 2").fetchone()[0]
-    expected = hmac.new(KEY.encode(), rows[0][col["NIK"]].encode(), hashlib.sha256).digest()
-    assert nik == expected[:16]
+    # every stored row carries the HMAC of its own NIK and KK (as in the file at that row): the
+    # pseudonyms are computed apart from the rows and joined back by position (3000 rows span
+    # several DuckDB vectors and both threads' halves)
+    stored = duckdb.execute(
+        f"SELECT _baris, nik_pseudonim, kk_pseudonim FROM {penduduk} ORDER BY _baris"
+    ).fetchall()
+    assert len(stored) == ROWS - len(BAD_ROWS)
+    mac = lambda text: hmac.new(KEY.encode(), text.encode(), hashlib.sha256).digest()[:16]  # noqa: E731
+    for baris, nik, kk in stored:
+        row = rows[baris - 2]
+        assert (nik, kk) == (mac(row[col["NIK"]]), mac(row[col["NO_KK"]])), baris
 
 
 def test_kelurahan_mart_hides_small_cells_but_kecamatan_totals_stay_exact(rekaman):
@@ -357,13 +367,24 @@ def test_missing_key_is_a_clear_error_only_when_an_extract_is_present(
     assert "DUKCAPIL_PSEUDONYM_KEY" in root_error(result)
 
 
-def test_pseudonym_macro_is_hmac_sha256():
-    con = duckdb.connect()
-    con.execute(Path("sql/macros/pseudonim.sql").read_text())
-    ipad, opad = hmac_pads(b"rahasia")
-    got = con.execute("SELECT pseudonim('5371012701930001', ?, ?)", [ipad, opad]).fetchone()[0]
-    want = hmac.new(b"rahasia", b"5371012701930001", hashlib.sha256).hexdigest()[:32]
-    assert got == want
+@pytest.mark.parametrize("native", [True, False], ids=["libcrypto", "hashlib"])
+def test_pseudonyms_are_hmac_sha256_of_the_number_as_text(native, monkeypatch):
+    """Both paths (compiled loop over OpenSSL's block function; hashlib one by one) give
+    HMAC-SHA256(key, decimal text)[:16] for any non-negative BIGINT, keys of any length
+    (over 64 bytes a key is first hashed), NULL (-1) for NULL, in the input's order."""
+    if native:
+        assert pseudonim.native(), "libcrypto SHA256_Transform not found: the fast path is off"
+    else:
+        monkeypatch.setattr(pseudonim, "_kernel", lambda: None)
+    numbers = [5371012701930001, 0, 7, 10**15, 2**63 - 1, -1, 5371010101010101, 9999999999999999]
+    numbers += list(range(5301000000000000, 5301000000000000 + 5000, 7))  # several threads
+    for key in (b"rahasia", KEY.encode(), b"k" * 100):
+        got = pseudonim.pseudonyms(np.array(numbers, np.int64), key, threads=3).to_pylist()
+        want = [
+            hmac.new(key, str(n).encode(), hashlib.sha256).digest()[:16] if n >= 0 else None
+            for n in numbers
+        ]
+        assert got == want
 
 
 def test_generator_is_deterministic_and_follows_tabel_4(tmp_path: Path):

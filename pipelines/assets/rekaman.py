@@ -82,6 +82,11 @@ def dkb_penduduk_kelurahan(
             f"{relative}: {hasil.dikarantina} dari {hasil.baris} baris dikarantina "
             f"({hasil.porsi_karantina:.3%}); lihat terbatas/karantina/semester={semester}/."
         )
+    if not hasil.hmac_native:
+        context.log.warning(
+            "Pseudonim NIK/KK dihitung dengan hashlib satu per satu (lambat): libcrypto tanpa "
+            "SHA256_Transform. Hasilnya sama; lihat pipelines/ingest/pseudonim.py."
+        )
     return dg.MaterializeResult(
         metadata={
             "baris_ekstrak": hasil.baris,
@@ -91,6 +96,10 @@ def dkb_penduduk_kelurahan(
             "pelanggaran": dg.MetadataValue.md(
                 hasil.pelanggaran.to_markdown(index=False) if len(hasil.pelanggaran) else "-"
             ),
+            "detik_per_langkah": dg.MetadataValue.json(
+                {k: round(v, 2) for k, v in hasil.detik.items()}
+            ),
+            "pseudonim_hmac": "libcrypto (numba)" if hasil.hmac_native else "hashlib (lambat)",
             "dagster/row_count": count,
         }
     )

@@ -2,21 +2,20 @@
 -- (warehouse/terbatas/penduduk/semester=…/penduduk.parquet, never published). Reads the staged extract `_stg`
 -- (sql/rekaman/tahap.sql) and keeps the rows that failed no rule. No name, no raw NIK/KK, no
 -- certificate number: only what the aggregates need, plus lineage (file, row in the file).
--- Pseudonyms are 128-bit BLOBs (half of an HMAC-SHA256): fixed width, cheap to store and join.
--- Parameters: $semester, $cutoff (DATE), $berkas, $sha256, $ipad, $opad, $baris_pertama (the
+-- Pseudonyms are 128-bit BLOBs (half of an HMAC-SHA256 with the office's key): fixed width,
+-- cheap to store and join. They come from `_pseudonim` (pipelines/ingest/pseudonim.py), computed
+-- from the accepted staged rows' NIK and KK and keyed by the staged rowid.
+-- Parameters: $semester, $cutoff (DATE), $berkas, $sha256, $baris_pertama (the
 -- file's row number of staged rowid 0: 2 for CSV, whose header is row 1; 1 for Parquet).
 WITH diterima AS (
-    SELECT rowid + $baris_pertama AS _baris, * FROM _stg WHERE _gagal = 0
-),
--- A KK is shared by a household: hash each number once.
-kk AS (
-    SELECT no_kk, unhex(pseudonim(CAST(no_kk AS VARCHAR), $ipad, $opad)) AS kk_pseudonim
-    FROM (SELECT DISTINCT no_kk FROM diterima)
+    SELECT s.rowid + $baris_pertama AS _baris, s.*, p.nik_pseudonim, p.kk_pseudonim
+    FROM _stg AS s JOIN _pseudonim AS p ON p.rid = s.rowid
+    WHERE s._gagal = 0
 )
 SELECT
     $semester AS semester,
-    unhex(pseudonim(CAST(d.nik AS VARCHAR), $ipad, $opad)) AS nik_pseudonim,
-    kk.kk_pseudonim,
+    d.nik_pseudonim,
+    d.kk_pseudonim,
     d.jenis_kelamin,
     d.tanggal_lahir,
     -- complete years at the semester's cut-off (30 June / 31 December)
@@ -39,4 +38,3 @@ SELECT
     d._baris,
     $sha256 AS _sha256
 FROM diterima AS d
-JOIN kk USING (no_kk)
