@@ -2,8 +2,8 @@
 -- (warehouse/terbatas/penduduk/semester=…/penduduk.parquet, never published). Reads the staged extract `_stg`
 -- (sql/rekaman/tahap.sql) and keeps the rows that failed no rule. No name, no raw NIK/KK, no
 -- certificate number: only what the aggregates need, plus lineage (file, row in the file).
--- Pseudonyms are 128-bit BLOBs (half of an HMAC-SHA256 with the office's key): fixed width,
--- cheap to store and join. They come from `_pseudonim` (pipelines/ingest/pseudonim.py), computed
+-- Pseudonyms are 128 bits (half of an HMAC-SHA256 with the office's key) typed UUID: fixed
+-- width, stored inline, cheap to store and join (Parquet FIXED_LEN_BYTE_ARRAY(16)). They come from `_pseudonim` (pipelines/ingest/pseudonim.py), computed
 -- from the accepted staged rows' NIK and KK and keyed by the staged rowid.
 -- Parameters: $semester, $cutoff (DATE), $berkas, $sha256, $baris_pertama (the
 -- file's row number of staged rowid 0: 2 for CSV, whose header is row 1; 1 for Parquet).
