@@ -1,5 +1,7 @@
--- No kelurahan count from 1 to 4 is visible, and no kecamatan × ukuran has a lone hidden cell
--- (unless the kecamatan has a single kelurahan, whose figure is the kecamatan's anyway).
+-- No kelurahan count from 1 to 4 is visible; no kecamatan × ukuran has a lone hidden cell
+-- (unless the kecamatan has a single kelurahan, whose figure is the kecamatan's anyway); no
+-- identity of identitas_ukuran() has a lone hidden term in a kelurahan. Any row returned means
+-- a hidden count could be read or subtracted out: the run stops before publication.
 WITH terlihat AS (
     SELECT semester, kode_wilayah, ukuran, nilai, 'sel kecil terlihat' AS masalah
     FROM mart.agregat_kelurahan
@@ -11,7 +13,17 @@ sendirian AS (
     FROM mart.agregat_kelurahan
     GROUP BY semester, kode_kecamatan, ukuran
     HAVING count(*) FILTER (disamarkan) = 1 AND count(*) > 1
+),
+identitas AS (
+    SELECT k.semester, k.kode_wilayah, i.identitas AS ukuran, NULL AS nilai,
+        'satu-satunya suku tersamar dalam identitas ini' AS masalah
+    FROM mart.agregat_kelurahan AS k
+    JOIN identitas_ukuran() AS i ON k.ukuran IN (i.total, i.bagian_1, i.bagian_2)
+    GROUP BY k.semester, k.kode_wilayah, i.identitas
+    HAVING count(*) FILTER (k.disamarkan) = 1
 )
 SELECT * FROM terlihat
 UNION ALL
 SELECT * FROM sendirian
+UNION ALL
+SELECT * FROM identitas

@@ -5,11 +5,20 @@
 --   1. a count from 1 to 4 is not shown (nilai NULL, disamarkan = true): in a kelurahan, "2
 --      residents without a birth certificate" can point at a family. 0 is shown: it reveals
 --      nothing about any person.
---   2. when a kecamatan and ukuran has exactly one hidden kelurahan cell, the smallest other
---      cell of that kecamatan and ukuran (zero included) is hidden too, so the hidden value
---      cannot be recovered by subtracting the published kelurahan from the kecamatan total.
+--   2. no hidden count may be recovered by one subtraction from what is shown:
+--      a. across kelurahan: when a kecamatan and ukuran has exactly one hidden kelurahan cell,
+--         the smallest other cell of that kecamatan and ukuran (zero included) is hidden too
+--         (the kecamatan total is published in mart.agregat_wilayah);
+--      b. across measures: when an identity of identitas_ukuran() (e.g. wajib KTP-el = sudah
+--         rekam + belum rekam) has exactly one hidden term in a kelurahan, its smallest other
+--         term is hidden too.
+--      Hiding a cell for (a) can leave an identity with one hidden term and vice versa, so both
+--      are applied together, pass after pass, until nothing changes (the passes are bounded;
+--      the blocking check mart__agregat_kelurahan__sel_kecil_disamarkan verifies the result).
+-- What this does not cover: bounds an analyst can infer from inequalities (cetak <= sudah
+-- rekam) or from several equations at once; 1–4 is a policy threshold, set here.
 -- The kecamatan and kota totals the LAKIP needs are in mart.agregat_wilayah, never hidden.
-WITH kelurahan AS (
+WITH RECURSIVE kelurahan AS (
     SELECT
         a.semester,
         CAST(left(a.semester, 4) AS INTEGER) AS tahun,
@@ -23,29 +32,56 @@ WITH kelurahan AS (
     JOIN conformed.wilayah AS w ON w.kode = a.kode_wilayah
     WHERE a.tingkat = 'kelurahan'
 ),
-primer AS (
-    SELECT *, nilai BETWEEN 1 AND 4 AS kecil FROM kelurahan
+anggota AS (
+    SELECT identitas, unnest([total, bagian_1, bagian_2]) AS ukuran FROM identitas_ukuran()
 ),
-sekunder AS (
-    SELECT
-        *,
-        count(*) FILTER (kecil) OVER w = 1
-            AND NOT kecil
-            AND row_number() OVER (
-                PARTITION BY semester, kode_kecamatan, ukuran, kecil ORDER BY nilai, kode_wilayah
-            ) = 1 AS pelengkap
-    FROM primer
-    WINDOW w AS (PARTITION BY semester, kode_kecamatan, ukuran)
+langkah(putaran, semester, kode_wilayah, kode_kecamatan, ukuran, nilai, tersamar) AS (
+    SELECT 0, semester, kode_wilayah, kode_kecamatan, ukuran, nilai, nilai BETWEEN 1 AND 4
+    FROM kelurahan
+    UNION ALL
+    SELECT putaran + 1, semester, kode_wilayah, kode_kecamatan, ukuran, nilai,
+        tersamar OR bool_or(pelengkap)
+    FROM (
+        -- (a) the lone hidden kelurahan of a kecamatan × ukuran gets a companion
+        SELECT
+            *,
+            count(*) FILTER (tersamar) OVER (PARTITION BY semester, kode_kecamatan, ukuran) = 1
+                AND NOT tersamar
+                AND row_number() OVER (
+                    PARTITION BY semester, kode_kecamatan, ukuran, tersamar
+                    ORDER BY nilai, kode_wilayah
+                ) = 1 AS pelengkap
+        FROM langkah
+        WHERE putaran < 8
+        UNION ALL
+        -- (b) the lone hidden term of an identity in a kelurahan gets a companion
+        SELECT
+            l.*,
+            count(*) FILTER (l.tersamar) OVER (
+                PARTITION BY l.semester, l.kode_wilayah, a.identitas
+            ) = 1
+                AND NOT l.tersamar
+                AND row_number() OVER (
+                    PARTITION BY l.semester, l.kode_wilayah, a.identitas, l.tersamar
+                    ORDER BY l.nilai, l.ukuran
+                ) = 1
+        FROM langkah AS l
+        JOIN anggota AS a USING (ukuran)
+        WHERE l.putaran < 8
+    )
+    GROUP BY putaran, semester, kode_wilayah, kode_kecamatan, ukuran, nilai, tersamar
 )
 SELECT
-    semester,
-    tahun,
-    tanggal_data,
-    kode_wilayah,
-    nama_wilayah,
-    kode_kecamatan,
-    ukuran,
-    CASE WHEN kecil OR pelengkap THEN NULL ELSE nilai END AS nilai,
-    kecil OR pelengkap AS disamarkan
-FROM sekunder
-ORDER BY semester, kode_wilayah, ukuran
+    k.semester,
+    k.tahun,
+    k.tanggal_data,
+    k.kode_wilayah,
+    k.nama_wilayah,
+    k.kode_kecamatan,
+    k.ukuran,
+    CASE WHEN l.tersamar THEN NULL ELSE k.nilai END AS nilai,
+    l.tersamar AS disamarkan
+FROM kelurahan AS k
+JOIN langkah AS l USING (semester, kode_wilayah, ukuran)
+WHERE l.putaran = 8
+ORDER BY k.semester, k.kode_wilayah, k.ukuran
