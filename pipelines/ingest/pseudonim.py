@@ -156,7 +156,7 @@ def pseudonyms(nomor: np.ndarray, key: bytes, *, threads: int | None = None) -> 
                 ada[i] = True
     else:
         inner, outer = _midstates(key)
-        threads = threads or len(os.sched_getaffinity(0))
+        threads = threads or len(os.sched_getaffinity(0))  # the cores this process may use
         bounds = np.linspace(0, n, threads + 1).astype(np.int64)
         pieces = [slice(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
         with ThreadPoolExecutor(max_workers=threads) as pool:
