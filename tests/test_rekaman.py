@@ -17,6 +17,7 @@ from conftest import Pipeline, make_pipeline
 
 from pipelines.config import PROJECT_ROOT
 from pipelines.ingest import pseudonim
+from pipelines.ingest import rekaman as rekaman_ingest
 from pipelines.ingest.rekaman import load_konteks, restricted_file
 from pipelines.synthetic.penduduk import Generator
 from pipelines.validate.rekaman import compile_rules, schema
@@ -385,6 +386,45 @@ def test_fatal_rule_rejects_the_extract_and_keeps_the_published_warehouse(
     assert "'53.72'" in message and "kab_kota_dilayani" in message
     assert pipe.paths.published_db.read_bytes() == before
     assert not restricted_file(pipe.paths.restricted_dir, "penduduk", "2023-S2").exists()
+
+
+def test_a_failure_after_writing_leaves_the_previous_restricted_pair(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A revised extract whose run fails after its resident rows were written (here: in the
+    aggregation) leaves penduduk and karantina of that semester exactly as they were, and no
+    temporary file holding personal data behind; the next good run replaces both."""
+    monkeypatch.setenv("DUKCAPIL_PSEUDONYM_KEY", KEY)
+    pipe: Pipeline = make_pipeline(tmp_path)
+    extract = pipe.paths.raw_dir / "dkb" / SEMESTER / "penduduk.csv"
+    extract.parent.mkdir(parents=True)
+    Generator(pipe.paths.raw_dir, SEMESTER, seed=7).write(1000, extract)
+    plant_bad_records(extract)  # 6 of 1000 rows: under the 1 % threshold
+    assert pipe.run(SEMESTER).success
+    files = [
+        restricted_file(pipe.paths.restricted_dir, table, SEMESTER)
+        for table in ("penduduk", "karantina")
+    ]
+    before = [f.read_bytes() for f in files]
+
+    Generator(pipe.paths.raw_dir, SEMESTER, seed=8).write(1000, extract)  # the revised file
+    real_load_sql = rekaman_ingest.load_sql
+
+    def failing(name: str) -> str:
+        if name == "rekaman/agregat_kelurahan":
+            raise RuntimeError("gagal buatan saat agregasi")
+        return real_load_sql(name)
+
+    monkeypatch.setattr(rekaman_ingest, "load_sql", failing)
+    result = pipe.run(SEMESTER, raise_on_error=False)
+    assert not result.success and "gagal buatan" in root_error(result)
+    assert [f.read_bytes() for f in files] == before
+    assert not list(pipe.paths.restricted_dir.rglob("*.tmp"))
+
+    monkeypatch.setattr(rekaman_ingest, "load_sql", real_load_sql)
+    assert pipe.run(SEMESTER).success
+    after = [f.read_bytes() for f in files]
+    assert after[0] != before[0] and after[1] != before[1]
 
 
 def test_too_many_rejected_rows_fail_the_semester(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -107,14 +107,18 @@ def restricted_file(store: Path, table: str, semester: str) -> Path:
     return store / table / f"semester={semester}" / f"{table}.parquet"
 
 
-def write_parquet(con: duckdb.DuckDBPyConnection, query: str, params: dict, target: Path) -> int:
-    """Write one restricted partition atomically: a temporary file next to it, then rename, so
-    a reader (or a crash) sees the previous file or the new one, never half of one."""
+def write_parquet(
+    con: duckdb.DuckDBPyConnection, query: str, params: dict, target: Path
+) -> tuple[Path, int]:
+    """Write one restricted partition beside its place, as `<table>.parquet.tmp`; returns that
+    file and its row count. The caller renames it into place (`os.replace`) only once every
+    file of the extract is written, so a reader or a crash sees the previous files or the new
+    ones, never half of one, and never a new penduduk beside an old karantina."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".parquet.tmp")
     con.execute(f"COPY ({query}) TO {_quoted(partial)} (FORMAT parquet)", params)
-    os.replace(partial, target)
-    return con.execute("SELECT count(*) FROM read_parquet(?)", [str(target)]).fetchone()[0]
+    rows = con.execute("SELECT count(*) FROM read_parquet(?)", [str(partial)]).fetchone()[0]
+    return partial, rows
 
 
 def _source(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> tuple[str, int]:
@@ -316,11 +320,14 @@ def ingest_extract(
             "baris_pertama": first_row,
         }
         penduduk = restricted_file(store, "penduduk", semester)
-        accepted = write_parquet(con, load_sql("rekaman/penduduk_terbatas"), params, penduduk)
+        karantina = restricted_file(store, "karantina", semester)
+        penduduk_baru, accepted = write_parquet(
+            con, load_sql("rekaman/penduduk_terbatas"), params, penduduk
+        )
         if accepted != n - rejected:  # every accepted row has its pseudonyms (inner join)
             raise RuntimeError(f"{penduduk}: {accepted} baris tersimpan, {n - rejected} diterima")
         step("simpan")
-        write_parquet(
+        karantina_baru, _ = write_parquet(
             con,
             """
             SELECT $semester AS semester, $berkas AS berkas, p.baris, p.kolom, p.aturan,
@@ -329,21 +336,29 @@ def ingest_extract(
             ORDER BY p.baris, p.aturan
             """,
             {"semester": semester, "berkas": berkas},
-            restricted_file(store, "karantina", semester),
+            karantina,
         )
         step("karantina_simpan")
-        # Aggregate from what was persisted, so the counts are those of the restricted store.
+        # Aggregate from what was written, so the counts are those of the restricted store.
         con.execute(
-            f"CREATE OR REPLACE TEMP VIEW penduduk AS FROM read_parquet({_quoted(penduduk)})"
+            f"CREATE OR REPLACE TEMP VIEW penduduk AS FROM read_parquet({_quoted(penduduk_baru)})"
         )
         agregat = con.execute(
             load_sql("rekaman/agregat_kelurahan"),
             {"semester": semester, "cutoff": konteks.cutoff},
         ).df()
         step("agregat")
+        con.close()  # releases the files before they are renamed
+        # Everything succeeded: the new pair replaces the previous one, two renames back to back.
+        os.replace(penduduk_baru, penduduk)
+        os.replace(karantina_baru, karantina)
     finally:
         con.close()
         background.shutdown(wait=True, cancel_futures=True)
+        for table in ("penduduk", "karantina"):  # leftovers of a failed run (personal data)
+            restricted_file(store, table, semester).with_suffix(".parquet.tmp").unlink(
+                missing_ok=True
+            )
     names = list(clock)
     detik = {b: clock[b] - clock[a] for a, b in zip(names, names[1:], strict=False)}
     return Hasil(berkas, sha256, n, accepted, rejected, summary, agregat, detik, native)
