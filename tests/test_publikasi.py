@@ -1,6 +1,7 @@
 """Safe publication, with real processes: analysts reading while a refresh runs, refreshes
 killed mid-way, identical and revised re-ingestion, rollback."""
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -8,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import duckdb
@@ -192,6 +194,48 @@ def test_refresh_killed_midway_leaves_the_previous_warehouse(pipeline, tmp_path,
     assert len(list_versions(pipeline.paths)) == 2
     leftovers = [p.name for p in pipeline.paths.warehouse_dir.rglob(".*dukcapil*")]
     assert leftovers == []
+
+
+def test_a_second_run_waits_for_the_run_writing_instead_of_failing(pipeline, tmp_path):
+    """An officer's command while another run (the daemon's, say) writes the working file:
+    it says it waits, writes nothing meanwhile, and succeeds once the other run is done
+    (without the run lock it failed at once on DuckDB's file lock)."""
+    assert pipeline.run().success
+    revise_penduduk(pipeline.paths.raw_dir, 10)
+    published = pipeline.paths.published_db
+    lock = (pipeline.paths.build_db.parent / ".kunci").open("a+")
+    fcntl.flock(lock, fcntl.LOCK_EX)  # the other run
+    lock.seek(0)
+    lock.truncate()
+    lock.write("run daemon-uji, pid 4242\n")
+    lock.flush()
+    refresh = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "ingest", "--semester", "2023-S2"],
+        env=cli_env(pipeline, tmp_path),
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        for line in refresh.stdout:
+            if "menunggu" in line:
+                assert "run daemon-uji, pid 4242" in line
+                break
+        else:
+            pytest.fail("the second run did not wait for the lock")
+        time.sleep(2)
+        assert refresh.poll() is None
+        assert penduduk(published) == PENDUDUK_KOTA
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        rest = refresh.stdout.read()
+    finally:
+        lock.close()
+        refresh.stdout.close()
+        if refresh.poll() is None and refresh.wait(timeout=120) is None:
+            os.killpg(refresh.pid, signal.SIGKILL)
+    assert refresh.returncode == 0, rest
+    assert "== Semester 2023-S2: BERHASIL" in rest
+    assert penduduk(published) == PENDUDUK_KOTA + 10
 
 
 def test_rollback_republishes_the_previous_version(pipeline, tmp_path, monkeypatch, capsys):

@@ -3,17 +3,24 @@
 Runs write only to the working file (`warehouse/build/kerja.duckdb`); analysts read the published
 file, which publication replaces atomically (see `pipelines/publish/publication.py`). Every write
 below runs in one transaction, so a failed step leaves the previous state of its table.
+One run at a time writes the working file, however it was started (command line, daemon, UI):
+each run holds a lock while it runs, and a second run waits for it instead of failing on
+DuckDB's own file lock.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import dagster as dg
 import duckdb
 import pandas as pd
+from pydantic import PrivateAttr
 
 from pipelines.config import SQL_DIR, Paths, paths_from_env
 
@@ -41,9 +48,41 @@ class Warehouse(dg.ConfigurableResource):
         paths = paths_from_env()
         return cls(raw_dir=str(paths.raw_dir), warehouse_dir=str(paths.warehouse_dir))
 
+    _kunci: IO[str] | None = PrivateAttr(default=None)
+
     @property
     def paths(self) -> Paths:
         return Paths(raw_dir=Path(self.raw_dir), warehouse_dir=Path(self.warehouse_dir))
+
+    @property
+    def lock_file(self) -> Path:
+        return self.paths.build_db.parent / ".kunci"
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Called once per run (in-process executor): take the run lock, waiting for another
+        run that holds it. The kernel releases it if the process dies, so a killed run never
+        leaves it taken."""
+        self.lock_file.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.lock_file.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "run lain"
+            context.log.warning(f"Gudang kerja sedang dipakai ({holder}): menunggu sampai selesai.")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        run_id = context.run.run_id if context.run else "tanpa run"
+        handle.write(f"run {run_id}, pid {os.getpid()}\n")
+        handle.flush()
+        self._kunci = handle
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._kunci is not None:
+            fcntl.flock(self._kunci, fcntl.LOCK_UN)
+            self._kunci.close()
+            self._kunci = None
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
