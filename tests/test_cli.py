@@ -59,10 +59,12 @@ def test_invalid_semester_name_is_refused(pipeline, tmp_path, monkeypatch, capsy
 def test_a_release_run_by_hand_is_not_run_again_by_the_schedule(pipeline, tmp_path, monkeypatch):
     settle_all(pipeline.paths.raw_dir)
     use(pipeline, tmp_path, monkeypatch)
-    with dg.DagsterInstance.get() as instance:
-        context = dg.build_schedule_context(
+    with (
+        dg.DagsterInstance.get() as instance,
+        dg.build_schedule_context(
             instance=instance, resources={"warehouse": pipeline.warehouse}
-        )
+        ) as context,
+    ):
         assert [r.partition_key for r in masa_rilis(context)] == ["2023-S2"]
         assert main(["ingest", "--semester", "2023-S2"]) == 0
         assert isinstance(masa_rilis(context), dg.SkipReason)

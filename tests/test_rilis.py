@@ -25,10 +25,10 @@ def raw(pipeline):
 
 
 def tick(pipeline, instance, cursor=None) -> dg.SensorResult:
-    context = dg.build_sensor_context(
+    with dg.build_sensor_context(
         instance=instance, cursor=cursor, resources={"warehouse": pipeline.warehouse}
-    )
-    result = rilis_baru(context)
+    ) as context:
+        result = rilis_baru(context)
     for request in result.dynamic_partitions_requests:  # as the daemon does
         instance.add_dynamic_partitions(request.partitions_def_name, request.partition_keys)
     return result
@@ -65,6 +65,33 @@ def test_revised_file_yields_one_run_with_a_new_run_key(pipeline, instance, raw)
     assert partitions_added(revised) == []  # the partition exists already
 
 
+def test_a_file_put_back_to_an_earlier_version_is_run_again(pipeline, instance, raw):
+    """A (run), then a wrong file B (run), then A again: the warehouse holds B until A is run
+    again, so A must be run, with a run key of its own (Dagster skips a key used before)."""
+    path = raw / "dkb/2023-S2/agregat_kecamatan.csv"
+    original = path.read_bytes()
+    first = tick(pipeline, instance)
+    revise_penduduk(raw, 10)
+    wrong = tick(pipeline, instance, first.cursor)
+    path.write_bytes(original)
+    settle(path)
+    back = tick(pipeline, instance, wrong.cursor)
+    assert [r.partition_key for r in back.run_requests] == ["2023-S2"]
+    keys = [t.run_requests[0].run_key for t in (first, wrong, back)]
+    assert len(set(keys)) == 3
+    assert back.run_requests[0].tags == first.run_requests[0].tags  # the same files as A
+    assert tick(pipeline, instance, back.cursor).run_requests == []
+
+
+def test_a_cursor_of_the_earlier_form_runs_nothing_already_run(pipeline, instance, raw):
+    first = tick(pipeline, instance)
+    labels = sorted(first.run_requests[0].tags.values())
+    earlier = json.dumps({"dikenal": labels, "berkas": json.loads(first.cursor)["berkas"]})
+    assert tick(pipeline, instance, earlier).run_requests == []
+    revise_penduduk(raw, 10)
+    assert [r.partition_key for r in tick(pipeline, instance, earlier).run_requests] == ["2023-S2"]
+
+
 def test_budget_change_refreshes_the_latest_semester_only(pipeline, instance, raw):
     new_semester(raw, "2024-S1")
     first = tick(pipeline, instance)
@@ -83,7 +110,7 @@ def test_file_still_being_copied_waits_for_the_next_tick(pipeline, instance, raw
     target.write_text("NO;KECAMATAN;JUMLAH PEN", encoding="utf-8")  # mtime: now
     waiting = tick(pipeline, instance, first.cursor)
     assert waiting.run_requests == []
-    assert "2024-S1" not in json.dumps(json.loads(waiting.cursor)["dikenal"])
+    assert "2024-S1" not in json.loads(waiting.cursor)["terakhir"]
     # The copy completes: the whole file, untouched for a while.
     target.write_bytes((raw / "dkb/2023-S2/agregat_kecamatan.csv").read_bytes())
     settle(target)
@@ -94,14 +121,15 @@ def test_file_still_being_copied_waits_for_the_next_tick(pipeline, instance, raw
 
 def test_schedule_runs_a_release_once(pipeline, instance, raw):
     def evaluate():
-        context = dg.build_schedule_context(
+        with dg.build_schedule_context(
             instance=instance, resources={"warehouse": pipeline.warehouse}
-        )
-        return masa_rilis(context)
+        ) as context:
+            return masa_rilis(context)
 
     requests = evaluate()
     assert [r.partition_key for r in requests] == ["2023-S2"]
     assert instance.has_dynamic_partition("semester", "2023-S2")
+    first_tags = requests[0].tags
     # Run what the schedule asked for, as the daemon would, then re-check: nothing left to do.
     result = defs.resolve_job_def("lakip").execute_in_process(
         instance=instance,
@@ -111,8 +139,27 @@ def test_schedule_runs_a_release_once(pipeline, instance, raw):
     )
     assert result.success
     assert isinstance(evaluate(), dg.SkipReason)
+    # A revision (B) is run; the file put back to A afterwards is run again.
+    path = raw / "dkb/2023-S2/agregat_kecamatan.csv"
+    original = path.read_bytes()
     revise_penduduk(raw, 10)
-    assert [r.partition_key for r in evaluate()] == ["2023-S2"]
+    for expected_tags_of_first in (False, True):
+        requests = evaluate()
+        assert [r.partition_key for r in requests] == ["2023-S2"]
+        assert (requests[0].tags == first_tags) is expected_tags_of_first
+        assert (
+            defs.resolve_job_def("lakip")
+            .execute_in_process(
+                instance=instance,
+                partition_key="2023-S2",
+                tags=requests[0].tags,
+                resources={"warehouse": pipeline.warehouse},
+            )
+            .success
+        )
+        path.write_bytes(original)
+        settle(path)
+    assert isinstance(evaluate(), dg.SkipReason)
 
 
 def test_release_is_not_lost_while_a_budget_file_is_being_copied(pipeline, instance, raw):

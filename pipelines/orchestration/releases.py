@@ -1,6 +1,7 @@
 """What is waiting in `raw/`: one fingerprint per DKB semester folder and one for the inputs all
 semesters share (budget, indicators, reference lists). The release sensor and the release-window
-schedule both turn a fingerprint nobody has run yet into a run of the `lakip` job.
+schedule both turn a fingerprint that differs from the one last run for its group (a new
+release, a revised file, or one put back to an earlier version) into a run of the `lakip` job.
 
 A fingerprint is a sha256 over (path, sha256 of content) of every file in the group, so
 touching or re-copying an identical file changes nothing, and a revised file changes the label.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Collection
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,24 +100,58 @@ def scan(raw_dir: Path, cache: HashCache | None = None, settle_seconds: float = 
     return release
 
 
-def run_requests(release: Release, known: Collection[str]) -> list[dg.RunRequest]:
-    """One run per semester whose files nobody has run yet; a new shared fingerprint refreshes
-    the latest semester (every run re-reads the shared inputs, so one run is enough)."""
+def run_requests(
+    release: Release, last: Mapping[str, str], runs_so_far: Mapping[str, int]
+) -> list[dg.RunRequest]:
+    """One run per semester whose files differ from those its last run read (`last`: semester
+    -> label, and SHARED_GROUP -> the shared label of the last run); a shared fingerprint
+    different from the last one refreshes the latest semester (every run re-reads the shared
+    inputs, so one run is enough). The run key counts the semester's runs, so a file put back
+    to a version that was run before (A, B, then A again) still gets its run."""
     if SHARED_GROUP in release.unsettled or release.shared is None:
         return []  # every run reads the shared inputs: never run on a half-copied one
-    wanted = [s for s, label in release.semesters.items() if label not in known]
-    if release.shared not in known and release.semesters:
+    wanted = [s for s, label in release.semesters.items() if last.get(s) != label]
+    if release.shared != last.get(SHARED_GROUP) and release.semesters:
         latest = max(release.semesters)
         if latest not in wanted:
             wanted.append(latest)
     return [
         dg.RunRequest(
-            run_key=f"{release.semesters[s]}+{release.shared}",
+            run_key=f"{release.semesters[s]}+{release.shared}#{runs_so_far.get(s, 0) + 1}",
             partition_key=s,
             tags=release_tags(release, s),
         )
         for s in sorted(wanted)
     ]
+
+
+def after_requests(
+    last: Mapping[str, str], runs_so_far: Mapping[str, int], requests: list[dg.RunRequest]
+) -> tuple[dict[str, str], dict[str, int]]:
+    """`last` and `runs_so_far` once `requests` are run."""
+    last, runs_so_far = dict(last), dict(runs_so_far)
+    for request in requests:
+        last[request.partition_key] = request.tags[TAG_DKB]
+        last[SHARED_GROUP] = request.tags[TAG_SHARED]
+        runs_so_far[request.partition_key] = runs_so_far.get(request.partition_key, 0) + 1
+    return last, runs_so_far
+
+
+def run_history(instance: dg.DagsterInstance, job_name: str) -> tuple[dict[str, str], dict]:
+    """From the instance's runs of the job (by the sensor, the schedule or by hand: all carry
+    the release tags): per semester the label of its most recent run and its number of runs;
+    SHARED_GROUP -> the shared label of the most recent run."""
+    last: dict[str, str] = {}
+    runs_so_far: dict[str, int] = {}
+    for run in instance.get_runs(dg.RunsFilter(job_name=job_name)):  # newest first
+        semester = run.tags.get("dagster/partition")
+        if semester is None or TAG_DKB not in run.tags:
+            continue
+        runs_so_far[semester] = runs_so_far.get(semester, 0) + 1
+        last.setdefault(semester, run.tags[TAG_DKB])
+        if TAG_SHARED in run.tags:
+            last.setdefault(SHARED_GROUP, run.tags[TAG_SHARED])
+    return last, runs_so_far
 
 
 def release_tags(release: Release, semester: str) -> dict[str, str]:

@@ -7,7 +7,13 @@ import dagster as dg
 
 from pipelines.orchestration.jobs import lakip_job
 from pipelines.orchestration.partitions import SEMESTER
-from pipelines.orchestration.releases import new_semesters, run_requests, scan
+from pipelines.orchestration.releases import (
+    SHARED_GROUP,
+    after_requests,
+    new_semesters,
+    run_requests,
+    scan,
+)
 from pipelines.warehouse.db import Warehouse
 
 
@@ -18,20 +24,26 @@ from pipelines.warehouse.db import Warehouse
     description="Rilis DKB baru/berubah di raw/dkb/<semester>/ atau anggaran/indikator berubah.",
 )
 def rilis_baru(context: dg.SensorEvaluationContext, warehouse: Warehouse) -> dg.SensorResult:
-    # Cursor: labels already run (so an unchanged release yields nothing) and the file hash
-    # cache (so unchanged files are not re-read every minute).
-    cursor = json.loads(context.cursor) if context.cursor else {"dikenal": [], "berkas": {}}
-    release = scan(warehouse.paths.raw_dir, cursor["berkas"])
-    requests = run_requests(release, set(cursor["dikenal"]))
+    # Cursor: per group the label last requested and per semester how many runs were requested
+    # (so an unchanged release yields nothing and a reverted one a fresh run key), and the file
+    # hash cache (so unchanged files are not re-read every minute).
+    cursor = json.loads(context.cursor) if context.cursor else {}
+    release = scan(warehouse.paths.raw_dir, cursor.get("berkas", {}))
+    last, runs_so_far = cursor.get("terakhir"), cursor.get("jumlah", {})
+    if last is None:  # a cursor of the earlier form: the labels ever requested
+        seen = set(cursor.get("dikenal", []))
+        current = {**release.semesters, SHARED_GROUP: release.shared}
+        last = {group: label for group, label in current.items() if label in seen}
+    requests = run_requests(release, last, runs_so_far)
     new = new_semesters(release, context.instance)
     for request in requests:
         context.log.info(f"Menjalankan semester {request.partition_key}: {request.run_key}")
     if release.unsettled:
         context.log.info(f"Menunggu berkas selesai disalin: {', '.join(release.unsettled)}")
-    # Known = what has been requested; a release put off (a file still being copied) is not.
-    known = sorted({*cursor["dikenal"], *(v for r in requests for v in r.tags.values())})
+    # What was requested counts as run; a release put off (a file still being copied) does not.
+    last, runs_so_far = after_requests(last, runs_so_far, requests)
     return dg.SensorResult(
         run_requests=requests,
         dynamic_partitions_requests=[SEMESTER.build_add_request(new)] if new else [],
-        cursor=json.dumps({"dikenal": known, "berkas": release.hashes}),
+        cursor=json.dumps({"terakhir": last, "jumlah": runs_so_far, "berkas": release.hashes}),
     )

@@ -61,7 +61,9 @@ class Warehouse(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Called once per run (in-process executor): take the run lock, waiting for another
         run that holds it. The kernel releases it if the process dies, so a killed run never
-        leaves it taken."""
+        leaves it taken. Sensors and schedules (no run) only read: they take no lock."""
+        if context.run is None:
+            return
         self.lock_file.parent.mkdir(parents=True, exist_ok=True)
         handle = self.lock_file.open("a+")
         try:
@@ -73,8 +75,7 @@ class Warehouse(dg.ConfigurableResource):
             fcntl.flock(handle, fcntl.LOCK_EX)
         handle.seek(0)
         handle.truncate()
-        run_id = context.run.run_id if context.run else "tanpa run"
-        handle.write(f"run {run_id}, pid {os.getpid()}\n")
+        handle.write(f"run {context.run.run_id}, pid {os.getpid()}\n")
         handle.flush()
         self._kunci = handle
 
