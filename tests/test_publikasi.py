@@ -153,6 +153,18 @@ PAUSED_BEFORE_SWAP = textwrap.dedent(
 DURING_INGESTION = "import sys; from pipelines.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
+def ingest_process(pipeline, tmp_path: Path, code: str = DURING_INGESTION) -> subprocess.Popen:
+    """`make ingest SEMESTER=2023-S2` as an officer runs it: its own process and process group
+    (so a test can kill the whole group), output read line by line."""
+    return subprocess.Popen(
+        [sys.executable, "-c", code, "ingest", "--semester", "2023-S2"],
+        env=cli_env(pipeline, tmp_path),
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
 @pytest.mark.parametrize(
     ("code", "kill_at"),
     [(DURING_INGESTION, "[ 1/"), (PAUSED_BEFORE_SWAP, "SIAP_DITUKAR")],
@@ -164,13 +176,7 @@ def test_refresh_killed_midway_leaves_the_previous_warehouse(pipeline, tmp_path,
     before, tables = sha256(published), contents(published)
     revise_penduduk(pipeline.paths.raw_dir, 10)
 
-    refresh = subprocess.Popen(
-        [sys.executable, "-c", code, "ingest", "--semester", "2023-S2"],
-        env=cli_env(pipeline, tmp_path),
-        stdout=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    refresh = ingest_process(pipeline, tmp_path, code)
     try:
         for line in refresh.stdout:
             if kill_at in line:
@@ -209,13 +215,7 @@ def test_a_second_run_waits_for_the_run_writing_instead_of_failing(pipeline, tmp
     lock.truncate()
     lock.write("run daemon-uji, pid 4242\n")
     lock.flush()
-    refresh = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "ingest", "--semester", "2023-S2"],
-        env=cli_env(pipeline, tmp_path),
-        stdout=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    refresh = ingest_process(pipeline, tmp_path)
     try:
         for line in refresh.stdout:
             if "menunggu" in line:
