@@ -467,6 +467,18 @@ def test_pseudonyms_are_hmac_sha256_of_the_number_as_text(native, monkeypatch):
         assert got == want
 
 
+def test_a_loop_that_cannot_compile_falls_back_to_hashlib(monkeypatch):
+    def broken(*args):
+        raise RuntimeError("LLVM tidak tersedia")
+
+    monkeypatch.setattr(pseudonim, "_kernel", lambda: broken)
+    monkeypatch.setattr(pseudonim, "_gangguan", [])
+    assert pseudonim.prepare() is False
+    assert pseudonim._gangguan == ["RuntimeError: LLVM tidak tersedia"]
+    got = pseudonim.pseudonyms(np.array([5371012701930001], np.int64), b"rahasia").to_pylist()
+    assert got[0].bytes == hmac.new(b"rahasia", b"5371012701930001", "sha256").digest()[:16]
+
+
 def test_generator_is_deterministic_and_follows_tabel_4(tmp_path: Path):
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     Generator(seed=1).write(20_000, a)

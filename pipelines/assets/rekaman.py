@@ -84,8 +84,9 @@ def dkb_penduduk_kelurahan(
         )
     if not hasil.hmac_native:
         context.log.warning(
-            "Pseudonim NIK/KK dihitung dengan hashlib satu per satu (lambat): libcrypto tanpa "
-            "SHA256_Transform. Hasilnya sama; lihat pipelines/ingest/pseudonim.py."
+            "Pseudonim NIK/KK dihitung dengan hashlib satu per satu (lambat): loop terkompilasi "
+            "tidak tersedia (libcrypto tanpa SHA256_Transform, atau numba gagal). Hasilnya sama; "
+            "lihat pipelines/ingest/pseudonim.py."
         )
     return dg.MaterializeResult(
         metadata={

@@ -126,15 +126,25 @@ def _kernel():
     return hmac_blok
 
 
+# Why the compiled loop cannot be used in this process, once known (then hashlib is used).
+_gangguan: list[str] = []
+
+
 def native() -> bool:
-    """Whether the compiled path is available here (reported in the run's metadata)."""
-    return _kernel() is not None
+    """Whether the compiled path is in use here (reported in the run's metadata)."""
+    return _kernel() is not None and not _gangguan
 
 
 def prepare() -> bool:
     """Load (the first time: compile and cache) the loop, so that the first real call does not
-    wait for it; the ingestion runs this while DuckDB reads the file. Returns native()."""
-    pseudonyms(np.zeros(1, np.int64), b"hanya-pemanasan")
+    wait for it; the ingestion runs this while DuckDB reads the file. A loop that cannot be
+    compiled or loaded (numba/LLVM fault) switches this process to hashlib instead of failing
+    the run: the values are the same. Returns native()."""
+    if native():
+        try:
+            pseudonyms(np.zeros(1, np.int64), b"hanya-pemanasan")
+        except Exception as error:  # any fault of the compiler or loader means: fall back
+            _gangguan.append(f"{type(error).__name__}: {error}")
     return native()
 
 
@@ -146,7 +156,7 @@ def pseudonyms(nomor: np.ndarray, key: bytes, *, threads: int | None = None) -> 
     n = len(nomor)
     out = np.zeros((n, PANJANG), np.uint8)
     ada = np.zeros(n, np.bool_)
-    kernel = _kernel()
+    kernel = _kernel() if native() else None
     if kernel is None:
         for i, v in enumerate(nomor.tolist()):
             if v >= 0:
