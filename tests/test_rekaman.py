@@ -33,10 +33,12 @@ BAD = [
     (11, "NIK", "5.37101E+15", "nik_16_digit"),
     (21, "NO_KEL", "9999", "kelurahan_dikenal"),
     (31, "TGL_LHR", "2023-07-15", "tgl_lhr_wajar"),
+    # 5 digits: SQL's lpad(x, 4) would cut it to a real kelurahan (1001); pandera does not
+    (71, "NO_KEL", "10011", "kelurahan_dikenal"),
 ]
 PRINTED_NOT_RECORDED = 41  # STATUS_KTP 1 (belum rekam) with a print date
 DUPLICATE = (51, 61)  # row 61 gets the NIK of row 51: both are quarantined
-BAD_ROWS = {11, 21, 31, PRINTED_NOT_RECORDED, *DUPLICATE}
+BAD_ROWS = {11, 21, 31, 71, PRINTED_NOT_RECORDED, *DUPLICATE}
 
 
 def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -390,7 +392,7 @@ def test_a_failure_after_writing_leaves_the_previous_restricted_pair(
     extract = pipe.paths.raw_dir / "dkb" / SEMESTER / "penduduk.csv"
     extract.parent.mkdir(parents=True)
     Generator(pipe.paths.raw_dir, SEMESTER, seed=7).write(1000, extract)
-    plant_bad_records(extract)  # 6 of 1000 rows: under the 1 % threshold
+    plant_bad_records(extract)  # 7 of 1000 rows: under the 1 % threshold
     assert pipe.run(SEMESTER).success
     files = [
         restricted_file(pipe.paths.restricted_dir, table, SEMESTER)
@@ -420,7 +422,7 @@ def test_a_failure_after_writing_leaves_the_previous_restricted_pair(
 
 def test_too_many_rejected_rows_fail_the_semester(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("DUKCAPIL_PSEUDONYM_KEY", KEY)
-    monkeypatch.setenv("DUKCAPIL_BATAS_KARANTINA", "0.001")  # 6 of 3000 rows is 0.2 %
+    monkeypatch.setenv("DUKCAPIL_BATAS_KARANTINA", "0.001")  # 7 of 3000 rows is 0.23 %
     pipe: Pipeline = make_pipeline(tmp_path)
     extract = pipe.paths.raw_dir / "dkb" / SEMESTER / "penduduk.csv"
     extract.parent.mkdir(parents=True)

@@ -27,9 +27,16 @@ ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 # status_ktp codes (raw/referensi/siak_kode.csv) meaning "not (yet) recorded": 1 BELUM REKAM,
 # 8 BELUM WAJIB. Every other status implies the biometrics were recorded.
 STATUS_KTP_BELUM_REKAM = ("1", "8")
-KODE_KELURAHAN_SQL = (
-    "lpad(NO_PROP, 2, '0') || '.' || lpad(NO_KAB, 2, '0') || '.' || "
-    "lpad(NO_KEC, 2, '0') || '.' || lpad(NO_KEL, 4, '0')"
+
+
+def zfill_sql(column: str, width: int) -> str:
+    """Polars' str.zfill in DuckDB: pad with zeros to `width`, never cut. (lpad cuts: '10011'
+    padded to 4 would become kelurahan '1001' and pass a rule pandera fails.)"""
+    return f"lpad({column}, CAST(greatest(length({column}), {width}) AS INTEGER), '0')"
+
+
+KODE_KELURAHAN_SQL = " || '.' || ".join(
+    zfill_sql(c, w) for c, w in (("NO_PROP", 2), ("NO_KAB", 2), ("NO_KEC", 2), ("NO_KEL", 4))
 )
 
 
@@ -154,7 +161,7 @@ def schema(k: Konteks) -> pa.DataFrameSchema:
                     _custom(
                         "kab_kota_dilayani",
                         "baris milik kab/kota yang dilayani (raw/referensi/daerah.csv)",
-                        "lpad(NO_PROP, 2, '0') || '.' || lpad(NO_KAB, 2, '0') IN ("
+                        f"{zfill_sql('NO_PROP', 2)} || '.' || {zfill_sql('NO_KAB', 2)} IN ("
                         + ", ".join(_sql_literal(c) for c in k.kode_daerah)
                         + ")",
                         pl.concat_str(
