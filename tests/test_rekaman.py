@@ -108,6 +108,14 @@ def independent_counts(
     return dict(counts)
 
 
+def by_kecamatan(counts: dict[tuple[str, str], int]) -> Counter:
+    """Kelurahan counts ('53.71.01.1001', ukuran) summed per kecamatan ('53.71.01', ukuran)."""
+    total: Counter = Counter()
+    for (kelurahan, ukuran), value in counts.items():
+        total[(kelurahan[:8], ukuran)] += value
+    return total
+
+
 def restricted(pipe: Pipeline, table: str, semester: str = SEMESTER) -> str:
     """The restricted Parquet file of one table and semester, as a DuckDB table expression."""
     path = restricted_file(pipe.paths.restricted_dir, table, semester)
@@ -164,9 +172,7 @@ def test_aggregates_per_kelurahan_equal_an_independent_count(rekaman):
 def test_kecamatan_and_kota_totals_reach_the_analyst_and_indicators(rekaman):
     pipe, extract, _ = rekaman
     expected = independent_counts(extract)
-    per_kecamatan = Counter()
-    for (kel, ukuran), value in expected.items():
-        per_kecamatan[(kel[:8], ukuran)] += value
+    per_kecamatan = by_kecamatan(expected)
     with pipe.published() as con:
         rows = con.execute(
             "SELECT kode_wilayah, tingkat, ukuran, nilai, jalur FROM mart.agregat_wilayah "
@@ -500,9 +506,7 @@ def test_generated_population_comes_close_to_tabel_4_to_9_per_kecamatan(tmp_path
     published tables' own inconsistencies, e.g. Tabel 8), and kecamatan sizes within 1 point."""
     extract = tmp_path / "penduduk.csv"
     Generator(seed=3).write(60_000, extract)
-    generated: dict[tuple[str, str], int] = defaultdict(int)
-    for (kelurahan, ukuran), n in independent_counts(extract, date(2023, 12, 31), set()).items():
-        generated[(kelurahan[:8], ukuran)] += n
+    generated = by_kecamatan(independent_counts(extract, date(2023, 12, 31), set()))
     # kecamatan names as printed ("MAULafa", "OEOBOBO") -> codes, by the reference and aliases
     referensi = PROJECT_ROOT / "raw/referensi"
     with (referensi / "wilayah.csv").open() as f:

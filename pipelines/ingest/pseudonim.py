@@ -41,10 +41,9 @@ def _libcrypto() -> ctypes.CDLL | None:
         return None
     try:
         lib = ctypes.CDLL(name)
-        for fn in (lib.SHA256_Init, lib.SHA256_Transform):
-            fn.restype = None
-            fn.argtypes = [ctypes.c_void_p] * (1 if fn is lib.SHA256_Init else 2)
-    except (OSError, AttributeError):
+        lib.SHA256_Init.argtypes = [ctypes.c_void_p]
+        lib.SHA256_Transform.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+    except (OSError, AttributeError):  # no library, or built without the deprecated API
         return None
     return lib
 
