@@ -1,6 +1,7 @@
 """Ingestion assets: one per raw input. Each reads its file(s), passes them through the pandera
 gate, and only then writes them, as received plus types and lineage, to the `raw` layer."""
 
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ from pipelines.ingest import sources as S
 from pipelines.ingest.readers import read_raw
 from pipelines.ingest.sources import Source
 from pipelines.orchestration.partitions import SEMESTER
+from pipelines.validate.errors import Failure, InputRejected
 from pipelines.validate.gate import RegionResolver, check_total_rows, validate_table
 from pipelines.validate.numbers import format_id_number
 from pipelines.validate.schemas import SCHEMAS
@@ -57,11 +59,23 @@ def find_files(
     return files
 
 
+def _budget_year(path: Path) -> int:
+    """The year of anggaran/<tahun>/…, or a refusal naming the folder and the expected form."""
+    folder = path.parent.name
+    if not re.fullmatch(r"\d{4}", folder):
+        rule = (
+            f"folder '{path.parent.name}/' bukan tahun anggaran: letakkan file di folder "
+            "bernama tahun empat angka, mis. raw/anggaran/2023/"
+        )
+        raise InputRejected(path, [Failure(str(path), None, "", "", rule)])
+    return int(folder)
+
+
 def _constants(source: Source, path: Path, partition: str | None) -> dict[str, object]:
     if source.partitioned:
         return {"semester": partition}
     if source is S.REALISASI_ANGGARAN:
-        return {"tahun": int(path.parent.name)}  # anggaran/<tahun>/…
+        return {"tahun": _budget_year(path)}
     return {}
 
 
@@ -69,9 +83,8 @@ def _expected(source: Source, path: Path) -> dict[str, tuple[object, str]]:
     if source.period_folder is None:
         return {}
     folder = path.parent.name
-    value = int(folder) if folder.isdigit() else folder
     why = f"tidak sesuai folder '{folder}/' tempat file ini diletakkan (periode lain?)"
-    return {source.period_folder: (value, why)}
+    return {source.period_folder: (_budget_year(path), why)}
 
 
 def _read_context(warehouse: Warehouse, source: Source):

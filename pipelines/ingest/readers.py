@@ -4,11 +4,13 @@ It finds the header row under any title rows (one row, or the two rows of a merg
 header), maps the printed headers to canonical column names, sets aside trailing JUMLAH/TOTAL
 rows (checked against the sum, never ingested as a region), skips footers, and returns the
 cells untouched: typing is the validator's job, so that every rejected value can still be
-shown exactly as it was in the file.
+shown exactly as it was in the file. A file that cannot be read as a table at all (empty,
+binary, not a real workbook, no header row) is refused here, in words, naming the file.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -20,6 +22,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from pipelines.ingest.sources import Source, normalise_label
+from pipelines.validate.errors import Failure, InputRejected
 
 HEADER_SEARCH_ROWS = 30
 _DELIMITERS = (";", ",", "\t", "|")
@@ -51,14 +54,61 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _decode(data: bytes) -> str:
-    # Exports come as UTF-8 (often with a BOM from Excel) or as Windows code pages.
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+_ZIP = b"PK\x03\x04"  # every .xlsx is a zip archive
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and any password-protected workbook
+_UNCACHED_FORMULA = (
+    "rumus tanpa nilai tersimpan: buka dan simpan ulang di Excel, atau tempel sebagai nilai"
+)
+
+
+class UncachedFormula(str):
+    """A formula cell whose workbook holds no computed value (written by a program, never
+    opened in Excel): openpyxl reads it as empty, which must not pass as a blank cell."""
+
+    def __new__(cls, formula: str, coordinate: str) -> UncachedFormula:
+        cell = super().__new__(cls, formula)
+        cell.coordinate = coordinate
+        return cell
+
+    @property
+    def rule(self) -> str:
+        return f"sel {self.coordinate}: {_UNCACHED_FORMULA}"
+
+
+def _refuse(path: Path, rule: str) -> InputRejected:
+    return InputRejected(path, [Failure(str(path), None, "", "", rule)])
+
+
+def _decode(path: Path, data: bytes) -> str:
+    # Excel's "Unicode Text" and some SIAK exports are UTF-16/32 with a byte-order mark.
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise _refuse(
+                    path, f"berkas ber-BOM {encoding.upper()} tetapi isinya rusak: ekspor ulang"
+                ) from None
+    if data.startswith((_ZIP, _OLE2)):
+        raise _refuse(path, "ini file Excel, bukan CSV teks: beri ekstensi .xlsx, atau ekspor CSV")
+    if b"\x00" in data:
+        raise _refuse(
+            path,
+            "berisi byte biner (nol): bukan CSV teks, atau pengodean UTF-16 tanpa BOM; "
+            "simpan ulang sebagai CSV UTF-8",
+        )
+    # Otherwise UTF-8 (often with a BOM from Excel) or a Windows code page; latin-1 takes any.
+    for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise AssertionError("latin-1 decodes every byte sequence")
+    return data.decode("latin-1")
 
 
 def _csv_tables(path: Path) -> list[list[list[object]]]:
@@ -67,20 +117,75 @@ def _csv_tables(path: Path) -> list[list[list[object]]]:
     (csv.Sniffer guesses wrong when title or footer lines above/below the table have no or
     other separators, which hand-made exports often have.)
     """
-    text = _decode(path.read_bytes())
-    return [
-        [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-        for delimiter in _DELIMITERS
-    ]
+    text = _decode(path, path.read_bytes())
+    tables = []
+    for delimiter in _DELIMITERS:
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        try:
+            tables.append([list(row) for row in reader])
+        except csv.Error:  # e.g. a cell longer than csv's field limit: no table to read
+            raise _refuse(
+                path, f"baris {reader.line_num} tidak terbaca sebagai CSV (sel terlalu panjang?)"
+            ) from None
+    return tables
+
+
+def _open_workbook(path: Path, data_only: bool):
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if not head:
+        raise _refuse(path, "file kosong (0 byte)")
+    if head.startswith(_OLE2):
+        # An encrypted .xlsx is an OLE2 container holding an "EncryptedPackage" stream.
+        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+            raise _refuse(
+                path,
+                "file Excel dilindungi kata sandi: buka di Excel, hapus kata sandinya, "
+                "lalu simpan ulang",
+            )
+        raise _refuse(
+            path,
+            "format Excel lama (.xls): buka di Excel lalu simpan sebagai Excel Workbook (.xlsx)",
+        )
+    if not head.startswith(_ZIP):
+        raise _refuse(
+            path,
+            "bukan file Excel yang sah: isinya teks (CSV?); simpan ulang sebagai .xlsx "
+            "atau beri ekstensi .csv",
+        )
+    try:
+        return load_workbook(path, read_only=True, data_only=data_only)
+    except Exception:  # openpyxl fails on a damaged archive with many exception types
+        raise _refuse(
+            path,
+            "bukan file Excel yang sah / rusak: buka di Excel lalu simpan ulang sebagai .xlsx",
+        ) from None
+
+
+def _sheet_cells(path: Path, data_only: bool) -> list[list]:
+    workbook = _open_workbook(path, data_only)
+    try:
+        return [list(row) for row in workbook.worksheets[0].iter_rows()]
+    finally:
+        workbook.close()
 
 
 def _xlsx_rows(path: Path) -> list[list[object]]:
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+    formulas = _sheet_cells(path, data_only=False)
+    if not any(cell.data_type == "f" for row in formulas for cell in row):
+        return [[cell.value for cell in row] for row in formulas]
+    # Formula cells take the value Excel stored with them; where none was stored, keep the
+    # formula so that the gate names the cell instead of reading it as empty.
+    values = _sheet_cells(path, data_only=True)
+    return [
+        [
+            UncachedFormula(str(f.value), f.coordinate)
+            if f.data_type == "f" and v.value is None
+            else v.value
+            for f, v in zip(formula_row, value_row, strict=True)
+        ]
+        for formula_row, value_row in zip(formulas, values, strict=True)
+    ]
 
 
 def _header_labels(rows: list[list[object]], i: int, two_rows: bool) -> list[list[tuple]]:
@@ -134,12 +239,27 @@ def _is_blank(value: object) -> bool:
 
 
 def read_raw(path: Path, source: Source) -> RawTable:
-    """Read `path` as `source` describes it; raises nothing for bad cells (the validator does)."""
-    tables = [_xlsx_rows(path)] if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_tables(path)
+    """Read `path` as `source` describes it; raises nothing for bad cells (the validator does),
+    InputRejected for a file that holds no readable table."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        tables = [_xlsx_rows(path)]
+    elif path.stat().st_size == 0:
+        raise _refuse(path, "file kosong (0 byte)")
+    else:
+        tables = _csv_tables(path)
+    if not any(not _is_blank(cell) for table in tables for row in table for cell in row):
+        raise _refuse(path, "file tidak berisi apa pun selain spasi atau baris kosong")
     # first table with the most recognised headers (ties keep the delimiter order above)
     rows, (header_index, mapping, printed) = max(
         ((t, _find_header(t, source)) for t in tables), key=lambda tf: len(tf[1][1])
     )
+    if not mapping:
+        expected = ", ".join(c.headers[0] for c in source.columns if c.required)
+        raise _refuse(
+            path,
+            f"baris judul kolom tidak ditemukan di {HEADER_SEARCH_ROWS} baris pertama; "
+            f"judul yang diharapkan: {expected}",
+        )
     found = set(mapping.values())
     missing = [c.name for c in source.columns if c.required and c.name not in found]
     columns = [c.name for c in source.columns if c.name in found]
@@ -161,6 +281,8 @@ def read_raw(path: Path, source: Source) -> RawTable:
         records.append(record)
         row_numbers.append(i + 1)  # files count rows from 1
 
+    if not records and not source.allow_empty:
+        raise _refuse(path, f"tidak ada baris data di bawah baris judul (baris {header_index + 1})")
     body = pd.DataFrame(records, index=pd.Index(row_numbers, name="baris"), columns=columns)
     total_rows = pd.DataFrame(totals, index=pd.Index(total_numbers, name="baris"), columns=columns)
     return RawTable(

@@ -48,6 +48,8 @@ class Source:
     partitioned: bool = False
     # A column whose value is fixed by the folder the file sits in (anggaran/<tahun>/…).
     period_folder: str | None = None
+    # A file holding only its header row is a valid input (e.g. no misspelt region names yet).
+    allow_empty: bool = False
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -90,6 +92,7 @@ WILAYAH_ALIAS = Source(
         Column("kode", ("KODE",), "code", references="wilayah"),
         Column("catatan", ("CATATAN",), required=False),
     ),
+    allow_empty=True,
 )
 
 INDIKATOR = Source(
@@ -147,6 +150,7 @@ REALISASI_DILAPORKAN = Source(
         Column("realisasi", ("REALISASI",), "decimal"),
         Column("sumber", ("SUMBER",)),
     ),
+    allow_empty=True,  # an office whose IKU are all computed from DKB reports none
 )
 
 RIWAYAT = Source(

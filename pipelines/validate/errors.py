@@ -15,6 +15,8 @@ class Failure:
     rule: str
 
     def line(self) -> str:
+        if self.row is None and not self.column:  # the file as a whole (empty, not Excel, …)
+            return f"  seluruh file: {self.rule}"
         where = f"baris {self.row}" if self.row is not None else "seluruh file"
         return f"  {where}, kolom {self.column}, nilai {self.value!r}: {self.rule}"
 

@@ -1,7 +1,8 @@
 """The gate: type every cell, resolve region names, run the pandera model, or reject the file.
 
 All failures of a file are collected and raised together as `InputRejected` before anything is
-written, each naming file, row, column, value and rule.
+written, each naming file, row, column, value and rule: cells that cannot be typed, unknown
+region names and pandera's rules (on the rows whose cells could be typed) in one list.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
-from pipelines.ingest.readers import RawTable
-from pipelines.ingest.sources import Source, normalise_label
+from pipelines.ingest.readers import RawTable, UncachedFormula
+from pipelines.ingest.sources import Column, Source, normalise_label
 from pipelines.validate.errors import Failure, InputRejected
 from pipelines.validate.numbers import format_id_number, parse_id_number
 from pipelines.validate.schemas import SCHEMAS
@@ -46,48 +47,81 @@ def _text(value: object) -> str | None:
     return text or None
 
 
+# Beyond these a figure is a typing or export error, not data: no kab/kota, province or country
+# counts 10^9 people or documents, no office budget reaches 10^15 rupiah. They also keep every
+# value inside int64 and float precision, so a huge number can never wrap around to a negative.
+_PLAUSIBLE_MAX = {"int": 10**9, "decimal": 10**15}
+
+
+def _parse_cell(
+    col: Column, cell: object, nullable: bool, known: Mapping[str, set[str]]
+) -> tuple[object, str | None]:
+    """(typed value, None), or (None, the rule the cell breaks in the officer's words)."""
+    if isinstance(cell, UncachedFormula):
+        return None, cell.rule
+    if col.kind in ("int", "decimal"):
+        try:
+            number = parse_id_number(cell)
+        except ValueError as exc:
+            return None, str(exc)
+        if number is None:
+            return None, None if nullable else "sel kosong; kolom ini wajib diisi"
+        limit = _PLAUSIBLE_MAX[col.kind]
+        if not abs(number) <= limit:  # `not <=` also catches inf from a very long digit string
+            return None, f"angka terlalu besar: di luar batas wajar {format_id_number(limit)}"
+        if col.kind == "int" and not number.is_integer():
+            return None, "harus bilangan bulat"
+        return number, None
+    text = _text(cell)
+    if text is None and not nullable:
+        return None, "sel kosong; kolom ini wajib diisi"
+    if text is not None and col.references and text not in known[col.references]:
+        return None, f"tidak dikenal: bukan salah satu nilai {col.references} yang terdaftar"
+    return text, None
+
+
 def _type_cells(raw: RawTable, source: Source, known: Mapping[str, set[str]]):
     schema = SCHEMAS[source.name].to_schema()
     failures: list[Failure] = []
     columns: dict[str, list[object]] = {}
-    file = str(raw.path)
     for col in source.columns:
         if col.name not in raw.body.columns:
             continue
         nullable = schema.columns[col.name].nullable if col.name in schema.columns else True
         values: list[object] = []
         for row, cell in raw.body[col.name].items():
-
-            def fail(rule: str, row: int = row, cell: object = cell, name: str = col.name) -> None:
-                failures.append(Failure(file, row, raw.label(name), _text(cell) or "", rule))
-
-            if col.kind in ("int", "decimal"):
-                try:
-                    number = parse_id_number(cell)
-                except ValueError as exc:
-                    fail(str(exc))
-                    values.append(None)
-                    continue
-                if number is None and not nullable:
-                    fail("sel kosong; kolom ini wajib diisi")
-                elif number is not None and col.kind == "int" and not number.is_integer():
-                    fail("harus bilangan bulat")
-                values.append(number)
-            else:
-                text = _text(cell)
-                if text is None and not nullable:
-                    fail("sel kosong; kolom ini wajib diisi")
-                elif text is not None and col.references and text not in known[col.references]:
-                    fail(f"tidak dikenal: bukan salah satu nilai {col.references} yang terdaftar")
-                values.append(text)
+            value, rule = _parse_cell(col, cell, nullable, known)
+            if rule is not None:
+                failures.append(
+                    Failure(str(raw.path), row, raw.label(col.name), _text(cell) or "", rule)
+                )
+            values.append(value)
         columns[col.name] = values
-    frame = pd.DataFrame(columns, index=raw.body.index)
+    return pd.DataFrame(columns, index=raw.body.index), failures
+
+
+def _total_row_failures(raw: RawTable, source: Source) -> list[Failure]:
+    """Printed JUMLAH/TOTAL cells that are not numbers (they are compared with the sum later)."""
+    failures = []
+    for row, total in raw.total_rows.iterrows():
+        for col in source.columns:
+            if col.kind in ("int", "decimal") and col.additive and col.name in total:
+                _, rule = _parse_cell(col, total[col.name], True, {})
+                if rule is not None:
+                    cell = _text(total[col.name]) or ""
+                    failures.append(
+                        Failure(str(raw.path), int(row), raw.label(col.name), cell, rule)
+                    )
+    return failures
+
+
+def _with_dtypes(frame: pd.DataFrame, source: Source) -> pd.DataFrame:
     for col in source.columns:
         if col.kind == "int" and col.name in frame and frame[col.name].notna().all():
             frame[col.name] = frame[col.name].astype("int64")
         elif col.kind == "decimal" and col.name in frame:
             frame[col.name] = frame[col.name].astype("float64")
-    return frame, failures
+    return frame
 
 
 _RULES = (
@@ -186,12 +220,13 @@ def validate_table(
             ],
         )
     typed, failures = _type_cells(raw, source, known or {})
+    failures += _total_row_failures(raw, source)
     if source.region_name_column:
         assert regions is not None, f"{source.name} needs the region reference"
         codes = []
         for row, name in typed[source.region_name_column].items():
             code = regions.resolve(name)
-            if code is None:
+            if code is None and name is not None:  # an empty cell is already reported
                 failures.append(
                     Failure(
                         file,
@@ -203,19 +238,26 @@ def validate_table(
                     )
                 )
             codes.append(code)
-        typed.insert(1, "kode_kecamatan", codes)
+        typed.insert(1, "kode_kecamatan", pd.Series(codes, index=typed.index, dtype=object))
     for name, (value, why) in (expected or {}).items():
         for row, cell in typed[name].items():
             if cell is not None and not pd.isna(cell) and cell != value:
                 failures.append(Failure(file, int(row), raw.label(name), _text(cell) or "", why))
     for name, value in (constants or {}).items():
         typed.insert(0, name, value)
-    if failures:
-        raise InputRejected(raw.path, failures)
+    # The rows that already failed are left out of the model, so that a broken cell is reported
+    # once (not again as a null or a type error) while every other row is still checked.
+    failed_rows = {f.row for f in failures}
+    checked = _with_dtypes(typed[~typed.index.isin(failed_rows)].copy(), source)
     try:
-        return SCHEMAS[source.name].validate(typed, lazy=True)
+        validated = SCHEMAS[source.name].validate(checked, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        raise InputRejected(raw.path, _pandera_failures(exc, raw, typed, source)) from None
+        failures += _pandera_failures(exc, raw, checked, source)
+    if failures:
+        # One list in file order, whatever stage found each error.
+        failures.sort(key=lambda f: -1 if f.row is None else f.row)
+        raise InputRejected(raw.path, failures)
+    return validated
 
 
 def check_total_rows(raw: RawTable, source: Source, body: pd.DataFrame) -> pd.DataFrame:
@@ -228,13 +270,8 @@ def check_total_rows(raw: RawTable, source: Source, body: pd.DataFrame) -> pd.Da
     ]
     for row, total in raw.total_rows.iterrows():
         for name in numeric:
-            try:
-                printed = parse_id_number(total[name])
-            except ValueError as exc:
-                raise InputRejected(
-                    raw.path,
-                    [Failure(str(raw.path), int(row), raw.label(name), str(total[name]), str(exc))],
-                ) from None
+            # validate_table has already rejected a printed total that is not a number
+            printed = parse_id_number(total[name])
             if printed is None:
                 continue
             records.append(
