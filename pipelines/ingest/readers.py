@@ -79,6 +79,32 @@ def _refuse(path: Path, rule: str) -> InputRejected:
     return InputRejected(path, [Failure(str(path), None, "", "", rule)])
 
 
+_EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+def _format_problem(path: Path, data: bytes) -> str | None:
+    """Why these bytes cannot be what the file's name says, before any parser sees them."""
+    excel = path.suffix.lower() in _EXCEL_SUFFIXES
+    if not data:
+        return "file kosong (0 byte)"
+    if data.startswith(_OLE2):
+        # A password-protected .xlsx is an OLE2 container holding an "EncryptedPackage" stream.
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            return (
+                "file Excel dilindungi kata sandi: buka di Excel, hapus kata sandinya, "
+                "lalu simpan ulang"
+            )
+        return "format Excel lama (.xls): buka di Excel lalu simpan sebagai Excel Workbook (.xlsx)"
+    if data.startswith(_ZIP):
+        return None if excel else "ini file Excel, bukan CSV teks: beri ekstensi .xlsx"
+    if excel:
+        return (
+            "bukan file Excel yang sah: isinya teks (CSV?); simpan ulang sebagai .xlsx "
+            "atau beri ekstensi .csv"
+        )
+    return None
+
+
 def _decode(path: Path, data: bytes) -> str:
     # Excel's "Unicode Text" and some SIAK exports are UTF-16/32 with a byte-order mark.
     for bom, encoding in (
@@ -92,14 +118,12 @@ def _decode(path: Path, data: bytes) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 raise _refuse(
-                    path, f"berkas ber-BOM {encoding.upper()} tetapi isinya rusak: ekspor ulang"
+                    path, f"pengodean {encoding.upper()} (ada BOM) tetapi isinya rusak"
                 ) from None
-    if data.startswith((_ZIP, _OLE2)):
-        raise _refuse(path, "ini file Excel, bukan CSV teks: beri ekstensi .xlsx, atau ekspor CSV")
     if b"\x00" in data:
         raise _refuse(
             path,
-            "berisi byte biner (nol): bukan CSV teks, atau pengodean UTF-16 tanpa BOM; "
+            "berisi byte nol: bukan CSV teks, atau pengodean UTF-16 tanpa BOM; "
             "simpan ulang sebagai CSV UTF-8",
         )
     # Otherwise UTF-8 (often with a BOM from Excel) or a Windows code page; latin-1 takes any.
@@ -111,13 +135,13 @@ def _decode(path: Path, data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def _csv_tables(path: Path) -> list[list[list[object]]]:
+def _csv_tables(path: Path, data: bytes) -> list[list[list[object]]]:
     """The file split by each plausible delimiter; the caller keeps the one whose header fits.
 
     (csv.Sniffer guesses wrong when title or footer lines above/below the table have no or
     other separators, which hand-made exports often have.)
     """
-    text = _decode(path, path.read_bytes())
+    text = _decode(path, data)
     tables = []
     for delimiter in _DELIMITERS:
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -130,53 +154,27 @@ def _csv_tables(path: Path) -> list[list[list[object]]]:
     return tables
 
 
-def _open_workbook(path: Path, data_only: bool):
-    with path.open("rb") as handle:
-        head = handle.read(8)
-    if not head:
-        raise _refuse(path, "file kosong (0 byte)")
-    if head.startswith(_OLE2):
-        # An encrypted .xlsx is an OLE2 container holding an "EncryptedPackage" stream.
-        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
-            raise _refuse(
-                path,
-                "file Excel dilindungi kata sandi: buka di Excel, hapus kata sandinya, "
-                "lalu simpan ulang",
-            )
-        raise _refuse(
-            path,
-            "format Excel lama (.xls): buka di Excel lalu simpan sebagai Excel Workbook (.xlsx)",
-        )
-    if not head.startswith(_ZIP):
-        raise _refuse(
-            path,
-            "bukan file Excel yang sah: isinya teks (CSV?); simpan ulang sebagai .xlsx "
-            "atau beri ekstensi .csv",
-        )
+def _sheet_cells(path: Path, data: bytes, data_only: bool) -> list[list]:
     try:
-        return load_workbook(path, read_only=True, data_only=data_only)
-    except Exception:  # openpyxl fails on a damaged archive with many exception types
+        # from bytes: openpyxl would refuse an .xlsx renamed .xls by its name alone
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    except Exception:  # a damaged archive fails with many exception types
         raise _refuse(
-            path,
-            "bukan file Excel yang sah / rusak: buka di Excel lalu simpan ulang sebagai .xlsx",
+            path, "bukan file Excel yang sah / rusak: buka di Excel lalu simpan ulang (.xlsx)"
         ) from None
-
-
-def _sheet_cells(path: Path, data_only: bool) -> list[list]:
-    workbook = _open_workbook(path, data_only)
     try:
         return [list(row) for row in workbook.worksheets[0].iter_rows()]
     finally:
         workbook.close()
 
 
-def _xlsx_rows(path: Path) -> list[list[object]]:
-    formulas = _sheet_cells(path, data_only=False)
+def _xlsx_rows(path: Path, data: bytes) -> list[list[object]]:
+    formulas = _sheet_cells(path, data, data_only=False)
     if not any(cell.data_type == "f" for row in formulas for cell in row):
         return [[cell.value for cell in row] for row in formulas]
     # Formula cells take the value Excel stored with them; where none was stored, keep the
     # formula so that the gate names the cell instead of reading it as empty.
-    values = _sheet_cells(path, data_only=True)
+    values = _sheet_cells(path, data, data_only=True)
     return [
         [
             UncachedFormula(str(f.value), f.coordinate)
@@ -241,12 +239,14 @@ def _is_blank(value: object) -> bool:
 def read_raw(path: Path, source: Source) -> RawTable:
     """Read `path` as `source` describes it; raises nothing for bad cells (the validator does),
     InputRejected for a file that holds no readable table."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        tables = [_xlsx_rows(path)]
-    elif path.stat().st_size == 0:
-        raise _refuse(path, "file kosong (0 byte)")
+    data = path.read_bytes()
+    problem = _format_problem(path, data)
+    if problem:
+        raise _refuse(path, problem)
+    if path.suffix.lower() in _EXCEL_SUFFIXES:
+        tables = [_xlsx_rows(path, data)]
     else:
-        tables = _csv_tables(path)
+        tables = _csv_tables(path, data)
     if not any(not _is_blank(cell) for table in tables for row in table for cell in row):
         raise _refuse(path, "file tidak berisi apa pun selain spasi atau baris kosong")
     # first table with the most recognised headers (ties keep the delimiter order above)
@@ -287,7 +287,7 @@ def read_raw(path: Path, source: Source) -> RawTable:
     total_rows = pd.DataFrame(totals, index=pd.Index(total_numbers, name="baris"), columns=columns)
     return RawTable(
         path=path,
-        sha256=file_sha256(path),
+        sha256=hashlib.sha256(data).hexdigest(),  # of the very bytes read
         header_row=header_index + 1,
         body=body.astype(object),
         total_rows=total_rows.astype(object),
