@@ -68,7 +68,10 @@ def _parse_cell(
             return None, None if nullable else "sel kosong; kolom ini wajib diisi"
         limit = _PLAUSIBLE_MAX[col.kind]
         if not abs(number) <= limit:  # `not <=` also catches inf from a very long digit string
-            return None, f"angka terlalu besar: di luar batas wajar {format_id_number(limit)}"
+            return None, (
+                f"angka terlalu besar: melebihi batas wajar {format_id_number(limit)} "
+                "(salah ketik atau salah ekspor?)"
+            )
         if col.kind == "int" and not number.is_integer():
             return None, "harus bilangan bulat"
         return number, None
