@@ -1,7 +1,12 @@
 """Writes the files of tests/data/bad and tests/data/baik from the bundled inputs (run once;
 the files are committed). Each bad file breaks one rule the gate must catch; each good file is
-the bundled DKB in an awkward but legitimate shape the reader must accept."""
+the bundled DKB in an awkward but legitimate shape the reader must accept.
 
+The old-format .xls and the password-protected .xlsx need `xlwt` and `msoffcrypto-tool`, which
+are not project dependencies (`pip install --target /tmp/alat xlwt msoffcrypto-tool`, then run
+with PYTHONPATH=/tmp/alat); without them those two committed files are left as they are."""
+
+import io
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -57,12 +62,78 @@ write(
     ),
 )
 
+# Files that hold no readable table, or hold it in a form the reader must refuse in words.
+write("bad/dkb_kosong.csv", "")
+write("bad/dkb_spasi_saja.csv", " \r\n\r\n\t \r\n")
+write("bad/dkb_judul_saja.csv", header)
+write("bad/dkb_tanpa_baris_judul.csv", "".join(body))
+write("bad/dkb_utf16_tanpa_bom.csv", DKB, "utf-16-le")
+write("bad/dkb_csv_bernama_xlsx.xlsx", DKB)
+(HERE / "bad/dkb_kosong.xlsx").write_bytes(b"")
+write(
+    "bad/dkb_angka_terlalu_besar.csv",
+    dkb_with("1;ALAK;80.931;", "1;ALAK;9.223.372.036.854.775.808;").replace(
+        "2;MAULafa;102.547;36.646;", "2;MAULafa;102.547;1.500.000.000;", 1
+    ),
+)
+# One error from each stage of the gate: a cell that is not a number, a region name that is
+# not in the reference, a row breaking a pandera rule; all must be listed together.
+write(
+    "bad/dkb_semua_tahap.csv",
+    dkb_with("22.074;10.210", "22.074 anak;10.210")
+    .replace("3;KELAPA LIMA;", "3;KELAPA LIMMA;", 1)
+    .replace("44.013;43.058;955;", "44.013;43.058;1.955;", 1),
+)
+
+
+def xlsx_formulas_never_calculated(path: Path) -> None:
+    """The DKB table as a program writes it: WAJIB KTP-EL and the JUMLAH population as formulas
+    with no value stored (openpyxl, like most export libraries, does not calculate)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(cols)
+    for r, line in enumerate(body, start=2):
+        cells = [
+            int(v.replace(".", "")) if v.replace(".", "").isdigit() else v
+            for v in line.rstrip("\n").split(";")
+        ]
+        if cells[1] == "JUMLAH":
+            cells[0] = None
+            cells[2] = f"=SUM(C2:C{r - 1})"
+        else:
+            cells[4] = f"=F{r}+G{r}"
+        sheet.append(cells)
+    book.save(path)
+
+
+xlsx_formulas_never_calculated(HERE / "bad/dkb_rumus_tanpa_nilai.xlsx")
+good_xlsx = (HERE / "baik/agregat_kecamatan_dua_baris.xlsx").read_bytes()
+(HERE / "bad/dkb_rusak.xlsx").write_bytes(good_xlsx[: len(good_xlsx) // 2])  # cut off in transit
+try:
+    import xlwt
+    from msoffcrypto.format.ooxml import OOXMLFile
+except ImportError:
+    print("xlwt/msoffcrypto-tool not installed: dkb_format_lama.xls, dkb_dikunci_sandi.xlsx kept")
+else:
+    old = xlwt.Workbook()
+    old_sheet = old.add_sheet("DKB")
+    for i, line in enumerate(DKB.splitlines()):
+        for j, value in enumerate(line.split(";")):
+            old_sheet.write(i, j, value)
+    old.save(str(HERE / "bad/dkb_format_lama.xls"))
+    locked = io.BytesIO()
+    OOXMLFile(io.BytesIO(good_xlsx)).encrypt("rahasia", locked)
+    (HERE / "bad/dkb_dikunci_sandi.xlsx").write_bytes(locked.getvalue())
+
 
 # --- accepted -------------------------------------------------------------------------------
 TITLE = "JUMLAH PENDUDUK DAN DOKUMEN KEPENDUDUKAN PER KECAMATAN;;\nDKB Semester II 2023;;\n;;\n"
 FOOTER = ";;\nSumber: DKB Semester II 2023 – Ditjen Dukcapil Kemendagri RI;;\n"
 write("baik/agregat_kecamatan_bom.csv", "\ufeff" + TITLE + DKB + FOOTER, "utf-8")
 write("baik/agregat_kecamatan_cp1252.csv", TITLE + DKB + FOOTER, "cp1252")
+# Excel's "Unicode Text": UTF-16 LE with a BOM, tab-separated; and a UTF-16 BE export.
+write("baik/agregat_kecamatan_utf16le.csv", "\ufeff" + DKB.replace(";", "\t"), "utf-16-le")
+write("baik/agregat_kecamatan_utf16be.csv", "\ufeff" + TITLE + DKB + FOOTER, "utf-16-be")
 
 # Merged two-row header in the layout of Tabel 4-9: group labels over sub-labels.
 groups = [
