@@ -1,6 +1,11 @@
-"""The gate, file by file: each bad file in tests/data/bad is rejected with an error naming file,
-row (as numbered in the file), column, value and rule, and the warehouse stays as it was; each
-awkward-but-valid file in tests/data/baik is read to exactly the bundled figures."""
+"""The gate, file by file: each bad file in tests/data/bad is rejected with one list of errors
+naming file, row (as numbered in the file), column, value and rule, in words and without Python's
+own; a refused file reaches the officer as that text and the warehouse stays as it was; each
+awkward-but-valid file in tests/data/baik is read to exactly the bundled figures.
+
+Each bad file is checked by calling the reader and the gate as the ingest asset does; two of
+them also go through a whole run (a refusal from the reader, one from every stage of the gate).
+"""
 
 import hashlib
 import shutil
@@ -9,11 +14,20 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from openpyxl import load_workbook
 
-from tests.conftest import Pipeline, make_pipeline
+from pipelines.assets.ingest import _constants, _expected
+from pipelines.ingest import sources as S
+from pipelines.ingest.readers import read_raw
+from pipelines.validate.errors import InputRejected
+from pipelines.validate.gate import validate_table
+from tests.berkas import PENDUDUK_KOTA
+from tests.conftest import BUNDLED_SEMESTER, Pipeline, make_pipeline
+from tests.test_gate_schemas import RAW, _known, _regions
 
 DATA = Path(__file__).parent / "data"
 DKB = "dkb/2023-S2/agregat_kecamatan.csv"
+SOURCES = {s.name: s for s in (*S.UNPARTITIONED_SOURCES, S.DKB_AGREGAT_KECAMATAN)}
 
 
 @dataclass(frozen=True)
@@ -26,6 +40,23 @@ class Case:
     @property
     def target(self) -> str:
         return str(Path(self.replaces).with_suffix(Path(self.bad_file).suffix))
+
+    @property
+    def source(self) -> S.Source:
+        return SOURCES[self.table.removeprefix("raw.")]
+
+
+def _whole_file(rule: str) -> tuple[str]:
+    return (f"seluruh file: {rule}",)
+
+
+_NOT_EXCEL = "bukan file Excel yang sah: isinya teks (CSV?); simpan ulang sebagai .xlsx atau beri "
+_UNCACHED = "rumus tanpa nilai tersimpan: buka dan simpan ulang di Excel, atau tempel sebagai nilai"
+_TOO_BIG = "angka terlalu besar: melebihi batas wajar"
+_UNKNOWN_REGION = (
+    "nama wilayah tidak ada di referensi Kemendagri maupun tabel alias (tambahkan ejaan ini ke "
+    "raw/referensi/wilayah_alias.csv bila benar)"
+)
 
 
 CASES = [
@@ -42,11 +73,7 @@ CASES = [
         "dkb_kecamatan_tidak_dikenal.csv",
         DKB,
         "raw.dkb_agregat_kecamatan",
-        (
-            "baris 4, kolom KECAMATAN (kecamatan), nilai 'KELAPA LIMMA': nama wilayah tidak ada "
-            "di referensi Kemendagri maupun tabel alias (tambahkan ejaan ini ke "
-            "raw/referensi/wilayah_alias.csv bila benar)",
-        ),
+        (f"baris 4, kolom KECAMATAN (kecamatan), nilai 'KELAPA LIMMA': {_UNKNOWN_REGION}",),
     ),
     Case(
         "dkb_kecamatan_ganda.csv",
@@ -135,7 +162,147 @@ CASES = [
             "nilai_terbit kolom angka harus angka berformat Indonesia",
         ),
     ),
+    # Files that hold no readable table: named as a whole, in words.
+    Case("dkb_kosong.csv", DKB, "raw.dkb_agregat_kecamatan", _whole_file("file kosong (0 byte)")),
+    Case(
+        "dkb_spasi_saja.csv",
+        DKB,
+        "raw.dkb_agregat_kecamatan",
+        _whole_file("file tidak berisi apa pun selain spasi atau baris kosong"),
+    ),
+    Case(
+        # was AttributeError("Can only use .str accessor with string values!")
+        "dkb_judul_saja.csv",
+        DKB,
+        "raw.dkb_agregat_kecamatan",
+        _whole_file("tidak ada baris data di bawah baris judul (baris 1)"),
+    ),
+    Case(
+        "dkb_tanpa_baris_judul.csv",
+        DKB,
+        "raw.dkb_agregat_kecamatan",
+        _whole_file(
+            "baris judul kolom tidak ditemukan di 30 baris pertama; judul yang diharapkan: "
+            + ", ".join(c.headers[0] for c in S.DKB_AGREGAT_KECAMATAN.columns)
+        ),
+    ),
+    Case(
+        "dkb_utf16_tanpa_bom.csv",
+        DKB,
+        "raw.dkb_agregat_kecamatan",
+        _whole_file(
+            "berisi byte nol: bukan CSV teks, atau pengodean UTF-16 tanpa BOM; simpan ulang "
+            "sebagai CSV UTF-8"
+        ),
+    ),
+    # Workbooks that are not what their name says (was "File is not a zip file", unnamed).
+    Case("dkb_kosong.xlsx", DKB, "raw.dkb_agregat_kecamatan", _whole_file("file kosong (0 byte)")),
+    Case(
+        "dkb_rusak.xlsx",
+        DKB,
+        "raw.dkb_agregat_kecamatan",
+        _whole_file("bukan file Excel yang sah / rusak: buka di Excel lalu simpan ulang (.xlsx)"),
+    ),
+    Case(
+        "dkb_csv_bernama_xlsx.xlsx",
+        DKB,
+        "raw.dkb_agregat_kecamatan",
+        _whole_file(_NOT_EXCEL + "ekstensi .csv"),
+    ),
+    Case(
+        "dkb_format_lama.xls",
+        DKB,
+        "raw.dkb_agregat_kecamatan",
+        _whole_file(
+            "format Excel lama (.xls): buka di Excel lalu simpan sebagai Excel Workbook (.xlsx)"
+        ),
+    ),
+    Case(
+        "dkb_dikunci_sandi.xlsx",
+        DKB,
+        "raw.dkb_agregat_kecamatan",
+        _whole_file(
+            "file Excel dilindungi kata sandi: buka di Excel, hapus kata sandinya, "
+            "lalu simpan ulang"
+        ),
+    ),
+    Case(
+        # written by a program: formulas with no value stored, which openpyxl reads as empty
+        "dkb_rumus_tanpa_nilai.xlsx",
+        DKB,
+        "raw.dkb_agregat_kecamatan",
+        tuple(
+            f"baris {r}, kolom WAJIB KTP-EL (wajib_ktp_el), nilai '=F{r}+G{r}': sel E{r}: "
+            + _UNCACHED
+            for r in range(2, 8)
+        )
+        + (f"baris 8, kolom JUMLAH PENDUDUK (penduduk), nilai '=SUM(C2:C7)': sel C8: {_UNCACHED}",),
+    ),
+    Case(
+        # 2^63 wrapped around to -9223372036854775808 "tidak boleh negatif"
+        "dkb_angka_terlalu_besar.csv",
+        DKB,
+        "raw.dkb_agregat_kecamatan",
+        (
+            "baris 2, kolom JUMLAH PENDUDUK (penduduk), nilai '9.223.372.036.854.775.808': "
+            f"{_TOO_BIG} 1.000.000.000 (salah ketik atau salah ekspor?)",
+            "baris 3, kolom PENDUDUK 17+ KAWIN (penduduk_17_kawin), nilai '1.500.000.000': "
+            f"{_TOO_BIG} 1.000.000.000 (salah ketik atau salah ekspor?)",
+        ),
+    ),
+    Case(
+        # typing, region and pandera errors of one file in one list, in file order
+        "dkb_semua_tahap.csv",
+        DKB,
+        "raw.dkb_agregat_kecamatan",
+        (
+            "baris 2, kolom WAJIB KIA (wajib_kia), nilai '22.074 anak': "
+            "bukan angka berformat Indonesia (ribuan '.', desimal ',')",
+            f"baris 4, kolom KECAMATAN (kecamatan), nilai 'KELAPA LIMMA': {_UNKNOWN_REGION}",
+            "baris 6, kolom ktp_el_belum_rekam, ktp_el_sudah_rekam, wajib_ktp_el, nilai "
+            "'ktp_el_belum_rekam=1.955, ktp_el_sudah_rekam=43.058, wajib_ktp_el=44.013': "
+            "wajib_ktp_el = ktp_el_sudah_rekam + ktp_el_belum_rekam",
+        ),
+    ),
 ]
+# A refusal from the reader and one from every stage of the gate also go through a whole run.
+WHOLE_RUN = [c for c in CASES if c.bad_file in ("dkb_rusak.xlsx", "dkb_semua_tahap.csv")]
+
+
+def _gate(source: S.Source, path: Path) -> object:
+    """What the ingest asset does with one file before anything is written."""
+    partition = BUNDLED_SEMESTER if source.partitioned else None
+    return validate_table(
+        read_raw(path, source),
+        source,
+        known=_known(),
+        regions=_regions(),
+        constants=_constants(source, path, partition),
+        expected=_expected(source, path),
+    )
+
+
+def _refusal(source: S.Source, path: Path) -> tuple[str, list[str]]:
+    with pytest.raises(InputRejected) as caught:
+        _gate(source, path)
+    heading, *lines = str(caught.value).splitlines()
+    return heading, [line.strip() for line in lines]
+
+
+def _heading(path: Path, n: int) -> str:
+    return (
+        f"File {path} ditolak: {n} kesalahan ditemukan; tidak ada data yang ditulis ke gudang data."
+    )
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.bad_file for c in CASES])
+def test_bad_file_is_refused_with_every_error_in_words(tmp_path: Path, case: Case):
+    path = tmp_path / "raw" / case.target
+    path.parent.mkdir(parents=True)
+    shutil.copy(DATA / "bad" / case.bad_file, path)
+    heading, lines = _refusal(case.source, path)
+    assert heading == _heading(path, len(case.lines))
+    assert lines == list(case.lines)
 
 
 def _sha256(path: Path) -> str:
@@ -170,7 +337,7 @@ def published(tmp_path_factory) -> Pipeline:
     return pipe
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.bad_file for c in CASES])
+@pytest.mark.parametrize("case", WHOLE_RUN, ids=[c.bad_file for c in WHOLE_RUN])
 def test_bad_file_is_rejected_and_warehouse_unchanged(published: Pipeline, case: Case):
     raw = published.paths.raw_dir
     before_file = _sha256(published.paths.published_db)
@@ -191,10 +358,7 @@ def test_bad_file_is_rejected_and_warehouse_unchanged(published: Pipeline, case:
 
     assert not result.success
     heading, *lines = _rejection(result).splitlines()
-    assert heading == (
-        f"File {raw / case.target} ditolak: {len(case.lines)} kesalahan ditemukan; "
-        "tidak ada data yang ditulis ke gudang data."
-    )
+    assert heading == _heading(raw / case.target, len(case.lines))
     assert [line.strip() for line in lines] == list(case.lines)
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert case.table.replace(".", "/") not in materialized
@@ -249,3 +413,63 @@ def test_awkward_but_valid_export_gives_the_bundled_figures(tmp_path, analyst, g
         ).fetchall()
     assert [r[0] for r in rows][:2] == ["ALAK", "MAULafa"]
     assert rows[0][1] == (6 if good_file.endswith(".xlsx") else 5)  # row as seen in the file
+
+
+def test_budget_folder_not_named_as_a_year_is_named(tmp_path: Path):
+    # was "invalid literal for int() with base 10: '2023 revisi'"
+    folder = tmp_path / "raw" / "anggaran" / "2023 revisi"
+    folder.mkdir(parents=True)
+    rule = (
+        "folder '2023 revisi/' bukan tahun anggaran: letakkan file di folder bernama tahun "
+        "empat angka, mis. raw/anggaran/2023/"
+    )
+    for source, name in (
+        (S.REALISASI_ANGGARAN, "realisasi_anggaran_2023.xlsx"),
+        (S.ANGGARAN_PK, "anggaran_pk.csv"),
+    ):
+        shutil.copy(RAW / "anggaran/2023" / name, folder / name)
+        heading, lines = _refusal(source, folder / name)
+        assert heading == _heading(folder / name, 1)
+        assert lines == [f"seluruh file: {rule}"]
+
+
+def test_budget_amount_beyond_plausible_names_row_column_value(tmp_path: Path):
+    path = tmp_path / "raw" / "anggaran" / "2023" / "realisasi_anggaran_2023.xlsx"
+    path.parent.mkdir(parents=True)
+    shutil.copy(RAW / "anggaran/2023/realisasi_anggaran_2023.xlsx", path)
+    book = load_workbook(path)
+    book.active["E7"] = "3.120.204.000.000.000,-"  # Pendaftaran Penduduk: 312.020.400 mistyped
+    book.save(path)
+    heading, lines = _refusal(S.REALISASI_ANGGARAN, path)
+    assert heading == _heading(path, 1)
+    assert lines == [
+        "baris 7, kolom REALISASI (Rp) (realisasi), nilai '3.120.204.000.000.000,-': "
+        f"{_TOO_BIG} 1.000.000.000.000.000 (salah ketik atau salah ekspor?)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("good_file", "first_row"),
+    [
+        ("agregat_kecamatan_utf16le.csv", 2),  # Excel's "Unicode Text": UTF-16 LE, tabs
+        ("agregat_kecamatan_utf16be.csv", 5),  # UTF-16 BE with title rows above
+    ],
+)
+def test_utf16_export_is_read_to_the_bundled_rows(tmp_path: Path, good_file: str, first_row: int):
+    path = tmp_path / "raw" / DKB
+    path.parent.mkdir(parents=True)
+    shutil.copy(DATA / "baik" / good_file, path)
+    rows = _gate(S.DKB_AGREGAT_KECAMATAN, path)
+    bundled = _gate(S.DKB_AGREGAT_KECAMATAN, RAW / DKB)
+    assert rows.index[0] == first_row  # the row a person sees in the file
+    assert rows.reset_index(drop=True).equals(bundled.reset_index(drop=True))
+    assert rows["penduduk"].sum() == PENDUDUK_KOTA
+
+
+def test_header_only_alias_file_is_accepted_as_no_alias(tmp_path: Path):
+    """Some inputs may be empty (an office whose exports spell every name right)."""
+    path = tmp_path / "raw" / "referensi" / "wilayah_alias.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text((RAW / "referensi/wilayah_alias.csv").read_text().splitlines()[0] + "\n")
+    assert list(_gate(S.WILAYAH_ALIAS, path).columns) == ["alias", "kode", "catatan"]
+    assert len(_gate(S.WILAYAH_ALIAS, path)) == 0
