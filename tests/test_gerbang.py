@@ -473,3 +473,18 @@ def test_header_only_alias_file_is_accepted_as_no_alias(tmp_path: Path):
     path.write_text((RAW / "referensi/wilayah_alias.csv").read_text().splitlines()[0] + "\n")
     assert list(_gate(S.WILAYAH_ALIAS, path).columns) == ["alias", "kode", "catatan"]
     assert len(_gate(S.WILAYAH_ALIAS, path)) == 0
+
+
+def test_missing_column_is_listed_with_the_other_columns_errors(tmp_path: Path):
+    path = tmp_path / "raw" / DKB
+    path.parent.mkdir(parents=True)
+    text = (DATA / "bad/dkb_kolom_hilang.csv").read_text(encoding="utf-8")
+    path.write_text(text.replace("2;MAULafa;102.547;", "2;MAULafa;102.547 jiwa;", 1))
+    heading, lines = _refusal(S.DKB_AGREGAT_KECAMATAN, path)
+    assert heading == _heading(path, 2)
+    assert lines == [
+        "baris 1, kolom BELUM REKAM KTP-EL (ktp_el_belum_rekam), nilai '(tidak ada)': "
+        "kolom wajib tidak ada di baris judul (cek ejaan judul kolom)",
+        "baris 3, kolom JUMLAH PENDUDUK (penduduk), nilai '102.547 jiwa': "
+        "bukan angka berformat Indonesia (ribuan '.', desimal ',')",
+    ]

@@ -208,23 +208,21 @@ def validate_table(
     folder the file was dropped in.
     """
     file = str(raw.path)
-    if raw.missing_columns:
-        raise InputRejected(
-            raw.path,
-            [
-                Failure(
-                    file,
-                    raw.header_row or None,
-                    f"{source.column(name).headers[0]} ({name})",
-                    "(tidak ada)",
-                    "kolom wajib tidak ada di baris judul (cek ejaan judul kolom)",
-                )
-                for name in raw.missing_columns
-            ],
+    # A missing column stops only the model (it needs every column); the cells of the columns
+    # that are there are still typed and checked, so the officer gets every error at once.
+    failures = [
+        Failure(
+            file,
+            raw.header_row or None,
+            f"{source.column(name).headers[0]} ({name})",
+            "(tidak ada)",
+            "kolom wajib tidak ada di baris judul (cek ejaan judul kolom)",
         )
-    typed, failures = _type_cells(raw, source, known or {})
-    failures += _total_row_failures(raw, source)
-    if source.region_name_column:
+        for name in raw.missing_columns
+    ]
+    typed, cell_failures = _type_cells(raw, source, known or {})
+    failures += cell_failures + _total_row_failures(raw, source)
+    if source.region_name_column in typed:
         assert regions is not None, f"{source.name} needs the region reference"
         codes = []
         for row, name in typed[source.region_name_column].items():
@@ -243,7 +241,7 @@ def validate_table(
             codes.append(code)
         typed.insert(1, "kode_kecamatan", pd.Series(codes, index=typed.index, dtype=object))
     for name, (value, why) in (expected or {}).items():
-        for row, cell in typed[name].items():
+        for row, cell in typed.get(name, pd.Series()).items():
             if cell is not None and not pd.isna(cell) and cell != value:
                 failures.append(Failure(file, int(row), raw.label(name), _text(cell) or "", why))
     for name, value in (constants or {}).items():
@@ -252,10 +250,11 @@ def validate_table(
     # once (not again as a null or a type error) while every other row is still checked.
     failed_rows = {f.row for f in failures}
     checked = _with_dtypes(typed[~typed.index.isin(failed_rows)].copy(), source)
-    try:
-        validated = SCHEMAS[source.name].validate(checked, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        failures += _pandera_failures(exc, raw, checked, source)
+    if not raw.missing_columns:
+        try:
+            validated = SCHEMAS[source.name].validate(checked, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            failures += _pandera_failures(exc, raw, checked, source)
     if failures:
         # One list in file order, whatever stage found each error.
         failures.sort(key=lambda f: -1 if f.row is None else f.row)
