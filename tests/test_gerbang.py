@@ -488,3 +488,11 @@ def test_missing_column_is_listed_with_the_other_columns_errors(tmp_path: Path):
         "baris 3, kolom JUMLAH PENDUDUK (penduduk), nilai '102.547 jiwa': "
         "bukan angka berformat Indonesia (ribuan '.', desimal ',')",
     ]
+
+
+def test_folder_named_like_the_file_is_refused_in_words(tmp_path: Path):
+    path = tmp_path / "raw" / DKB
+    path.mkdir(parents=True)  # e.g. an archive unpacked under the file's own name
+    heading, lines = _refusal(S.DKB_AGREGAT_KECAMATAN, path)
+    assert heading == _heading(path, 1)
+    assert lines == ["seluruh file: file tidak dapat dibuka untuk dibaca (folder? izin akses?)"]

@@ -239,7 +239,10 @@ def _is_blank(value: object) -> bool:
 def read_raw(path: Path, source: Source) -> RawTable:
     """Read `path` as `source` describes it; raises nothing for bad cells (the validator does),
     InputRejected for a file that holds no readable table."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError:  # a folder with a file's name, no permission, a share gone away
+        raise _refuse(path, "file tidak dapat dibuka untuk dibaca (folder? izin akses?)") from None
     problem = _format_problem(path, data)
     if problem:
         raise _refuse(path, problem)
