@@ -8,7 +8,9 @@ them also go through a whole run (a refusal from the reader, one from every stag
 """
 
 import hashlib
+import re
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -496,3 +498,29 @@ def test_folder_named_like_the_file_is_refused_in_words(tmp_path: Path):
     heading, lines = _refusal(S.DKB_AGREGAT_KECAMATAN, path)
     assert heading == _heading(path, 1)
     assert lines == ["seluruh file: file tidak dapat dibuka untuk dibaca (folder? izin akses?)"]
+
+
+def test_formulas_with_stored_values_are_read_as_those_values(tmp_path: Path):
+    """The same workbook once Excel has calculated and saved it: each formula keeps its value."""
+    bad = DATA / "bad/dkb_rumus_tanpa_nilai.xlsx"
+    sheet = load_workbook(bad).active
+    values = {}
+    for r in range(2, 8):
+        values[f"E{r}"] = sheet[f"F{r}"].value + sheet[f"G{r}"].value  # =F{r}+G{r}
+    values["C8"] = sum(sheet[f"C{r}"].value for r in range(2, 8))  # =SUM(C2:C7)
+    path = tmp_path / "raw" / "dkb/2023-S2/agregat_kecamatan.xlsx"
+    path.parent.mkdir(parents=True)
+    with zipfile.ZipFile(bad) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(
+                    rb'(<c r="([A-Z]+\d+)"><f>[^<]*</f>)<v\s*/>',
+                    lambda m: m.group(1) + b"<v>%d</v>" % values[m.group(2).decode()],
+                    data,
+                )
+            target.writestr(item, data)
+    rows = _gate(S.DKB_AGREGAT_KECAMATAN, path)
+    bundled = _gate(S.DKB_AGREGAT_KECAMATAN, RAW / DKB)
+    assert rows.equals(bundled)
+    assert rows["wajib_ktp_el"].tolist() == [59271, 76815, 55089, 76855, 44013, 27087]  # Tabel 5
