@@ -525,3 +525,13 @@ def test_formulas_with_stored_values_are_read_as_those_values(tmp_path: Path):
     bundled = _gate(S.DKB_AGREGAT_KECAMATAN, RAW / DKB)
     assert rows.equals(bundled)
     assert rows["wajib_ktp_el"].tolist() == [59271, 76815, 55089, 76855, 44013, 27087]  # Tabel 5
+
+
+def test_utf16_file_cut_short_is_refused_in_words(tmp_path: Path):
+    path = tmp_path / "raw" / DKB
+    path.parent.mkdir(parents=True)
+    whole = (DATA / "baik/agregat_kecamatan_utf16le.csv").read_bytes()
+    path.write_bytes(whole[:-1])  # an odd number of bytes: the last character lost half of it
+    heading, lines = _refusal(S.DKB_AGREGAT_KECAMATAN, path)
+    assert heading == _heading(path, 1)
+    assert lines == ["seluruh file: teks UTF-16 (ada BOM) yang rusak atau terpotong: ekspor ulang"]

@@ -118,7 +118,8 @@ def _decode(path: Path, data: bytes) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 raise _refuse(
-                    path, f"pengodean {encoding.upper()} (ada BOM) tetapi isinya rusak"
+                    path,
+                    f"teks {encoding.upper()} (ada BOM) yang rusak atau terpotong: ekspor ulang",
                 ) from None
     if b"\x00" in data:
         raise _refuse(
