@@ -52,7 +52,6 @@ def _whole_file(rule: str) -> tuple[str]:
     return (f"seluruh file: {rule}",)
 
 
-_NOT_EXCEL = "bukan file Excel yang sah: isinya teks (CSV?); simpan ulang sebagai .xlsx atau beri "
 _UNCACHED = "rumus tanpa nilai tersimpan: buka dan simpan ulang di Excel, atau tempel sebagai nilai"
 _TOO_BIG = "angka terlalu besar: melebihi batas wajar"
 _UNKNOWN_REGION = (
@@ -209,7 +208,10 @@ CASES = [
         "dkb_csv_bernama_xlsx.xlsx",
         DKB,
         "raw.dkb_agregat_kecamatan",
-        _whole_file(_NOT_EXCEL + "ekstensi .csv"),
+        _whole_file(
+            "bukan file Excel yang sah: isinya teks (CSV?); simpan ulang sebagai .xlsx atau "
+            "beri ekstensi .csv"
+        ),
     ),
     Case(
         "dkb_format_lama.xls",
