@@ -102,6 +102,27 @@ def publish(paths: Paths, keep: int = KEEP_VERSIONS) -> tuple[Path, list[str]]:
     return paths.published_db, objects
 
 
+def muat_iku_terbit(con: duckdb.DuckDBPyConnection, paths: Paths) -> int:
+    """Give `con` a temporary table `iku_terbit(tahun, kode_indikator)`: every IKU the published
+    analyst file shows with a realisasi, so a check can see what a new build would take away
+    from analysts. Empty before the first publication. The published file is attached
+    read-only and detached at once; returns the number of rows."""
+    con.execute("CREATE OR REPLACE TEMP TABLE iku_terbit (tahun INTEGER, kode_indikator VARCHAR)")
+    if not paths.published_db.exists():
+        return 0
+    con.execute(f"ATTACH '{paths.published_db}' AS terbit (READ_ONLY)")
+    try:
+        con.execute(
+            "INSERT INTO iku_terbit SELECT DISTINCT tahun, kode_indikator "
+            "FROM terbit.mart.pengukuran_kinerja WHERE realisasi IS NOT NULL"
+        )
+    except duckdb.CatalogException:
+        pass  # a version from before Tabel 3 existed: nothing to compare with
+    finally:
+        con.execute("DETACH terbit")
+    return con.execute("SELECT count(*) FROM iku_terbit").fetchone()[0]
+
+
 def list_versions(paths: Paths) -> list[Path]:
     """Published versions kept for rollback, oldest first."""
     return sorted(paths.versions_dir.glob("dukcapil-*.duckdb"))
