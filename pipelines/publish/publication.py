@@ -1,11 +1,11 @@
 """Publication: copy the analyst-facing tables out of the working file into a new DuckDB file,
 then swap it in with one atomic rename.
 
-Analysts only ever open `warehouse/dukcapil.duckdb`, read-only. A refresh never opens that file,
-so a reader never blocks a run; a reader who holds the old file keeps seeing the old state until
-they reconnect (the renamed-over inode lives on while open); a run that fails or is killed
-before the rename leaves the last good file in place. The last few versions stay in
-`warehouse/versi/` for rollback.
+Analysts only ever open `warehouse/dukcapil.duckdb`, read-only. A refresh never writes to that
+file (its checks only read it, read-only, to compare), so a reader never blocks a run; a reader
+who holds the old file keeps seeing the old state until they reconnect (the renamed-over inode
+lives on while open); a run that fails or is killed before the rename leaves the last good file
+in place. The last few versions stay in `warehouse/versi/` for rollback.
 """
 
 from __future__ import annotations
