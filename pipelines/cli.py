@@ -75,6 +75,8 @@ class _Progress:
                 name = f"{check.asset_key.to_user_string()} / {check.check_name}"
                 self.failed_checks.append(name)
                 print(f"      ✗ pemeriksaan {name} GAGAL", flush=True)
+                if check.description:  # the check's own words, e.g. which IKU vanished
+                    print(f"        {check.description}", flush=True)
         elif event.is_step_failure:
             self.failures.append(_root_error(event))
             print(f"      ✗ {event.step_key} GAGAL", flush=True)

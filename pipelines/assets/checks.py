@@ -1,10 +1,13 @@
 """Blocking asset checks written as SQL: each `sql/checks/<layer>__<table>__<name>.sql` selects
 the offending rows, and the check passes when there are none. A failing check stops
-publication, so analysts keep the previous good warehouse."""
+publication, so analysts keep the previous good warehouse. Besides the working file, a check can
+read `iku_terbit` (the IKU analysts see now, `publication.muat_iku_terbit`); a column `pesan`
+in its result becomes the check's message, shown in the UI and by the command line."""
 
 import dagster as dg
 
 from pipelines.config import SQL_DIR
+from pipelines.publish.publication import muat_iku_terbit
 from pipelines.warehouse.db import Warehouse, load_sql
 
 
@@ -17,9 +20,12 @@ def build_sql_check(path) -> dg.AssetChecksDefinition:
     )
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as con:
+            muat_iku_terbit(con, warehouse.paths)
             offending = con.execute(load_sql(f"checks/{path.stem}")).df()
+        pesan = "\n".join(offending["pesan"]) if "pesan" in offending else None
         return dg.AssetCheckResult(
             passed=offending.empty,
+            description=pesan or None,
             metadata={
                 "jumlah_baris_bermasalah": len(offending),
                 "contoh": dg.MetadataValue.md(

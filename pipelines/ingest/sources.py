@@ -112,6 +112,7 @@ INDIKATOR = Source(
         Column("penyebut", ("PENYEBUT",), required=False),
         Column("pengali", ("PENGALI",), "decimal", required=False),
         Column("rumus_tercetak", ("RUMUS TERCETAK", "RUMUS"), required=False),
+        Column("tahun_akhir", ("TAHUN AKHIR",), "int", required=False),
     ),
 )
 

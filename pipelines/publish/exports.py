@@ -1,6 +1,7 @@
 """The LAKIP workbook: one sheet per table (Tabel 3–11, 13) in the report's layout, laid out
 from `templates/lakip_tabel.toml`. Figures are numeric cells; the number formats make Excel
-show them the way the report prints them (1.234.567 and 96,65 under an Indonesian locale)."""
+show them the way the report prints them (1.234.567 and 96,65 under an Indonesian locale).
+Every cell goes through `sel_aman`, so no text from an input becomes a formula."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.publish.laporan import konteks, per_kecamatan, persen, query, template, tulis_atomik
+from pipelines.publish.sel_aman import isi_sel, tulis_sel
 
 FORMAT_ANGKA = {
     "teks": "@",
@@ -60,7 +62,7 @@ def _header(ws: Worksheet, header: list[list[str]], top: int, ctx: dict) -> None
             cell.border, cell.font, cell.fill = KOTAK, TEBAL, LATAR_HEADER
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             if text not in (GABUNG_KIRI, GABUNG_ATAS):
-                cell.value = text.format(**ctx)
+                isi_sel(cell, text.format(**ctx))
     # Merge each printed cell with the "<" to its right and the "^" below it.
     for dr, cells in enumerate(header):
         for dc, text in enumerate(cells):
@@ -104,7 +106,7 @@ def tulis_lembar(ws: Worksheet, spec: dict, rows: list[list], ctx: dict) -> None
     width = len(spec["format"])
     r = 1
     for line in spec["judul"]:
-        ws.cell(r, 1, line.format(**ctx)).font = TEBAL
+        tulis_sel(ws, r, 1, line.format(**ctx)).font = TEBAL
         ws.cell(r, 1).alignment = Alignment(horizontal="center")
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
         r += 1
@@ -116,14 +118,14 @@ def tulis_lembar(ws: Worksheet, spec: dict, rows: list[list], ctx: dict) -> None
     for values in rows:
         is_total = _total(spec, values)
         for c, (value, fmt) in enumerate(zip(values, spec["format"], strict=True), start=1):
-            cell = ws.cell(r, c, value)
+            cell = tulis_sel(ws, r, c, value)
             cell.number_format = FORMAT_ANGKA[fmt]
             cell.border = KOTAK
             cell.alignment = Alignment(vertical="top", wrap_text=fmt == "teks")
             if is_total:
                 cell.font = TEBAL
         r += 1
-    ws.cell(r + 1, 1, spec["catatan"].format(**ctx)).font = Font(italic=True, size=9)
+    tulis_sel(ws, r + 1, 1, spec["catatan"].format(**ctx)).font = Font(italic=True, size=9)
     for c, w in enumerate(spec["lebar"], start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
 

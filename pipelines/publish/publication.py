@@ -1,11 +1,11 @@
 """Publication: copy the analyst-facing tables out of the working file into a new DuckDB file,
 then swap it in with one atomic rename.
 
-Analysts only ever open `warehouse/dukcapil.duckdb`, read-only. A refresh never opens that file,
-so a reader never blocks a run; a reader who holds the old file keeps seeing the old state until
-they reconnect (the renamed-over inode lives on while open); a run that fails or is killed
-before the rename leaves the last good file in place. The last few versions stay in
-`warehouse/versi/` for rollback.
+Analysts only ever open `warehouse/dukcapil.duckdb`, read-only. A refresh never writes to that
+file (its checks only read it, read-only, to compare), so a reader never blocks a run; a reader
+who holds the old file keeps seeing the old state until they reconnect (the renamed-over inode
+lives on while open); a run that fails or is killed before the rename leaves the last good file
+in place. The last few versions stay in `warehouse/versi/` for rollback.
 """
 
 from __future__ import annotations
@@ -100,6 +100,27 @@ def publish(paths: Paths, keep: int = KEEP_VERSIONS) -> tuple[Path, list[str]]:
     for old in list_versions(paths)[:-keep]:
         old.unlink()
     return paths.published_db, objects
+
+
+def muat_iku_terbit(con: duckdb.DuckDBPyConnection, paths: Paths) -> int:
+    """Give `con` a temporary table `iku_terbit(tahun, kode_indikator)`: every IKU the published
+    analyst file shows with a realisasi, so a check can see what a new build would take away
+    from analysts. Empty before the first publication. The published file is attached
+    read-only and detached at once; returns the number of rows."""
+    con.execute("CREATE OR REPLACE TEMP TABLE iku_terbit (tahun INTEGER, kode_indikator VARCHAR)")
+    if not paths.published_db.exists():
+        return 0
+    con.execute(f"ATTACH '{paths.published_db}' AS terbit (READ_ONLY)")
+    try:
+        con.execute(
+            "INSERT INTO iku_terbit SELECT DISTINCT tahun, kode_indikator "
+            "FROM terbit.mart.pengukuran_kinerja WHERE realisasi IS NOT NULL"
+        )
+    except duckdb.CatalogException:
+        pass  # a version from before Tabel 3 existed: nothing to compare with
+    finally:
+        con.execute("DETACH terbit")
+    return con.execute("SELECT count(*) FROM iku_terbit").fetchone()[0]
 
 
 def list_versions(paths: Paths) -> list[Path]:

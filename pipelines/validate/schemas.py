@@ -92,6 +92,13 @@ class IndikatorDefinisi(pa.DataFrameModel):
     penyebut: Series[str] = pa.Field(nullable=True, description="Ukuran DKB penyebut")
     pengali: Series[float] = pa.Field(nullable=True, gt=0)
     rumus_tercetak: Series[str] = pa.Field(nullable=True)
+    tahun_akhir: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True,
+        coerce=True,
+        **TAHUN,
+        description="Tahun terakhir indikator dilaporkan (kosong = masih berlaku); mengisinya "
+        "menyatakan bahwa indikator yang sudah terbit untuk tahun sesudahnya memang dipensiunkan",
+    )
 
     @pa.dataframe_check(name="indikator jenis rumus wajib punya pembilang, penyebut, pengali")
     def formula_complete(cls, df: pd.DataFrame) -> pd.Series:
@@ -100,6 +107,7 @@ class IndikatorDefinisi(pa.DataFrameModel):
 
     class Config:
         strict = True
+        add_missing_columns = True  # optional columns (e.g. tahun_akhir) may be left out
 
 
 class KategoriCapaian(pa.DataFrameModel):

@@ -1,7 +1,9 @@
 -- Every indicator with a target in a reported year has a realisasi (formula or reported).
 SELECT t.tahun, t.kode_indikator
 FROM conformed.target_tahunan AS t
-WHERE t.tahun IN (SELECT DISTINCT tahun FROM mart.pengukuran_kinerja WHERE semester IS NOT NULL)
+-- A year counts as reported as soon as it has any row, DKB or reported: a year whose DKB
+-- semester was not read keeps its reported indicators and must not pass with only those.
+WHERE t.tahun IN (SELECT DISTINCT tahun FROM mart.pengukuran_kinerja)
   AND NOT EXISTS (
       SELECT 1 FROM mart.pengukuran_kinerja AS p
       WHERE p.tahun = t.tahun AND p.kode_indikator = t.kode_indikator AND p.realisasi IS NOT NULL

@@ -1,0 +1,97 @@
+"""No formula from an input (issue 9, item 5): text that a spreadsheet would take as a formula
+(`=`, `+`, `-`, `@`, tab, carriage return at its start) reaches the LAKIP workbook as a text
+cell, exactly as typed; numbers stay numbers."""
+
+import csv
+
+import openpyxl
+import pytest
+
+from pipelines.publish.sel_aman import awal_formula, tulis_sel
+
+TAHUN = 2023
+HYPERLINK = '=HYPERLINK("http://x","klik")'
+CMD = "=cmd|' /C calc'!A0"
+# Program names of Tabel 13 (budget workbook) and indicator names of Tabel 3 (definitions).
+PROGRAM = [HYPERLINK, CMD, "+1+1", "-2+3"]
+INDIKATOR = {"rasio_kia": "@SUM(A1)", "kepemilikan_kia": HYPERLINK}
+
+
+def sel_teks(path) -> dict[str, list]:
+    """Every cell of every sheet: fails on any formula cell; returns the text cells per sheet."""
+    wb = openpyxl.load_workbook(path)
+    teks = {}
+    for ws in wb:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate}: {cell.value!r}"
+        teks[ws.title] = [c for row in ws.iter_rows() for c in row if c.data_type == "s"]
+    return teks
+
+
+@pytest.mark.parametrize(
+    "text", [HYPERLINK, CMD, "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "- Program X"]
+)
+def test_formula_like_text_is_written_as_text_exactly(tmp_path, text):
+    wb = openpyxl.Workbook()
+    tulis_sel(wb.active, 1, 1, text)
+    tulis_sel(wb.active, 1, 2, 96.65)
+    tulis_sel(wb.active, 1, 3, "Program Pencatatan Sipil")
+    wb.save(tmp_path / "t.xlsx")
+
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    # an XML reader turns a bare CR into LF (line-end normalisation); still text, not formula
+    exact = text.replace("\r", "\n")
+    assert (ws["A1"].data_type, ws["A1"].value, ws["A1"].quotePrefix) == ("s", exact, True)
+    assert (ws["B1"].data_type, ws["B1"].value) == ("n", 96.65)
+    assert (ws["C1"].data_type, ws["C1"].quotePrefix) == ("s", False)
+
+
+def test_awal_formula():
+    assert [awal_formula(v) for v in ("=1", "+1", "-1", "@A", "\tA", "\rA")] == [True] * 6
+    assert [awal_formula(v) for v in ("A=1", " =1", -1, 2.5, None, "")] == [False] * 6
+
+
+def test_hostile_input_names_reach_the_lakip_workbook_as_text(pipeline):
+    raw = pipeline.paths.raw_dir
+    budget = raw / "anggaran" / "2023" / "realisasi_anggaran_2023.xlsx"
+    wb = openpyxl.load_workbook(budget)
+    ws = wb.active
+    rows = [r for r in ws.iter_rows(min_row=7) if r[1].value]  # the four program rows
+    for row, name in zip(rows, PROGRAM, strict=True):
+        row[2].value = name
+        row[2].data_type = "s"  # a text cell of the export, not a formula of the officer's
+    wb.save(budget)
+
+    definisi = raw / "indikator" / "definisi_indikator.csv"
+    with definisi.open(encoding="utf-8", newline="") as f:
+        records = list(csv.DictReader(f))
+    for r in records:
+        r["nama_indikator"] = INDIKATOR.get(r["kode_indikator"], r["nama_indikator"])
+    with definisi.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
+
+    assert pipeline.run().success
+    teks = sel_teks(pipeline.paths.reports_dir / str(TAHUN) / f"LAKIP_{TAHUN}_tabel.xlsx")
+
+    tabel13 = {c.value: c for c in teks["Tabel 13"]}
+    for name in PROGRAM:
+        assert tabel13[name].quotePrefix, name
+    tabel3 = {c.value: c for c in teks["Tabel 3"]}
+    for name in INDIKATOR.values():
+        assert tabel3[name].quotePrefix, name
+    # figures beside them are still numbers
+    program = next(
+        r
+        for r in openpyxl.load_workbook(
+            pipeline.paths.reports_dir / str(TAHUN) / f"LAKIP_{TAHUN}_tabel.xlsx"
+        )["Tabel 13"].iter_rows()
+        if r[1].value == "-2+3"
+    )
+    assert [c.value for c in program[2:4]] == [45496500, 45436000]
+    assert {c.data_type for c in program[2:5]} == {"n"}
+    # the plain-text paragraphs carry the names as typed: nothing there is evaluated
+    narasi = (pipeline.paths.reports_dir / str(TAHUN) / "narasi_bab3.txt").read_text("utf-8")
+    assert "@SUM(A1)" in narasi
