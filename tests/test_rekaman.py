@@ -558,3 +558,115 @@ def test_kelurahan_example_query_answers_from_the_protected_counts(rekaman):
         )
         if memiliki is not None and wajib:
             assert persen == int(memiliki / wajib * 10000) / 100
+
+
+# --- Reading the extract, function by function (no Dagster run): the file row of every stored
+# and quarantined row, and plain refusals of files that cannot be read.
+
+BIG_ROWS = 100_000
+# file row -> (column, value, rule). Rows 101…601 hold an unknown kelurahan: that rule is a
+# membership test (`IN (SELECT …)`), the join that once reordered rows before they were
+# numbered (101…601 came out as 29721…). The others are spread over the file, across DuckDB's
+# row groups and both threads' shares.
+BIG_BAD = {
+    **{n: ("NO_KEL", "9999", "kelurahan_dikenal") for n in range(101, 602, 100)},
+    150: ("TGL_LHR", "2023-13-01", "tgl_lhr_wajar"),  # month 13: no such date
+    25_003: ("NIK", "5.37101E+15", "nik_16_digit"),
+    61_441: ("NO_KEL", "9998", "kelurahan_dikenal"),
+    99_990: ("AGAMA", "99", "agama_kode_siak"),
+}
+BIG_DUPLICATE = (120, 88_888)  # the second holds the first's NIK, far away in the file
+
+
+def reference_konteks(raw_dir: Path = PROJECT_ROOT / "raw", semester: str = "2023-S2"):
+    """The rules' reference lists from raw/referensi, loaded as the asset loads them."""
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw")
+    for table in ("daerah", "wilayah"):
+        con.execute(
+            f"CREATE TABLE raw.{table} AS FROM read_csv(?, all_varchar=true)",
+            [str(raw_dir / "referensi" / f"{table}.csv")],
+        )
+    return load_konteks(con, raw_dir, semester)
+
+
+def ingest(path: Path, store: Path, threshold: float = 0.01) -> rekaman_ingest.Hasil:
+    """`ingest_extract` as the asset calls it, on any file, into a private restricted store."""
+    raw_dir = PROJECT_ROOT / "raw"
+    return rekaman_ingest.ingest_extract(
+        path,
+        semester="2023-S2",
+        berkas=path.name,
+        konteks=reference_konteks(raw_dir),
+        severity=rekaman_ingest.load_severity(raw_dir),
+        key=KEY.encode(),
+        store=store,
+        threshold=threshold,
+    )
+
+
+@pytest.fixture(scope="session")
+def big_extract(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """100,000 synthetic residents (generated once per session) with BIG_BAD planted."""
+    path = tmp_path_factory.mktemp("rekaman_besar") / "penduduk.csv"
+    Generator(seed=11).write(BIG_ROWS, path)
+    header, rows = read_rows(path)
+    col = {name: i for i, name in enumerate(header)}
+    for n, (column, value, _) in BIG_BAD.items():
+        rows[n - 2][col[column]] = value
+    rows[BIG_DUPLICATE[1] - 2][col["NIK"]] = rows[BIG_DUPLICATE[0] - 2][col["NIK"]]
+    write_rows(path, header, rows)
+    return path
+
+
+def test_file_rows_of_quarantine_and_stored_rows_are_right_in_every_run(
+    big_extract: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Three runs on two threads: the quarantine names exactly the planted file rows, every
+    stored row's `_baris` is the row its resident is on in the file (its NIK's HMAC), and the
+    runs agree."""
+    connect = duckdb.connect
+    monkeypatch.setattr(duckdb, "connect", lambda *a, **k: connect(*a, config={"threads": 2}))
+    header, rows = read_rows(big_extract)
+    nik = header.index("NIK")
+    expected_quarantine = {(n, rule) for n, (_, _, rule) in BIG_BAD.items()}
+    expected_quarantine |= {(n, "nik_unik") for n in BIG_DUPLICATE}
+    bad_rows = {n for n, _ in expected_quarantine}
+    mac = lambda text: hmac.new(KEY.encode(), text.encode(), hashlib.sha256).digest()[:16]  # noqa: E731
+    runs = []
+    for run in range(3):
+        store = tmp_path / f"terbatas_{run}"
+        hasil = ingest(big_extract, store)
+        assert (hasil.baris, hasil.dikarantina) == (BIG_ROWS, len(bad_rows))
+        quarantine = set(
+            duckdb.execute(
+                "SELECT baris, aturan FROM read_parquet(?)",
+                [str(restricted_file(store, "karantina", "2023-S2"))],
+            ).fetchall()
+        )
+        stored = duckdb.execute(
+            "SELECT _baris, nik_pseudonim FROM read_parquet(?) ORDER BY _baris",
+            [str(restricted_file(store, "penduduk", "2023-S2"))],
+        ).fetchall()
+        assert quarantine == expected_quarantine, sorted(quarantine ^ expected_quarantine)[:5]
+        kept = [b for b, _ in stored]
+        assert kept == [n for n in range(2, BIG_ROWS + 2) if n not in bad_rows]
+        wrong = [b for b, p in stored if p.bytes != mac(rows[b - 2][nik])]
+        assert not wrong, f"{len(wrong)} baris tersimpan menunjuk penduduk lain, mis. {wrong[:3]}"
+        runs.append((quarantine, kept))
+    assert runs[0] == runs[1] == runs[2]
+
+
+def test_parquet_rows_are_numbered_from_the_file(big_extract: Path, tmp_path: Path):
+    """Parquet rows are numbered by the reader's own file_row_number (first row = 1)."""
+    parquet = tmp_path / "penduduk.parquet"
+    duckdb.execute(
+        f"COPY (FROM read_csv(?, all_varchar=true)) TO '{parquet}' (ROW_GROUP_SIZE 10000)",
+        [str(big_extract)],
+    )
+    ingest(parquet, tmp_path / "terbatas")
+    quarantine = duckdb.execute(
+        "SELECT DISTINCT baris FROM read_parquet(?) ORDER BY baris",
+        [str(restricted_file(tmp_path / "terbatas", "karantina", "2023-S2"))],
+    ).fetchall()
+    assert [b for (b,) in quarantine] == sorted(n - 1 for n in {*BIG_BAD, *BIG_DUPLICATE})
