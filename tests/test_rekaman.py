@@ -15,12 +15,13 @@ import polars as pl
 import pytest
 from conftest import Pipeline, make_pipeline
 
-from pipelines.config import PROJECT_ROOT
+from pipelines.config import PROJECT_ROOT, duckdb_memory_limit, quarantine_threshold
 from pipelines.ingest import pseudonim
 from pipelines.ingest import rekaman as rekaman_ingest
 from pipelines.ingest.rekaman import load_konteks, restricted_file
 from pipelines.ingest.sources import DKB_AGREGAT_KECAMATAN
 from pipelines.synthetic.penduduk import Generator
+from pipelines.validate.errors import InputRejected
 from pipelines.validate.rekaman import compile_rules, schema
 
 KEY = "kunci-uji-yang-cukup-panjang-123"
@@ -670,3 +671,135 @@ def test_parquet_rows_are_numbered_from_the_file(big_extract: Path, tmp_path: Pa
         [str(restricted_file(tmp_path / "terbatas", "karantina", "2023-S2"))],
     ).fetchall()
     assert [b for (b,) in quarantine] == sorted(n - 1 for n in {*BIG_BAD, *BIG_DUPLICATE})
+
+
+@pytest.fixture(scope="module")
+def small_extract(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[list[str]]]:
+    """300 synthetic residents, as header and rows, for files broken one way each."""
+    path = tmp_path_factory.mktemp("rekaman_kecil") / "penduduk.csv"
+    Generator(seed=12).write(300, path)
+    return read_rows(path)
+
+
+def _ragged(header, rows, path, n, extra):
+    """File row n gets `extra` more fields (negative: fewer)."""
+    rows[n - 2] = rows[n - 2] + ["x"] * extra if extra > 0 else rows[n - 2][:extra]
+    write_rows(path, header, rows)
+
+
+def _open_quote(header, rows, path, n):
+    lines = [",".join(r) for r in [header, *rows]]
+    name = header.index("NAMA_LGKP")
+    cells = rows[n - 2][:]
+    cells[name] = '"' + cells[name]  # opened, never closed: the rest of the file is one value
+    lines[n - 1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# (case, how the file is written, the refusal's words, the row it names)
+BROKEN_CSV = [
+    ("kolom_lebih", lambda h, r, p: _ragged(h, r, p, 57, 2), "jumlah kolom 22, seharusnya 20", 57),
+    (
+        "kolom_kurang",
+        lambda h, r, p: _ragged(h, r, p, 230, -2),
+        "jumlah kolom 18, seharusnya 20",
+        230,
+    ),
+    ("kutip_terbuka", lambda h, r, p: _open_quote(h, r, p, 143), "tanda kutip tidak ditutup", 143),
+    ("nol_byte", lambda h, r, p: p.write_bytes(b""), "file kosong (0 byte)", None),
+    ("hanya_judul", lambda h, r, p: write_rows(p, h, []), "tidak berisi baris data", None),
+    (
+        "utf16",
+        lambda h, r, p: p.write_text("\n".join(",".join(x) for x in [h, *r]), encoding="utf-16"),
+        "UTF-16",
+        None,
+    ),
+    (
+        "tanpa_status_ktp",
+        lambda h, r, p: write_rows(
+            p,
+            [c for c in h if c != "STATUS_KTP"],
+            [[v for c, v in zip(h, x, strict=True) if c != "STATUS_KTP"] for x in r],
+        ),
+        "baris 1, kolom STATUS_KTP, nilai '(tidak ada)': kolom wajib tidak ada",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("write", "words", "row"), [c[1:] for c in BROKEN_CSV], ids=[c[0] for c in BROKEN_CSV]
+)
+def test_an_unreadable_csv_is_refused_naming_file_row_and_problem_never_its_content(
+    small_extract, tmp_path: Path, write, words, row
+):
+    header, rows = small_extract
+    rows = [r[:] for r in rows]
+    path = tmp_path / "penduduk.csv"
+    write(header, rows, path)
+    with pytest.raises(InputRejected) as refused:
+        ingest(path, tmp_path / "terbatas")
+    message = str(refused.value)
+    assert message.startswith(f"File {path} ditolak:")
+    assert words in message
+    if row is not None:
+        assert f"baris {row}, " in message
+        col = {name: i for i, name in enumerate(header)}
+        for column in ("NIK", "NO_KK", "NAMA_LGKP", "TGL_LHR"):
+            assert rows[row - 2][col[column]].lstrip('"') not in message
+    assert "Error" not in message and "Traceback" not in message
+    assert not list((tmp_path / "terbatas").rglob("*.parquet"))
+
+
+def test_a_semicolon_csv_with_crlf_and_bom_is_read_like_the_plain_one(small_extract, tmp_path):
+    """The dialect is taken from the header line: Excel's ';', CRLF and BOM change nothing."""
+    header, rows = small_extract
+    plain, excel = tmp_path / "a" / "penduduk.csv", tmp_path / "b" / "penduduk.csv"
+    plain.parent.mkdir(), excel.parent.mkdir()
+    write_rows(plain, header, rows)
+    with excel.open("w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle, delimiter=";", lineterminator="\r\n").writerows([header, *rows])
+    a = ingest(plain, tmp_path / "a" / "terbatas")
+    b = ingest(excel, tmp_path / "b" / "terbatas")
+    assert (a.baris, a.diterima) == (b.baris, b.diterima) == (300, 300)
+    assert a.agregat.equals(b.agregat)
+
+
+@pytest.mark.parametrize(
+    ("value", "share"),
+    [("0.01", 0.01), ("0,005", 0.005), ("1%", 0.01), ("0,5 %", 0.005), ("0", 0.0), ("", 0.01)],
+)
+def test_quarantine_threshold_is_a_fraction_or_an_explicit_percentage(value, share, monkeypatch):
+    monkeypatch.setenv("DUKCAPIL_BATAS_KARANTINA", value)
+    assert quarantine_threshold() == pytest.approx(share)
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "2", "150%", "nan", "1.000,5", "0.01 baris"])
+def test_a_malformed_quarantine_threshold_is_named_with_its_value_and_form(value, monkeypatch):
+    monkeypatch.setenv("DUKCAPIL_BATAS_KARANTINA", value)
+    with pytest.raises(ValueError) as refused:
+        quarantine_threshold()
+    assert str(refused.value) == (
+        f"Pengaturan DUKCAPIL_BATAS_KARANTINA={value!r} tidak sah: isi pecahan 0 sampai 1 "
+        "(0.01 = 1 %) atau persen dengan tanda % (1%), mis. "
+        "`export DUKCAPIL_BATAS_KARANTINA=0.01`."
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "setting"), [("", "2GB"), ("512MB", "512MB"), ("1.5 GiB", "1.5GIB"), ("4gb", "4GB")]
+)
+def test_duckdb_memory_is_a_number_and_a_unit(value, setting, monkeypatch):
+    monkeypatch.setenv("DUKCAPIL_DUCKDB_MEMORY", value)
+    assert duckdb_memory_limit() == setting
+    duckdb.connect().execute(f"SET memory_limit = '{setting}'")  # and DuckDB takes it
+
+
+@pytest.mark.parametrize("value", ["2", "banyak", "-1GB", "2GB'; DROP", "10KB", "1,5GB", "½GB"])
+def test_a_malformed_duckdb_memory_is_named_with_its_value_and_form(value, monkeypatch):
+    monkeypatch.setenv("DUKCAPIL_DUCKDB_MEMORY", value)
+    with pytest.raises(ValueError) as refused:
+        duckdb_memory_limit()
+    message = str(refused.value)
+    assert message.startswith(f"Pengaturan DUKCAPIL_DUCKDB_MEMORY={value!r} tidak sah: ")
+    assert "satuan KB, MB, GB atau TB" in message and "paling sedikit 100MB" in message
