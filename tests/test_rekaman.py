@@ -696,6 +696,12 @@ def _open_quote(header, rows, path, n):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _blank_line(header, rows, path, n):
+    """An empty line where file row n was: DuckDB would skip it and number every later row
+    one too low."""
+    write_rows(path, header, [*rows[: n - 2], [], *rows[n - 2 :]])
+
+
 # (case, how the file is written, the refusal's words, the row it names)
 BROKEN_CSV = [
     ("kolom_lebih", lambda h, r, p: _ragged(h, r, p, 57, 2), "jumlah kolom 22, seharusnya 20", 57),
@@ -706,6 +712,7 @@ BROKEN_CSV = [
         230,
     ),
     ("kutip_terbuka", lambda h, r, p: _open_quote(h, r, p, 143), "tanda kutip tidak ditutup", 143),
+    ("baris_kosong", lambda h, r, p: _blank_line(h, r, p, 77), "baris kosong di tengah file", 77),
     ("nol_byte", lambda h, r, p: p.write_bytes(b""), "file kosong (0 byte)", None),
     ("hanya_judul", lambda h, r, p: write_rows(p, h, []), "tidak berisi baris data", None),
     (

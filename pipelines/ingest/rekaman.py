@@ -222,6 +222,30 @@ def _source(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> t
     return f"(SELECT {baris} AS _baris, {cells} FROM {reader})", fields
 
 
+def _first_blank_line(path: Path, chunk_size: int = 1 << 24) -> int | None:
+    """Line of the first empty line that has a record after it, or None. DuckDB skips empty
+    lines, so every row after one would be numbered one too low (and name another resident):
+    such a file is refused instead. Empty lines at the end change no number and are allowed.
+    Runs beside the staging (a C-speed search; the file is in the OS cache from the checksum)."""
+    newlines, carry = 0, b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(chunk_size):
+            data = carry + chunk
+            hits = [i for i in (data.find(b"\n\n"), data.find(b"\n\r\n")) if i >= 0]
+            if hits:
+                at = min(hits)
+                rest = data[at:]
+                while not rest.strip(b"\r\n"):  # only line ends so far: the end of the file?
+                    rest = handle.read(chunk_size)
+                    if not rest:
+                        return None
+                return newlines + data.count(b"\n", 0, at + 1) + 1
+            keep = min(2, len(data))  # a "\n" + "\r\n" may straddle two chunks
+            newlines += data.count(b"\n", 0, len(data) - keep)
+            carry = data[len(data) - keep :]
+    return None
+
+
 def _csv_rejects(con: duckdb.DuckDBPyConnection, path: Path, expected: int) -> None:
     """Refuse the file when DuckDB set CSV rows aside: each named by its row, never its content."""
     rows = con.execute(
@@ -355,9 +379,12 @@ def ingest_extract(
     # While DuckDB stages the file (no GIL), two threads: the checksum for lineage (hashlib
     # releases the GIL on large buffers; both read the same pages from the OS cache) and the
     # pseudonym loop's import and load from numba's cache (~0.5 s otherwise spent after staging).
-    background = ThreadPoolExecutor(max_workers=2)
+    background = ThreadPoolExecutor(max_workers=3)
     sha256_future = background.submit(file_sha256, path)
     hmac_ready = background.submit(_prepare_pseudonyms)
+    blank_line = background.submit(
+        lambda: None if path.suffix == ".parquet" else _first_blank_line(path)
+    )
     # Stage and validate in memory (spilling under the restricted folder); the store is written
     # only once the extract has passed, so a rejected file leaves it exactly as it was.
     con = duckdb.connect()
@@ -372,6 +399,12 @@ def ingest_extract(
             [list(konteks.kelurahan)],
         )
         n = _stage(con, path, list(model.columns), rules)
+        if line := blank_line.result():
+            raise _refused(
+                path,
+                "baris kosong di tengah file; hapus baris itu (nomor baris sesudahnya bergeser)",
+                row=line,
+            )
         step("baca_validasi")
         tingkat = {r.nama: severity.get(r.nama, "karantina") for r in rules}
         con.execute(
