@@ -702,6 +702,13 @@ def _blank_line(header, rows, path, n):
     write_rows(path, header, [*rows[: n - 2], [], *rows[n - 2 :]])
 
 
+def _cp1252(header, rows, path, n):
+    """Saved as ANSI (cp1252) by a spreadsheet: file row n holds a byte that is not UTF-8."""
+    rows[n - 2][header.index("AGAMA")] = "É"
+    with path.open("w", newline="", encoding="cp1252") as handle:
+        csv.writer(handle).writerows([header, *rows])
+
+
 # (case, how the file is written, the refusal's words, the row it names)
 BROKEN_CSV = [
     ("kolom_lebih", lambda h, r, p: _ragged(h, r, p, 57, 2), "jumlah kolom 22, seharusnya 20", 57),
@@ -713,6 +720,7 @@ BROKEN_CSV = [
     ),
     ("kutip_terbuka", lambda h, r, p: _open_quote(h, r, p, 143), "tanda kutip tidak ditutup", 143),
     ("baris_kosong", lambda h, r, p: _blank_line(h, r, p, 77), "baris kosong di tengah file", 77),
+    ("ansi", lambda h, r, p: _cp1252(h, r, p, 12), "bukan teks UTF-8", 12),
     ("nol_byte", lambda h, r, p: p.write_bytes(b""), "file kosong (0 byte)", None),
     ("hanya_judul", lambda h, r, p: write_rows(p, h, []), "tidak berisi baris data", None),
     (

@@ -123,7 +123,6 @@ def write_parquet(
 
 
 CSV_DELIMITERS = (",", ";", "\t", "|")
-REJECTS_SHOWN = 50  # ragged rows listed in a refusal (the file is refused at the first)
 
 
 def _refused(path: Path, rule: str, row: int | None = None, column: str = "-") -> InputRejected:
@@ -210,12 +209,12 @@ def _source(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> t
         shape = ", ".join(f"{_quoted(n)}: 'VARCHAR'" for n in names)
         # Dialect fixed from the header; a row with the wrong number of fields or an open quote
         # is set aside in `_tolak_baris` (with its line) instead of stopping the read, so the
-        # refusal can name every such row (`_csv_rejects`).
+        # refusal can name every such row (`_csv_rejects`; 10,000 kept, the message shows 50).
         reader = (
             f"read_csv({_quoted(path)}, columns = {{{shape}}}, header = true, "
             f"auto_detect = false, delim = {_quoted(delimiter)}, quote = '\"', escape = '\"', "
             "store_rejects = true, rejects_table = '_tolak_baris', "
-            f"rejects_scan = '_tolak_pindai', rejects_limit = {REJECTS_SHOWN})"
+            "rejects_scan = '_tolak_pindai', rejects_limit = 10000)"
         )
         baris, fields = "row_number() OVER () + 1", len(names)
     cells = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in columns)
@@ -262,8 +261,8 @@ def _csv_rejects(con: duckdb.DuckDBPyConnection, path: Path, expected: int) -> N
             rule = f"jumlah kolom {low}, seharusnya {expected}"
         elif kind == "UNQUOTED VALUE":
             rule = "tanda kutip tidak ditutup"
-        elif kind == "INVALID UNICODE":
-            rule = "bukan teks UTF-8; simpan ulang sebagai CSV UTF-8"
+        elif kind in ("INVALID ENCODING", "INVALID UNICODE"):
+            rule = "bukan teks UTF-8 (mis. disimpan sebagai ANSI); simpan ulang sebagai CSV UTF-8"
         else:
             rule = "baris tidak dapat dibaca sebagai CSV"
         failures.append(Failure(str(path), line, "-", "(tidak ditampilkan)", rule))
