@@ -429,7 +429,7 @@ def test_a_failure_after_writing_leaves_the_previous_restricted_pair(
 
 def test_too_many_rejected_rows_fail_the_semester(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("DUKCAPIL_PSEUDONYM_KEY", KEY)
-    monkeypatch.setenv("DUKCAPIL_BATAS_KARANTINA", "0.001")  # 7 of 3000 rows is 0.23 %
+    monkeypatch.setenv("DUKCAPIL_BATAS_KARANTINA", "0,1%")  # 7 of 3000 rows is 0.23 %
     pipe: Pipeline = make_pipeline(tmp_path)
     extract = pipe.paths.raw_dir / "dkb" / SEMESTER / "penduduk.csv"
     extract.parent.mkdir(parents=True)
@@ -727,6 +727,14 @@ BROKEN_CSV = [
         "utf16",
         lambda h, r, p: p.write_text("\n".join(",".join(x) for x in [h, *r]), encoding="utf-16"),
         "UTF-16",
+        None,
+    ),
+    (
+        "xlsx_bernama_csv",
+        lambda h, r, p: p.write_bytes(
+            (PROJECT_ROOT / "tests/data/baik/agregat_kecamatan_dua_baris.xlsx").read_bytes()
+        ),
+        "buku kerja Excel (xlsx), bukan CSV",
         None,
     ),
     (

@@ -138,11 +138,17 @@ def _csv_header(path: Path, columns: list[str]) -> tuple[str, list[str]]:
         head = handle.read(1 << 20)
     if not head:
         raise _refused(path, "file kosong (0 byte); ekspor ulang dari SIAK")
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise _refused(path, "file tersimpan sebagai UTF-16; simpan ulang sebagai CSV UTF-8")
+    if head.startswith(b"PK\x03\x04"):
+        raise _refused(
+            path, "file ini buku kerja Excel (xlsx), bukan CSV; simpan sebagai CSV UTF-8"
+        )
+    if b"\x00" in head:
         raise _refused(
             path,
-            "file tersimpan sebagai UTF-16 (atau berisi byte NUL), bukan teks UTF-8; "
-            "simpan ulang sebagai CSV UTF-8",
+            "file bukan teks CSV (berisi byte NUL, mis. UTF-16 tanpa BOM); simpan ulang "
+            "sebagai CSV UTF-8",
         )
     first = head.split(b"\n", 1)[0].rstrip(b"\r")
     try:
