@@ -381,9 +381,10 @@ def ingest_extract(
     def step(name: str) -> None:
         clock[name] = time.perf_counter()
 
-    # While DuckDB stages the file (no GIL), two threads: the checksum for lineage (hashlib
-    # releases the GIL on large buffers; both read the same pages from the OS cache) and the
-    # pseudonym loop's import and load from numba's cache (~0.5 s otherwise spent after staging).
+    # While DuckDB stages the file (no GIL), three threads: the checksum for lineage (hashlib
+    # releases the GIL on large buffers; both read the same pages from the OS cache), the
+    # pseudonym loop's import and load from numba's cache (~0.5 s otherwise spent after staging)
+    # and, for CSV, the search for an empty line that would shift the row numbers after it.
     background = ThreadPoolExecutor(max_workers=3)
     sha256_future = background.submit(file_sha256, path)
     hmac_ready = background.submit(_prepare_pseudonyms)
