@@ -626,8 +626,12 @@ def test_file_rows_of_quarantine_and_stored_rows_are_right_in_every_run(
     """Three runs on two threads: the quarantine names exactly the planted file rows, every
     stored row's `_baris` is the row its resident is on in the file (its NIK's HMAC), and the
     runs agree."""
-    connect = duckdb.connect
-    monkeypatch.setattr(duckdb, "connect", lambda *a, **k: connect(*a, config={"threads": 2}))
+    connect = duckdb.connect  # every connection of the run on exactly two threads
+
+    def two_threads(*args, config=None, **kwargs):
+        return connect(*args, config={**(config or {}), "threads": 2}, **kwargs)
+
+    monkeypatch.setattr(duckdb, "connect", two_threads)
     header, rows = read_rows(big_extract)
     nik = header.index("NIK")
     expected_quarantine = {(n, rule) for n, (_, _, rule) in BIG_BAD.items()}
