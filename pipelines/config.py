@@ -77,10 +77,44 @@ def pseudonym_key() -> bytes:
 
 
 def quarantine_threshold() -> float:
-    """Largest share of rejected resident rows that still lets a semester through (0.01 = 1%)."""
-    return float(os.environ.get("DUKCAPIL_BATAS_KARANTINA", "0.01"))
+    """Largest share of rejected resident rows that still lets a semester through: a fraction
+    from 0 to 1 (`0.01`, `0,01`) or, written with `%`, a percentage (`1%`, `0,5%`). Unset or
+    empty: 1 %. Anything else stops the run naming the variable, its value and the form."""
+    name, value = "DUKCAPIL_BATAS_KARANTINA", os.environ.get("DUKCAPIL_BATAS_KARANTINA", "")
+    text = value.strip().replace(",", ".")
+    if not text:
+        return 0.01
+    try:
+        share = float(text.removesuffix("%")) / (100 if text.endswith("%") else 1)
+    except ValueError:
+        share = float("nan")
+    if not 0 <= share <= 1:  # also refuses nan and inf
+        raise ValueError(
+            f"Pengaturan {name}={value!r} tidak sah: isi pecahan 0 sampai 1 (0.01 = 1 %) "
+            "atau persen dengan tanda % (1%), mis. `export DUKCAPIL_BATAS_KARANTINA=0.01`."
+        )
+    return share
+
+
+_MEMORY_UNITS = {"KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+_MEMORY_UNITS |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
 
 
 def duckdb_memory_limit() -> str:
-    """Memory DuckDB may use for record-level work before spilling to disk."""
-    return os.environ.get("DUKCAPIL_DUCKDB_MEMORY", "2GB")
+    """Memory DuckDB may use for record-level work before spilling to disk: a number and a
+    unit, at least 100MB (`2GB`, `512MB`, `1.5GiB`). Unset or empty: 2GB. The value goes into
+    DuckDB's SET, so it is checked here, whole, before any run uses it."""
+    name, value = "DUKCAPIL_DUCKDB_MEMORY", os.environ.get("DUKCAPIL_DUCKDB_MEMORY", "")
+    text = value.replace(" ", "").upper()
+    if not text:
+        return "2GB"
+    unit = next((u for u in _MEMORY_UNITS if text.endswith(u)), "")
+    number = text.removesuffix(unit)
+    digits = number.replace(".", "", 1)  # digits with at most one point
+    if unit and digits.isascii() and digits.isdigit():
+        if float(number) * _MEMORY_UNITS[unit] >= 100 * 10**6:
+            return f"{number}{unit}"
+    raise ValueError(
+        f"Pengaturan {name}={value!r} tidak sah: isi angka dengan satuan KB, MB, GB atau TB "
+        "(atau KiB, MiB, GiB, TiB), paling sedikit 100MB, mis. `export DUKCAPIL_DUCKDB_MEMORY=2GB`."
+    )

@@ -15,12 +15,13 @@ import polars as pl
 import pytest
 from conftest import Pipeline, make_pipeline
 
-from pipelines.config import PROJECT_ROOT
+from pipelines.config import PROJECT_ROOT, duckdb_memory_limit, quarantine_threshold
 from pipelines.ingest import pseudonim
 from pipelines.ingest import rekaman as rekaman_ingest
 from pipelines.ingest.rekaman import load_konteks, restricted_file
 from pipelines.ingest.sources import DKB_AGREGAT_KECAMATAN
 from pipelines.synthetic.penduduk import Generator
+from pipelines.validate.errors import InputRejected
 from pipelines.validate.rekaman import compile_rules, schema
 
 KEY = "kunci-uji-yang-cukup-panjang-123"
@@ -428,7 +429,7 @@ def test_a_failure_after_writing_leaves_the_previous_restricted_pair(
 
 def test_too_many_rejected_rows_fail_the_semester(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("DUKCAPIL_PSEUDONYM_KEY", KEY)
-    monkeypatch.setenv("DUKCAPIL_BATAS_KARANTINA", "0.001")  # 7 of 3000 rows is 0.23 %
+    monkeypatch.setenv("DUKCAPIL_BATAS_KARANTINA", "0,1%")  # 7 of 3000 rows is 0.23 %
     pipe: Pipeline = make_pipeline(tmp_path)
     extract = pipe.paths.raw_dir / "dkb" / SEMESTER / "penduduk.csv"
     extract.parent.mkdir(parents=True)
@@ -558,3 +559,274 @@ def test_kelurahan_example_query_answers_from_the_protected_counts(rekaman):
         )
         if memiliki is not None and wajib:
             assert persen == int(memiliki / wajib * 10000) / 100
+
+
+# --- Reading the extract, function by function (no Dagster run): the file row of every stored
+# and quarantined row, and plain refusals of files that cannot be read.
+
+BIG_ROWS = 100_000
+# file row -> (column, value, rule). Rows 101…601 hold an unknown kelurahan: that rule is a
+# membership test (`IN (SELECT …)`), the join that once reordered rows before they were
+# numbered (101…601 came out as 29721…). The others are spread over the file, across DuckDB's
+# row groups and both threads' shares.
+BIG_BAD = {
+    **{n: ("NO_KEL", "9999", "kelurahan_dikenal") for n in range(101, 602, 100)},
+    150: ("TGL_LHR", "2023-13-01", "tgl_lhr_wajar"),  # month 13: no such date
+    25_003: ("NIK", "5.37101E+15", "nik_16_digit"),
+    61_441: ("NO_KEL", "9998", "kelurahan_dikenal"),
+    99_990: ("AGAMA", "99", "agama_kode_siak"),
+}
+BIG_DUPLICATE = (120, 88_888)  # the second holds the first's NIK, far away in the file
+
+
+def reference_konteks(raw_dir: Path = PROJECT_ROOT / "raw", semester: str = "2023-S2"):
+    """The rules' reference lists from raw/referensi, loaded as the asset loads them."""
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw")
+    for table in ("daerah", "wilayah"):
+        con.execute(
+            f"CREATE TABLE raw.{table} AS FROM read_csv(?, all_varchar=true)",
+            [str(raw_dir / "referensi" / f"{table}.csv")],
+        )
+    return load_konteks(con, raw_dir, semester)
+
+
+def ingest(path: Path, store: Path, threshold: float = 0.01) -> rekaman_ingest.Hasil:
+    """`ingest_extract` as the asset calls it, on any file, into a private restricted store."""
+    raw_dir = PROJECT_ROOT / "raw"
+    return rekaman_ingest.ingest_extract(
+        path,
+        semester="2023-S2",
+        berkas=path.name,
+        konteks=reference_konteks(raw_dir),
+        severity=rekaman_ingest.load_severity(raw_dir),
+        key=KEY.encode(),
+        store=store,
+        threshold=threshold,
+    )
+
+
+@pytest.fixture(scope="session")
+def big_extract(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """100,000 synthetic residents (generated once per session) with BIG_BAD planted."""
+    path = tmp_path_factory.mktemp("rekaman_besar") / "penduduk.csv"
+    Generator(seed=11).write(BIG_ROWS, path)
+    header, rows = read_rows(path)
+    col = {name: i for i, name in enumerate(header)}
+    for n, (column, value, _) in BIG_BAD.items():
+        rows[n - 2][col[column]] = value
+    rows[BIG_DUPLICATE[1] - 2][col["NIK"]] = rows[BIG_DUPLICATE[0] - 2][col["NIK"]]
+    write_rows(path, header, rows)
+    return path
+
+
+def test_file_rows_of_quarantine_and_stored_rows_are_right_in_every_run(
+    big_extract: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Three runs on two threads: the quarantine names exactly the planted file rows, every
+    stored row's `_baris` is the row its resident is on in the file (its NIK's HMAC), and the
+    runs agree."""
+    connect = duckdb.connect  # every connection of the run on exactly two threads
+
+    def two_threads(*args, config=None, **kwargs):
+        return connect(*args, config={**(config or {}), "threads": 2}, **kwargs)
+
+    monkeypatch.setattr(duckdb, "connect", two_threads)
+    header, rows = read_rows(big_extract)
+    nik = header.index("NIK")
+    expected_quarantine = {(n, rule) for n, (_, _, rule) in BIG_BAD.items()}
+    expected_quarantine |= {(n, "nik_unik") for n in BIG_DUPLICATE}
+    bad_rows = {n for n, _ in expected_quarantine}
+    mac = lambda text: hmac.new(KEY.encode(), text.encode(), hashlib.sha256).digest()[:16]  # noqa: E731
+    runs = []
+    for run in range(3):
+        store = tmp_path / f"terbatas_{run}"
+        hasil = ingest(big_extract, store)
+        assert (hasil.baris, hasil.dikarantina) == (BIG_ROWS, len(bad_rows))
+        quarantine = set(
+            duckdb.execute(
+                "SELECT baris, aturan FROM read_parquet(?)",
+                [str(restricted_file(store, "karantina", "2023-S2"))],
+            ).fetchall()
+        )
+        stored = duckdb.execute(
+            "SELECT _baris, nik_pseudonim FROM read_parquet(?) ORDER BY _baris",
+            [str(restricted_file(store, "penduduk", "2023-S2"))],
+        ).fetchall()
+        assert quarantine == expected_quarantine, sorted(quarantine ^ expected_quarantine)[:5]
+        kept = [b for b, _ in stored]
+        assert kept == [n for n in range(2, BIG_ROWS + 2) if n not in bad_rows]
+        wrong = [b for b, p in stored if p.bytes != mac(rows[b - 2][nik])]
+        assert not wrong, f"{len(wrong)} baris tersimpan menunjuk penduduk lain, mis. {wrong[:3]}"
+        runs.append((quarantine, kept))
+    assert runs[0] == runs[1] == runs[2]
+
+
+def test_parquet_rows_are_numbered_from_the_file(big_extract: Path, tmp_path: Path):
+    """Parquet rows are numbered by the reader's own file_row_number (first row = 1)."""
+    parquet = tmp_path / "penduduk.parquet"
+    duckdb.execute(
+        f"COPY (FROM read_csv(?, all_varchar=true)) TO '{parquet}' (ROW_GROUP_SIZE 10000)",
+        [str(big_extract)],
+    )
+    ingest(parquet, tmp_path / "terbatas")
+    quarantine = duckdb.execute(
+        "SELECT DISTINCT baris FROM read_parquet(?) ORDER BY baris",
+        [str(restricted_file(tmp_path / "terbatas", "karantina", "2023-S2"))],
+    ).fetchall()
+    assert [b for (b,) in quarantine] == sorted(n - 1 for n in {*BIG_BAD, *BIG_DUPLICATE})
+
+
+@pytest.fixture(scope="module")
+def small_extract(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[list[str]]]:
+    """300 synthetic residents, as header and rows, for files broken one way each."""
+    path = tmp_path_factory.mktemp("rekaman_kecil") / "penduduk.csv"
+    Generator(seed=12).write(300, path)
+    return read_rows(path)
+
+
+def _ragged(header, rows, path, n, extra):
+    """File row n gets `extra` more fields (negative: fewer)."""
+    rows[n - 2] = rows[n - 2] + ["x"] * extra if extra > 0 else rows[n - 2][:extra]
+    write_rows(path, header, rows)
+
+
+def _open_quote(header, rows, path, n):
+    lines = [",".join(r) for r in [header, *rows]]
+    name = header.index("NAMA_LGKP")
+    cells = rows[n - 2][:]
+    cells[name] = '"' + cells[name]  # opened, never closed: the rest of the file is one value
+    lines[n - 1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _blank_line(header, rows, path, n):
+    """An empty line where file row n was: DuckDB would skip it and number every later row
+    one too low."""
+    write_rows(path, header, [*rows[: n - 2], [], *rows[n - 2 :]])
+
+
+def _cp1252(header, rows, path, n):
+    """Saved as ANSI (cp1252) by a spreadsheet: file row n holds a byte that is not UTF-8."""
+    rows[n - 2][header.index("AGAMA")] = "É"
+    with path.open("w", newline="", encoding="cp1252") as handle:
+        csv.writer(handle).writerows([header, *rows])
+
+
+# (case, how the file is written, the refusal's words, the row it names)
+BROKEN_CSV = [
+    ("kolom_lebih", lambda h, r, p: _ragged(h, r, p, 57, 2), "jumlah kolom 22, seharusnya 20", 57),
+    (
+        "kolom_kurang",
+        lambda h, r, p: _ragged(h, r, p, 230, -2),
+        "jumlah kolom 18, seharusnya 20",
+        230,
+    ),
+    ("kutip_terbuka", lambda h, r, p: _open_quote(h, r, p, 143), "tanda kutip tidak ditutup", 143),
+    ("baris_kosong", lambda h, r, p: _blank_line(h, r, p, 77), "baris kosong di tengah file", 77),
+    ("ansi", lambda h, r, p: _cp1252(h, r, p, 12), "bukan teks UTF-8", 12),
+    ("nol_byte", lambda h, r, p: p.write_bytes(b""), "file kosong (0 byte)", None),
+    ("hanya_judul", lambda h, r, p: write_rows(p, h, []), "tidak berisi baris data", None),
+    (
+        "utf16",
+        lambda h, r, p: p.write_text("\n".join(",".join(x) for x in [h, *r]), encoding="utf-16"),
+        "UTF-16",
+        None,
+    ),
+    (
+        "xlsx_bernama_csv",
+        lambda h, r, p: p.write_bytes(
+            (PROJECT_ROOT / "tests/data/baik/agregat_kecamatan_dua_baris.xlsx").read_bytes()
+        ),
+        "buku kerja Excel (xlsx), bukan CSV",
+        None,
+    ),
+    (
+        "tanpa_status_ktp",
+        lambda h, r, p: write_rows(
+            p,
+            [c for c in h if c != "STATUS_KTP"],
+            [[v for c, v in zip(h, x, strict=True) if c != "STATUS_KTP"] for x in r],
+        ),
+        "baris 1, kolom STATUS_KTP, nilai '(tidak ada)': kolom wajib tidak ada",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("write", "words", "row"), [c[1:] for c in BROKEN_CSV], ids=[c[0] for c in BROKEN_CSV]
+)
+def test_an_unreadable_csv_is_refused_naming_file_row_and_problem_never_its_content(
+    small_extract, tmp_path: Path, write, words, row
+):
+    header, rows = small_extract
+    rows = [r[:] for r in rows]
+    path = tmp_path / "penduduk.csv"
+    write(header, rows, path)
+    with pytest.raises(InputRejected) as refused:
+        ingest(path, tmp_path / "terbatas")
+    message = str(refused.value)
+    assert message.startswith(f"File {path} ditolak:")
+    assert words in message
+    if row is not None:
+        assert f"baris {row}, " in message
+        col = {name: i for i, name in enumerate(header)}
+        for column in ("NIK", "NO_KK", "NAMA_LGKP", "TGL_LHR"):
+            assert rows[row - 2][col[column]].lstrip('"') not in message
+    assert "Error" not in message and "Traceback" not in message
+    assert not list((tmp_path / "terbatas").rglob("*.parquet"))
+
+
+def test_a_semicolon_csv_with_crlf_and_bom_is_read_like_the_plain_one(small_extract, tmp_path):
+    """The dialect is taken from the header line: Excel's ';', CRLF and BOM change nothing."""
+    header, rows = small_extract
+    plain, excel = tmp_path / "a" / "penduduk.csv", tmp_path / "b" / "penduduk.csv"
+    plain.parent.mkdir(), excel.parent.mkdir()
+    write_rows(plain, header, rows)
+    with excel.open("w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle, delimiter=";", lineterminator="\r\n").writerows([header, *rows])
+    a = ingest(plain, tmp_path / "a" / "terbatas")
+    b = ingest(excel, tmp_path / "b" / "terbatas")
+    assert (a.baris, a.diterima) == (b.baris, b.diterima) == (300, 300)
+    assert a.agregat.equals(b.agregat)
+
+
+@pytest.mark.parametrize(
+    ("value", "share"),
+    [("0.01", 0.01), ("0,005", 0.005), ("1%", 0.01), ("0,5 %", 0.005), ("0", 0.0), ("", 0.01)],
+)
+def test_quarantine_threshold_is_a_fraction_or_an_explicit_percentage(value, share, monkeypatch):
+    monkeypatch.setenv("DUKCAPIL_BATAS_KARANTINA", value)
+    assert quarantine_threshold() == pytest.approx(share)
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "2", "150%", "nan", "1.000,5", "0.01 baris"])
+def test_a_malformed_quarantine_threshold_is_named_with_its_value_and_form(value, monkeypatch):
+    monkeypatch.setenv("DUKCAPIL_BATAS_KARANTINA", value)
+    with pytest.raises(ValueError) as refused:
+        quarantine_threshold()
+    assert str(refused.value) == (
+        f"Pengaturan DUKCAPIL_BATAS_KARANTINA={value!r} tidak sah: isi pecahan 0 sampai 1 "
+        "(0.01 = 1 %) atau persen dengan tanda % (1%), mis. "
+        "`export DUKCAPIL_BATAS_KARANTINA=0.01`."
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "setting"), [("", "2GB"), ("512MB", "512MB"), ("1.5 GiB", "1.5GIB"), ("4gb", "4GB")]
+)
+def test_duckdb_memory_is_a_number_and_a_unit(value, setting, monkeypatch):
+    monkeypatch.setenv("DUKCAPIL_DUCKDB_MEMORY", value)
+    assert duckdb_memory_limit() == setting
+    duckdb.connect().execute(f"SET memory_limit = '{setting}'")  # and DuckDB takes it
+
+
+@pytest.mark.parametrize("value", ["2", "banyak", "-1GB", "2GB'; DROP", "10KB", "1,5GB", "½GB"])
+def test_a_malformed_duckdb_memory_is_named_with_its_value_and_form(value, monkeypatch):
+    monkeypatch.setenv("DUKCAPIL_DUCKDB_MEMORY", value)
+    with pytest.raises(ValueError) as refused:
+        duckdb_memory_limit()
+    message = str(refused.value)
+    assert message.startswith(f"Pengaturan DUKCAPIL_DUCKDB_MEMORY={value!r} tidak sah: ")
+    assert "satuan KB, MB, GB atau TB" in message and "paling sedikit 100MB" in message

@@ -15,6 +15,7 @@ aggregates. The run fails, writing nothing, when a rule marked fatal in
 
 from __future__ import annotations
 
+import csv
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -96,9 +97,9 @@ class Hasil:
         return self.dikarantina / self.baris if self.baris else 0.0
 
 
-def _quoted(path: Path) -> str:
-    """A file path as a SQL string literal."""
-    return "'" + str(path).replace("'", "''") + "'"
+def _quoted(text: Path | str) -> str:
+    """A file path (or any text) as a SQL string literal."""
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def restricted_file(store: Path, table: str, semester: str) -> Path:
@@ -121,31 +122,167 @@ def write_parquet(
     return partial, rows
 
 
-def _source(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> tuple[str, int]:
-    """SELECT of the schema's columns of the file, all as text; and the row number of its first
-    data row as a person sees it (CSV: the header is row 1; Parquet: the first row is 1)."""
-    if path.suffix == ".parquet":
-        reader, first_row = f"read_parquet({_quoted(path)})", 1
-    else:
-        reader, first_row = f"read_csv({_quoted(path)}, all_varchar=true, header=true)", 2
-    present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
-    missing = [c for c in columns if c not in present]
+CSV_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _refused(path: Path, rule: str, row: int | None = None, column: str = "-") -> InputRejected:
+    """A whole-file refusal. The value is never shown: a row of an extract holds NIK and names."""
+    return InputRejected(path, [Failure(str(path), row, column, "(tidak ditampilkan)", rule)])
+
+
+def _csv_header(path: Path, columns: list[str]) -> tuple[str, list[str]]:
+    """Delimiter and column names of a CSV extract, from its first line (the file's own words,
+    before DuckDB reads a row: its sniffer, misled by one ragged row, would see one column).
+    Refuses, naming the file, what cannot be an UTF-8 CSV with the schema's columns."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 20)
+    if not head:
+        raise _refused(path, "file kosong (0 byte); ekspor ulang dari SIAK")
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise _refused(path, "file tersimpan sebagai UTF-16; simpan ulang sebagai CSV UTF-8")
+    if head.startswith(b"PK\x03\x04"):
+        raise _refused(
+            path, "file ini buku kerja Excel (xlsx), bukan CSV; simpan sebagai CSV UTF-8"
+        )
+    if b"\x00" in head:
+        raise _refused(
+            path,
+            "file bukan teks CSV (berisi byte NUL, mis. UTF-16 tanpa BOM); simpan ulang "
+            "sebagai CSV UTF-8",
+        )
+    first = head.split(b"\n", 1)[0].rstrip(b"\r")
+    try:
+        line = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _refused(
+            path, "baris judul bukan teks UTF-8; simpan ulang sebagai CSV UTF-8", row=1
+        ) from None
+    # The delimiter is the one that makes the most of the schema's names appear in the header.
+    best: list[str] = []
+    delimiter = ","
+    for candidate in CSV_DELIMITERS:
+        names = [n.strip() for n in next(csv.reader([line], delimiter=candidate), [])]
+        if len(set(names) & set(columns)) > len(set(best) & set(columns)):
+            best, delimiter = names, candidate
+    missing = [c for c in columns if c not in best]
     if missing:
         raise InputRejected(
             path,
             [Failure(str(path), 1, c, "(tidak ada)", "kolom wajib tidak ada") for c in missing],
         )
+    twice = sorted({c for c in columns if best.count(c) > 1})
+    if twice:
+        raise InputRejected(
+            path,
+            [Failure(str(path), 1, c, "(ganda)", "kolom wajib muncul dua kali") for c in twice],
+        )
+    # Unread columns only need distinct names for DuckDB.
+    names = [n if n in columns else f"_kolom_{i + 1}" for i, n in enumerate(best)]
+    return delimiter, names
+
+
+def _source(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> tuple[str, int]:
+    """SELECT of the schema's columns of the file, all as text, with `_baris`: the row as a
+    person numbers it in the file (CSV: the header is row 1; Parquet: the first row is 1).
+    Also the number of fields every CSV row must have (0 for Parquet).
+
+    The number is made by the scan itself, before any rule or join: Parquet's own
+    `file_row_number`; for CSV `row_number() OVER ()` straight over the reader, which DuckDB
+    runs as one ordered stream (a streaming window keeps its input's order). Never a rowid
+    later: a join (`IN (SELECT …)`) may reorder rows before a table is written."""
+    if path.suffix == ".parquet":
+        try:
+            present = {
+                r[0]
+                for r in con.execute(
+                    f"DESCRIBE SELECT * FROM read_parquet({_quoted(path)})"
+                ).fetchall()
+            }
+        except duckdb.Error:
+            raise _refused(
+                path, "bukan file Parquet yang utuh (kosong atau rusak); ekspor ulang dari SIAK"
+            ) from None
+        missing = [c for c in columns if c not in present]
+        if missing:
+            raise InputRejected(
+                path,
+                [Failure(str(path), 1, c, "(tidak ada)", "kolom wajib tidak ada") for c in missing],
+            )
+        reader = f"read_parquet({_quoted(path)}, file_row_number = true)"
+        baris, fields = "file_row_number + 1", 0
+    else:
+        delimiter, names = _csv_header(path, columns)
+        shape = ", ".join(f"{_quoted(n)}: 'VARCHAR'" for n in names)
+        # Dialect fixed from the header; a row with the wrong number of fields or an open quote
+        # is set aside in `_tolak_baris` (with its line) instead of stopping the read, so the
+        # refusal can name every such row (`_csv_rejects`; 10,000 kept, the message shows 50).
+        reader = (
+            f"read_csv({_quoted(path)}, columns = {{{shape}}}, header = true, "
+            f"auto_detect = false, delim = {_quoted(delimiter)}, quote = '\"', escape = '\"', "
+            "store_rejects = true, rejects_table = '_tolak_baris', "
+            "rejects_scan = '_tolak_pindai', rejects_limit = 10000)"
+        )
+        baris, fields = "row_number() OVER () + 1", len(names)
     cells = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in columns)
-    return f"(SELECT {cells} FROM {reader})", first_row
+    return f"(SELECT {baris} AS _baris, {cells} FROM {reader})", fields
+
+
+def _first_blank_line(path: Path, chunk_size: int = 1 << 24) -> int | None:
+    """Line of the first empty line that has a record after it, or None. DuckDB skips empty
+    lines, so every row after one would be numbered one too low (and name another resident):
+    such a file is refused instead. Empty lines at the end change no number and are allowed.
+    Runs beside the staging (a C-speed search; the file is in the OS cache from the checksum)."""
+    newlines, carry = 0, b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(chunk_size):
+            data = carry + chunk
+            hits = [i for i in (data.find(b"\n\n"), data.find(b"\n\r\n")) if i >= 0]
+            if hits:
+                at = min(hits)
+                rest = data[at:]
+                while not rest.strip(b"\r\n"):  # only line ends so far: the end of the file?
+                    rest = handle.read(chunk_size)
+                    if not rest:
+                        return None
+                return newlines + data.count(b"\n", 0, at + 1) + 1
+            keep = min(2, len(data))  # a "\n" + "\r\n" may straddle two chunks
+            newlines += data.count(b"\n", 0, len(data) - keep)
+            carry = data[len(data) - keep :]
+    return None
+
+
+def _csv_rejects(con: duckdb.DuckDBPyConnection, path: Path, expected: int) -> None:
+    """Refuse the file when DuckDB set CSV rows aside: each named by its row, never its content."""
+    rows = con.execute(
+        """
+        SELECT line, error_type, min(column_idx), max(column_idx) FROM _tolak_baris
+        GROUP BY ALL ORDER BY line
+        """
+    ).fetchall()
+    failures = []
+    for line, kind, low, high in rows:
+        if kind == "TOO MANY COLUMNS":  # one entry per extra field, numbered from 1
+            rule = f"jumlah kolom {high}, seharusnya {expected}"
+        elif kind == "MISSING COLUMNS":  # one entry per absent field, from the first absent
+            rule = f"jumlah kolom {low}, seharusnya {expected}"
+        elif kind == "UNQUOTED VALUE":
+            rule = "tanda kutip tidak ditutup"
+        elif kind in ("INVALID ENCODING", "INVALID UNICODE"):
+            rule = "bukan teks UTF-8 (mis. disimpan sebagai ANSI); simpan ulang sebagai CSV UTF-8"
+        else:
+            rule = "baris tidak dapat dibaca sebagai CSV"
+        failures.append(Failure(str(path), line, "-", "(tidak ditampilkan)", rule))
+    if failures:
+        raise InputRejected(path, failures)
 
 
 def _stage(
     con: duckdb.DuckDBPyConnection, path: Path, columns: list[str], rules: list[Aturan]
-) -> tuple[int, int]:
+) -> int:
     """One read of the file into temp table `_stg` (sql/rekaman/tahap.sql), then the rows that
     failed a rule expanded to one `_pelanggaran` row per (row, rule) with the exported value.
-    Returns the row count and the file's row number of staged rowid 0."""
-    source, first_row = _source(con, path, columns)
+    Returns the row count. Refuses the file when a row cannot be read or there is none."""
+    source, fields = _source(con, path, columns)
     if len(rules) > 62:
         raise ValueError("lebih dari 62 aturan: bitmask _gagal perlu dipecah")
     gagal = " + ".join(f"CASE WHEN {r.gagal} THEN {1 << k} ELSE 0 END" for k, r in enumerate(rules))
@@ -153,10 +290,13 @@ def _stage(
     select = load_sql("rekaman/tahap").format(
         sumber=source, gagal=f"CAST({gagal} AS BIGINT)", mentah=mentah
     )
-    # Insertion order is preserved (DuckDB default), so rowid follows the file's row order: the
-    # row as numbered in the file is `rowid + first_row`, computed where it is read (a stored
-    # column would cost an UPDATE of every row, and every later scan would merge that update).
+    # `_baris` comes from the reading scan (see _source) and is carried by every later step.
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stg AS {select}")
+    if fields:
+        _csv_rejects(con, path, fields)
+    n = con.execute("SELECT count(*) FROM _stg").fetchone()[0]
+    if not n:
+        raise _refused(path, "file tidak berisi baris data (hanya baris judul, atau kosong)")
     for k, rule in enumerate(rules):
         if rule.unik:  # every row holding a repeated value fails (SIAK must say which is right)
             typed = rule.unik.lower()
@@ -183,7 +323,7 @@ def _stage(
     shape = "{" + ", ".join(f'"{c}": "VARCHAR"' for c in columns) + "}"
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _gagal_baris AS "
-        f"SELECT rowid + {first_row} AS _baris, _gagal, unnest(from_json(_mentah, '{shape}')) "
+        f"SELECT _baris, _gagal, unnest(from_json(_mentah, '{shape}')) "
         "FROM _stg WHERE _gagal <> 0"
     )
     selects = [
@@ -192,7 +332,7 @@ def _stage(
         for k, r in enumerate(rules)
     ]
     con.execute("CREATE OR REPLACE TEMP TABLE _pelanggaran AS " + "\nUNION ALL\n".join(selects))
-    return con.execute("SELECT count(*) FROM _stg").fetchone()[0], first_row
+    return n
 
 
 def _prepare_pseudonyms() -> bool:
@@ -241,12 +381,16 @@ def ingest_extract(
     def step(name: str) -> None:
         clock[name] = time.perf_counter()
 
-    # While DuckDB stages the file (no GIL), two threads: the checksum for lineage (hashlib
-    # releases the GIL on large buffers; both read the same pages from the OS cache) and the
-    # pseudonym loop's import and load from numba's cache (~0.5 s otherwise spent after staging).
-    background = ThreadPoolExecutor(max_workers=2)
+    # While DuckDB stages the file (no GIL), three threads: the checksum for lineage (hashlib
+    # releases the GIL on large buffers; both read the same pages from the OS cache), the
+    # pseudonym loop's import and load from numba's cache (~0.5 s otherwise spent after staging)
+    # and, for CSV, the search for an empty line that would shift the row numbers after it.
+    background = ThreadPoolExecutor(max_workers=3)
     sha256_future = background.submit(file_sha256, path)
     hmac_ready = background.submit(_prepare_pseudonyms)
+    blank_line = background.submit(
+        lambda: None if path.suffix == ".parquet" else _first_blank_line(path)
+    )
     # Stage and validate in memory (spilling under the restricted folder); the store is written
     # only once the extract has passed, so a rejected file leaves it exactly as it was.
     con = duckdb.connect()
@@ -260,7 +404,13 @@ def ingest_extract(
             "SELECT unnest(?::VARCHAR[]) AS kode",
             [list(konteks.kelurahan)],
         )
-        n, first_row = _stage(con, path, list(model.columns), rules)
+        n = _stage(con, path, list(model.columns), rules)
+        if line := blank_line.result():
+            raise _refused(
+                path,
+                "baris kosong di tengah file; hapus baris itu (nomor baris sesudahnya bergeser)",
+                row=line,
+            )
         step("baca_validasi")
         tingkat = {r.nama: severity.get(r.nama, "karantina") for r in rules}
         con.execute(
@@ -317,7 +467,6 @@ def ingest_extract(
             "cutoff": konteks.cutoff,
             "berkas": berkas,
             "sha256": sha256,
-            "baris_pertama": first_row,
         }
         penduduk = restricted_file(store, "penduduk", semester)
         karantina = restricted_file(store, "karantina", semester)

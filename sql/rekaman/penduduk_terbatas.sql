@@ -5,10 +5,10 @@
 -- Pseudonyms are 128 bits (half of an HMAC-SHA256 with the office's key) typed UUID: fixed
 -- width, stored inline, cheap to store and join (Parquet FIXED_LEN_BYTE_ARRAY(16)). They come from `_pseudonim` (pipelines/ingest/pseudonim.py), computed
 -- from the accepted staged rows' NIK and KK and keyed by the staged rowid.
--- Parameters: $semester, $cutoff (DATE), $berkas, $sha256, $baris_pertama (the
--- file's row number of staged rowid 0: 2 for CSV, whose header is row 1; 1 for Parquet).
+-- Parameters: $semester, $cutoff (DATE), $berkas, $sha256. `_baris` (the row as numbered in
+-- the file) was made by the reading scan and is carried, never derived from a rowid here.
 WITH diterima AS (
-    SELECT s.rowid + $baris_pertama AS _baris, s.*, p.nik_pseudonim, p.kk_pseudonim
+    SELECT s.*, p.nik_pseudonim, p.kk_pseudonim
     FROM _stg AS s JOIN _pseudonim AS p ON p.rid = s.rowid
     WHERE s._gagal = 0
 )

@@ -3,11 +3,12 @@
 -- failing rows, the row's cells as exported (JSON text), so the quarantine can show every
 -- value exactly as it was in the file. Names and other unlisted columns are never read.
 -- Placeholders filled by pipelines/ingest/rekaman.py: {sumber} (the file, every column as
--- text), {gagal} (the bitmask expression), {mentah} (the JSON of the raw cells).
+-- text, with `_baris`), {gagal} (the bitmask expression), {mentah} (the JSON of the raw cells).
 WITH dinilai AS (
     SELECT {gagal} AS _gagal, * FROM {sumber}
 )
 SELECT
+    _baris,  -- the row as numbered in the file, made by the reading scan
     _gagal,
     CASE WHEN _gagal <> 0 THEN {mentah} END AS _mentah,
     -- Typed values matter only for rows that pass every rule (the others are quarantined);
