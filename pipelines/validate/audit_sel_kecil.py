@@ -28,8 +28,6 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import lil_matrix
 
 from pipelines.config import paths_from_env
 
@@ -87,6 +85,10 @@ def _kecamatan_program(
     aturan: Aturan,
 ) -> Iterable[tuple[int, int, int]]:
     """(row index in `cells`, min, max) for each protected cell of one kecamatan."""
+    # slow imports, only when an audit runs (not when Dagster loads its definitions)
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import lil_matrix
+
     cells = cells.reset_index()
     keys = zip(cells.kode_kelurahan, cells.ukuran, strict=True)
     index = {key: i for i, key in enumerate(keys)}
