@@ -17,9 +17,11 @@ import pytest
 from conftest import make_pipeline
 from test_rekaman import KEY, by_kecamatan, independent_counts
 
+from pipelines.assets.checks import audit_sel_kecil
 from pipelines.config import PROJECT_ROOT
 from pipelines.synthetic.penduduk import Generator
 from pipelines.validate.audit_sel_kecil import Aturan, audit, audit_file
+from pipelines.warehouse.db import Warehouse
 
 ROWS = 20_000
 ONE_KELURAHAN = "53.71.03"  # Kota Raja: KEEP residents, all moved to its first kelurahan
@@ -230,3 +232,28 @@ def test_audit_pins_rounded_cells_when_a_total_leaves_no_room():
     hasil = audit(cells, totals, [], [], Aturan(4, 1))
     assert hasil.lulus
     assert [(r.minimum, r.maksimum) for r in hasil.rentang] == [(3, 4), (3, 4)]
+
+
+def test_blocking_check_fails_on_a_pinned_cell_and_names_no_count(tmp_path: Path):
+    """The asset check that guards publication, on a working file holding the pinned example
+    above: it fails, and its metadata carries codes and widths, never a count."""
+    warehouse = Warehouse(raw_dir=str(tmp_path / "raw"), warehouse_dir=str(tmp_path / "wh"))
+    with warehouse.connect() as con:  # creates the layers and installs the macros
+        con.execute(
+            "CREATE TABLE mart.agregat_kelurahan AS SELECT * FROM (VALUES "
+            "('2024-S1', '53.71.09', '53.71.09.1001', 'akta_perkawinan_terbit', 0, 0, 4), "
+            "('2024-S1', '53.71.09', '53.71.09.1002', 'akta_perkawinan_terbit', 0, 0, 4), "
+            "('2024-S1', '53.71.09', '53.71.09.1003', 'akta_perkawinan_terbit', 10, 5, 14)) "
+            "AS t(semester, kode_kecamatan, kode_wilayah, ukuran, nilai, batas_bawah, batas_atas)"
+        )
+        con.execute(
+            "CREATE TABLE mart.agregat_wilayah AS SELECT '2024-S1' AS semester, "
+            "'53.71.09' AS kode_wilayah, 'kecamatan' AS tingkat, "
+            "'akta_perkawinan_terbit' AS ukuran, 22 AS nilai"
+        )
+    result = audit_sel_kecil(warehouse=warehouse)
+    assert not result.passed
+    assert result.metadata["sel_dapat_dipersempit"].value == 2
+    shown = result.metadata["contoh"].value
+    assert "53.71.09.1001" in shown and "53.71.09.1002" in shown
+    assert " 4 " not in shown and "| 4" not in shown  # the pinned count itself
