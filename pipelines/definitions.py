@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.assets.checks import SQL_CHECKS
+from pipelines.assets.checks import SQL_CHECKS, audit_sel_kecil
 from pipelines.assets.exports import EXPORT_ASSETS
 from pipelines.assets.gx_checks import GX_CHECKS
 from pipelines.assets.ingest import INGEST_ASSETS
@@ -16,7 +16,7 @@ from pipelines.warehouse.db import Warehouse
 
 defs = dg.Definitions(
     assets=[*INGEST_ASSETS, dkb_penduduk_kelurahan, *SQL_ASSETS, gudang_analis, *EXPORT_ASSETS],
-    asset_checks=[*SQL_CHECKS, *GX_CHECKS],
+    asset_checks=[*SQL_CHECKS, audit_sel_kecil, *GX_CHECKS],
     jobs=[lakip_job],
     sensors=[rilis_baru],
     schedules=[masa_rilis],

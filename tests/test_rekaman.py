@@ -264,58 +264,35 @@ def test_no_name_nik_or_kk_reaches_the_analyst_or_the_unrestricted_build_schemas
         assert (nik.bytes, kk.bytes) == (mac(row[col["NIK"]]), mac(row[col["NO_KK"]])), baris
 
 
-def test_kelurahan_mart_hides_small_cells_and_what_would_give_them_away(rekaman):
-    """Shown counts are exact and none is 1–4. An analyst holds the kelurahan mart and the
-    kecamatan totals: for every hidden cell, each equation it is part of (kecamatan total = sum
-    of its kelurahan; each identity between measures of one kelurahan) must have a second
-    hidden term, or the cell is recovered. The identities themselves are checked here on
-    counts made from the file."""
+def test_kelurahan_mart_rounds_every_count_so_small_cells_look_like_zero(rekaman):
+    """Every shown count is the true count rounded to 10 (halves up), so none is 1–4: a count
+    of 1–4 is shown as 0, marked, like an empty cell, and the true count lies in the published
+    range. The identities between measures are checked here on counts made from the file;
+    what an analyst can infer from them, the totals and the inequalities is audited in
+    tests/test_sel_kecil.py."""
     pipe, extract, _ = rekaman
     true = independent_counts(extract)
     with pipe.published() as con:
         rows = con.execute(
-            "SELECT kode_wilayah, kode_kecamatan, ukuran, nilai, disamarkan "
+            "SELECT kode_wilayah, ukuran, nilai, disamarkan, batas_bawah, batas_atas "
             "FROM mart.agregat_kelurahan WHERE semester = ?",
             [SEMESTER],
         ).fetchall()
-    assert rows and any(r[4] for r in rows)
-    for kode, _, ukuran, nilai, hidden in rows:
-        assert (nilai is None) == hidden
-        assert hidden or nilai == true[(kode, ukuran)]
-        assert not (1 <= true[(kode, ukuran)] <= 4) or hidden, (kode, ukuran)
+    assert rows and any(r[3] for r in rows)
+    for kode, ukuran, nilai, hidden, bawah, atas in rows:
+        count = true.get((kode, ukuran), 0)
+        assert nilai == 10 * ((count + 5) // 10), (kode, ukuran)
+        assert bawah <= count <= atas
+        assert hidden == (nilai == 0)
+        assert not (1 <= nilai <= 4)
+        assert not (1 <= count <= 4) or hidden, (kode, ukuran)
+    assert any(1 <= n <= 4 for n in true.values())
     with pipe.build() as con:
         identities = con.execute("FROM identitas_ukuran()").fetchall()
     kelurahan = {k for k, _ in true}
     for _, total, a, b in identities:
         for kel in kelurahan:
             assert true[(kel, total)] == true[(kel, a)] + true[(kel, b)], (kel, total)
-    hidden = {(k, u) for k, _, u, _, h in rows if h}
-    kecamatan = {k: kec for k, kec, _, _, _ in rows}
-    members: dict[tuple[str, str], set] = defaultdict(set)  # equation -> its hidden terms
-    for k, u in hidden:
-        members[("kecamatan", kecamatan[k], u)].add((k, u))
-        for name, total, a, b in identities:
-            if u in (total, a, b):
-                members[("identitas", k, name)].add((k, u))
-    lone = {eq for eq, terms in members.items() if len(terms) == 1}
-    single_kelurahan = {kec for kec, n in Counter(kecamatan.values()).items() if n == 1}
-    lone = {eq for eq in lone if not (eq[0] == "kecamatan" and eq[1] in single_kelurahan)}
-    assert not lone, sorted(lone)[:5]
-    # this extract exercises the identities: with only "1–4 hidden" and the kecamatan
-    # companion rule (the rule before identities were added), some kelurahan identity
-    # would have had a lone hidden term
-    primary = {c for c, n in true.items() if 1 <= n <= 4}
-    old = set(primary)
-    for kec in set(kecamatan.values()) - single_kelurahan:
-        for u in {u for _, u in true}:
-            cells = [(k, u) for k in kelurahan if kecamatan.get(k) == kec]
-            if sum(c in primary for c in cells) == 1:
-                old.add(min((c for c in cells if c not in primary), key=lambda c: (true[c], c)))
-    assert any(
-        sum((k, m) in old for m in (total, a, b)) == 1
-        for k in kelurahan
-        for _, total, a, b in identities
-    )
 
 
 def test_semester_with_both_paths_uses_records_and_lists_the_differences(rekaman):

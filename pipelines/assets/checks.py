@@ -5,9 +5,11 @@ read `iku_terbit` (the IKU analysts see now, `publication.muat_iku_terbit`); a c
 in its result becomes the check's message, shown in the UI and by the command line."""
 
 import dagster as dg
+import pandas as pd
 
 from pipelines.config import SQL_DIR
 from pipelines.publish.publication import muat_iku_terbit
+from pipelines.validate.audit_sel_kecil import audit_connection
 from pipelines.warehouse.db import Warehouse, load_sql
 
 
@@ -38,3 +40,31 @@ def build_sql_check(path) -> dg.AssetChecksDefinition:
 
 
 SQL_CHECKS = [build_sql_check(p) for p in sorted((SQL_DIR / "checks").glob("*.sql"))]
+
+
+@dg.asset_check(
+    asset=dg.AssetKey(["mart", "agregat_kelurahan"]),
+    name="audit_sel_kecil",
+    blocking=True,
+    description="Tidak ada sel kelurahan kecil (1–4) yang dapat dipersempit dari angka terbit.",
+)
+def audit_sel_kecil(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """pipelines/validate/audit_sel_kecil.py on the working file, before publication. Only
+    codes and range widths go to the metadata, never a count."""
+    with warehouse.connect(read_only=True) as con:
+        hasil = audit_connection(con)
+    temuan = pd.DataFrame(
+        [(r.semester, r.kode_kelurahan, r.ukuran, r.lebar) for r in hasil.temuan],
+        columns=["semester", "kode_kelurahan", "ukuran", "lebar_rentang"],
+    )
+    return dg.AssetCheckResult(
+        passed=hasil.lulus,
+        metadata={
+            "sel_diperiksa": len(hasil.rentang),
+            "sel_dapat_dipersempit": len(hasil.temuan),
+            "lebar_perlindungan": hasil.aturan.lebar_perlindungan,
+            "contoh": dg.MetadataValue.md(
+                temuan.head(10).to_markdown(index=False) if not temuan.empty else "-"
+            ),
+        },
+    )

@@ -1,87 +1,64 @@
--- DKB counts per kelurahan and semester for analysts, with the small-cell rule applied.
--- Only the record-level path produces kelurahan figures.
+-- DKB counts per kelurahan and semester for analysts, every count rounded so that no small
+-- cell can be recovered. Only the record-level path produces kelurahan figures.
 --
--- Small-cell rule:
---   1. a count from 1 to 4 is not shown (nilai NULL, disamarkan = true): in a kelurahan, "2
---      residents without a birth certificate" can point at a family. 0 is shown: it reveals
---      nothing about any person.
---   2. no hidden count may be recovered by one subtraction from what is shown:
---      a. across kelurahan: when a kecamatan and ukuran has exactly one hidden kelurahan cell,
---         the smallest other cell of that kecamatan and ukuran (zero included) is hidden too
---         (the kecamatan total is published in mart.agregat_wilayah);
---      b. across measures: when an identity of identitas_ukuran() (e.g. wajib KTP-el = sudah
---         rekam + belum rekam) has exactly one hidden term in a kelurahan, its smallest other
---         term is hidden too.
---      Hiding a cell for (a) can leave an identity with one hidden term and vice versa, so both
---      are applied together, pass after pass, until nothing changes (the passes are bounded;
---      the blocking check mart__agregat_kelurahan__sel_kecil_disamarkan verifies the result).
--- What this does not cover: bounds an analyst can infer from inequalities (cetak <= sudah
--- rekam) or from several equations at once; 1–4 is a policy threshold, set here.
--- The kecamatan and kota totals the LAKIP needs are in mart.agregat_wilayah, never hidden.
-WITH RECURSIVE kelurahan AS (
-    SELECT
-        a.semester,
-        CAST(left(a.semester, 4) AS INTEGER) AS tahun,
-        a.tanggal_data,
-        a.kode_wilayah,
-        w.nama AS nama_wilayah,
-        w.kode_induk AS kode_kecamatan,
-        a.ukuran,
+-- Small-cell rule (parameters in aturan_sel_kecil(), method and audit in docs/rekaman.md):
+--   1. every count is published rounded to the nearest multiple of `basis` (halves up), with
+--      the range of true counts that rounding allows (batas_bawah, batas_atas). With basis 10
+--      every count 0–4 is published as 0, so a small count (1–4) looks exactly like "nobody".
+--      Hiding cells instead (the rule before this one) did not hold: the exact kecamatan
+--      totals, the identities and inequalities between measures (cetak <= sudah rekam) pinned
+--      hidden cells, which pipelines/validate/audit_sel_kecil.py demonstrates.
+--   2. every kelurahan of the reference is listed for each kecamatan with data, an empty
+--      kelurahan as 0: otherwise a kecamatan whose residents all live in one kelurahan would
+--      show that kelurahan alone, and its figures would equal the published kecamatan totals.
+--   3. a kecamatan with a single kelurahan in the reference: its kelurahan figure is the
+--      kecamatan's, which mart.agregat_wilayah publishes exactly (the LAKIP prints it), so no
+--      rounding here can protect it; the row is kept with nilai NULL and adds nothing.
+-- Kecamatan and kab/kota totals stay exact, in mart.agregat_wilayah.
+WITH aturan AS (
+    SELECT basis, sel_kecil_maks FROM aturan_sel_kecil()
+),
+hitungan AS (
+    SELECT a.semester, a.tanggal_data, a.kode_wilayah, w.kode_induk AS kode_kecamatan, a.ukuran,
         a.nilai
     FROM conformed.dkb_agregat AS a
     JOIN conformed.wilayah AS w ON w.kode = a.kode_wilayah
     WHERE a.tingkat = 'kelurahan'
 ),
-anggota AS (
-    SELECT identitas, unnest([total, bagian_1, bagian_2]) AS ukuran FROM identitas_ukuran()
+kerangka AS (
+    SELECT DISTINCT
+        h.semester,
+        h.tanggal_data,
+        w.kode AS kode_wilayah,
+        w.nama AS nama_wilayah,
+        h.kode_kecamatan,
+        h.ukuran
+    FROM hitungan AS h
+    JOIN conformed.wilayah AS w ON w.kode_induk = h.kode_kecamatan AND w.tingkat = 'kelurahan'
 ),
-langkah(putaran, semester, kode_wilayah, kode_kecamatan, ukuran, nilai, tersamar) AS (
-    SELECT 0, semester, kode_wilayah, kode_kecamatan, ukuran, nilai, nilai BETWEEN 1 AND 4
-    FROM kelurahan
-    UNION ALL
-    SELECT putaran + 1, semester, kode_wilayah, kode_kecamatan, ukuran, nilai,
-        tersamar OR bool_or(pelengkap)
-    FROM (
-        -- (a) the lone hidden kelurahan of a kecamatan × ukuran gets a companion
-        SELECT
-            *,
-            count(*) FILTER (tersamar) OVER (PARTITION BY semester, kode_kecamatan, ukuran) = 1
-                AND NOT tersamar
-                AND row_number() OVER (
-                    PARTITION BY semester, kode_kecamatan, ukuran, tersamar
-                    ORDER BY nilai, kode_wilayah
-                ) = 1 AS pelengkap
-        FROM langkah
-        WHERE putaran < 8
-        UNION ALL
-        -- (b) the lone hidden term of an identity in a kelurahan gets a companion
-        SELECT
-            l.*,
-            count(*) FILTER (l.tersamar) OVER (
-                PARTITION BY l.semester, l.kode_wilayah, a.identitas
-            ) = 1
-                AND NOT l.tersamar
-                AND row_number() OVER (
-                    PARTITION BY l.semester, l.kode_wilayah, a.identitas, l.tersamar
-                    ORDER BY l.nilai, l.ukuran
-                ) = 1
-        FROM langkah AS l
-        JOIN anggota AS a USING (ukuran)
-        WHERE l.putaran < 8
-    )
-    GROUP BY putaran, semester, kode_wilayah, kode_kecamatan, ukuran, nilai, tersamar
+dibulatkan AS (
+    SELECT
+        k.*,
+        count(*) OVER (PARTITION BY k.semester, k.kode_kecamatan, k.ukuran) AS jumlah_kelurahan,
+        CAST(a.basis * floor((coalesce(h.nilai, 0) + a.basis // 2) / a.basis) AS BIGINT) AS bulat,
+        a.basis,
+        a.sel_kecil_maks
+    FROM kerangka AS k
+    CROSS JOIN aturan AS a
+    LEFT JOIN hitungan AS h USING (semester, kode_wilayah, ukuran)
 )
 SELECT
-    k.semester,
-    k.tahun,
-    k.tanggal_data,
-    k.kode_wilayah,
-    k.nama_wilayah,
-    k.kode_kecamatan,
-    k.ukuran,
-    CASE WHEN l.tersamar THEN NULL ELSE k.nilai END AS nilai,
-    l.tersamar AS disamarkan
-FROM kelurahan AS k
-JOIN langkah AS l USING (semester, kode_wilayah, ukuran)
-WHERE l.putaran = 8
-ORDER BY k.semester, k.kode_wilayah, k.ukuran
+    semester,
+    CAST(left(semester, 4) AS INTEGER) AS tahun,
+    tanggal_data,
+    kode_wilayah,
+    nama_wilayah,
+    kode_kecamatan,
+    ukuran,
+    CASE WHEN jumlah_kelurahan > 1 THEN bulat END AS nilai,
+    -- the published value may stand for a small count (with basis 10: every 0)
+    jumlah_kelurahan = 1 OR bulat - basis // 2 <= sel_kecil_maks AS disamarkan,
+    CASE WHEN jumlah_kelurahan > 1 THEN greatest(bulat - basis // 2, 0) END AS batas_bawah,
+    CASE WHEN jumlah_kelurahan > 1 THEN bulat + basis - 1 - basis // 2 END AS batas_atas
+FROM dibulatkan
+ORDER BY semester, kode_wilayah, ukuran

@@ -1,5 +1,6 @@
 -- KIA ownership per kelurahan of Alak, latest semester. Kelurahan counts exist only for
--- semesters that arrived as record-level extracts; counts of 1–4 are hidden (NULL).
+-- semesters that arrived as record-level extracts, rounded to 10 (a count of 1–4 shows as 0), so
+-- the percentage is approximate, and empty where wajib KIA shows 0.
 WITH kia AS (
     SELECT
         kelurahan,
@@ -10,6 +11,6 @@ WITH kia AS (
       AND semester = (SELECT max(semester) FROM analis.agregat_kelurahan)
     GROUP BY kelurahan
 )
-SELECT kelurahan, kia_memiliki, wajib_kia, tampil(100.0 * kia_memiliki / wajib_kia) AS persen
+SELECT kelurahan, kia_memiliki, wajib_kia, tampil(100.0 * kia_memiliki / nullif(wajib_kia, 0)) AS persen
 FROM kia
 ORDER BY persen NULLS LAST;
