@@ -204,7 +204,7 @@ def test_no_nik_kk_or_name_outside_the_restricted_store_on_any_path(tmp_path: Pa
     assert "2023-S2: GAGAL" in crashed.stdout
 
     binary = {int(n).to_bytes(8, "little") for n in planted}
-    searched = 0
+    searched, stored = 0, set()
     for root in (home, pipe.paths.warehouse_dir):
         for path in root.rglob("*"):
             if not path.is_file() or pipe.paths.restricted_dir in path.parents:
@@ -215,7 +215,10 @@ def test_no_nik_kk_or_name_outside_the_restricted_store_on_any_path(tmp_path: Pa
             found |= {b.hex() for b in binary if b in data}
             assert not found, f"{path} memuat data pribadi: {sorted(found)[:3]}"
             searched += 1
-    assert searched > 20 and any(p.suffix == ".db" for p in home.rglob("*"))
+            # the refusal itself is in the run storage, masked (JSON escapes the dots)
+            if f"kolom NIK, nilai '{nik[:4]}\\u2022".encode() in data:
+                stored.add(path.suffix)
+    assert searched > 20 and stored == {".db"}
     for output in outputs:
         assert not {m for m in re.findall(r"(?<!\d)\d{16}(?!\d)", output)} & secrets
         assert not [n for n in names if n in output]
