@@ -235,7 +235,8 @@ def ingest_extract(
 ) -> Hasil:
     """Validate `path`, then (only if it passes) write its rows and quarantine to `store`.
     Raises InputRejected, with file/row/column/value, when a fatal rule fails or too many rows
-    are rejected; the store then keeps its previous state."""
+    are rejected; the store then keeps its previous state. Values leave masked, and any other
+    failure as GagalRekaman (`lindungi`, pipelines/ingest/data_pribadi.py)."""
     spill = store / SPILL  # spilled pages hold personal data too: keep them here
     spill.mkdir(parents=True, exist_ok=True)
     os.chmod(store, 0o700)
