@@ -44,6 +44,10 @@ versi: setup  ## published warehouse versions kept for rollback
 pulihkan: setup  ## rollback: make pulihkan [VERSI=20240815T0700…]
 	$(BIN)/python -m pipelines.cli pulihkan $(if $(VERSI),--versi $(VERSI))
 
+.PHONY: kunci-ulang
+kunci-ulang: setup  ## re-pseudonymise every semester's restricted rows under a new DUKCAPIL_PSEUDONYM_KEY
+	$(BIN)/python -m pipelines.cli kunci-ulang
+
 tabel3: setup
 	$(BIN)/python -m pipelines.cli tabel3
 

@@ -5,6 +5,7 @@
     python -m pipelines.cli tabel3 [--tahun 2023]
     python -m pipelines.cli versi                # published versions kept for rollback
     python -m pipelines.cli pulihkan [--versi 20240815T…]   # re-publish a kept version
+    python -m pipelines.cli kunci-ulang          # re-pseudonymise every semester under a new key
 
 Runs are recorded in the Dagster instance at $DAGSTER_HOME (the Makefile sets it to
 `.dagster/`), so they also appear in the Dagster UI.
@@ -23,7 +24,10 @@ import dagster as dg
 import duckdb
 
 from pipelines.assets.gx_checks import data_docs_index
-from pipelines.config import Paths, paths_from_env
+from pipelines.config import Paths, paths_from_env, pseudonym_key
+from pipelines.ingest.kunci import TAG_KUNCI_ULANG, catatan, sidik_kunci
+from pipelines.ingest.readers import file_sha256
+from pipelines.ingest.rekaman import find_extract
 from pipelines.orchestration.partitions import SEMESTER, is_semester
 from pipelines.orchestration.releases import discover_semesters, release_tags, scan
 from pipelines.publish.publication import list_versions, rollback
@@ -215,6 +219,63 @@ def print_rekonsiliasi(paths: Paths, limit: int = 40) -> None:
         print(f"  … dan {len(material) - limit} lagi (SELECT * FROM mart.rekonsiliasi)")
 
 
+def rekey(paths: Paths, instance: dg.DagsterInstance, warehouse: Warehouse) -> int:
+    """Re-pseudonymise every semester of the restricted store under the current key. The NIK
+    are not stored, and the extract is personal data so it is not archived: each semester is
+    re-ingested from its extract in raw/, and only if that file is byte for byte the one
+    accepted (checksum recorded with the key's fingerprint). Otherwise nothing is run."""
+    try:
+        key = pseudonym_key()
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 1
+    recorded = catatan(paths.restricted_dir)
+    todo = [c for c in recorded if c.sidik != sidik_kunci(key)]
+    if not todo:
+        done = ", ".join(c.semester for c in recorded) or "-"
+        print(
+            f"Tidak ada yang perlu dikunci ulang: data terbatas semester {done} sudah "
+            "memakai kunci ini."
+        )
+        return 0
+    blocked = []
+    for c in todo:
+        extract = find_extract(paths.raw_dir, c.semester)
+        if c.sha256 is None:
+            blocked.append(f"{c.semester}: checksum ekstrak yang diterima tidak tercatat")
+        elif extract is None:
+            blocked.append(
+                f"{c.semester}: ekstraknya tidak ada lagi di {paths.raw_dir / 'dkb' / c.semester}"
+            )
+        elif file_sha256(extract) != c.sha256:
+            blocked.append(f"{c.semester}: {extract} bukan lagi berkas yang diterima ({c.berkas})")
+    if blocked:
+        print(
+            "Kunci ulang ditolak; tidak ada yang diubah. NIK asli tidak disimpan, jadi setiap "
+            "semester harus dibaca ulang dari ekstrak yang sama persis dengan yang diterima. "
+            "Semester yang tidak dapat dikunci ulang:\n  "
+            + "\n  ".join(blocked)
+            + "\nKembalikan ekstrak aslinya ke raw/dkb/<semester>/, lalu ulangi.",
+            file=sys.stderr,
+        )
+        return 1
+    release = scan(paths.raw_dir, settle_seconds=0)
+    failed = []
+    for c in todo:
+        tags = release_tags(release, c.semester) | {TAG_KUNCI_ULANG: "ya"}
+        if not run_semester(c.semester, instance, {"warehouse": warehouse}, tags):
+            failed.append(c.semester)
+    if failed:
+        print(
+            f"Kunci ulang belum selesai: semester {', '.join(failed)} masih memakai kunci lama. "
+            "Perbaiki penyebabnya, lalu jalankan `make kunci-ulang` lagi.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Semester {', '.join(c.semester for c in todo)} dikunci ulang dengan kunci sekarang.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pipelines.cli", description=__doc__.split("\n")[0]
@@ -228,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("versi", help="daftar versi gudang data analis yang disimpan")
     restore = sub.add_parser("pulihkan", help="terbitkan kembali versi sebelumnya (rollback)")
     restore.add_argument("--versi", help="cap waktu versi (lihat `versi`); bawaan: sebelumnya")
+    sub.add_parser(
+        "kunci-ulang", help="pseudonimkan ulang semua semester data terbatas dengan kunci baru"
+    )
     args = parser.parse_args(argv)
 
     paths = paths_from_env()
@@ -245,6 +309,9 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"Versi {chosen.name} diterbitkan kembali sebagai {paths.published_db}.")
         return 0
+    if args.command == "kunci-ulang":
+        warehouse = Warehouse(raw_dir=str(paths.raw_dir), warehouse_dir=str(paths.warehouse_dir))
+        return rekey(paths, dg.DagsterInstance.get(), warehouse)
     semesters = discover_semesters(paths.raw_dir) if args.command == "run" else [args.semester]
     if not semesters:
         print(

@@ -65,15 +65,29 @@ def pseudonym_key() -> bytes:
     """Key of the keyed hash (HMAC-SHA256) that pseudonymises NIK and KK numbers.
 
     Needed only when a record-level extract is ingested; without a key a plain hash of a NIK
-    could be reversed in seconds (region code + birth date + 4-digit serial)."""
+    could be reversed in seconds (region code + birth date + 4-digit serial). A trivially weak
+    key is refused with the reason, never with the key itself."""
     key = os.environ.get("DUKCAPIL_PSEUDONYM_KEY", "")
-    if len(key) < 16:
-        raise RuntimeError(
-            "DUKCAPIL_PSEUDONYM_KEY belum diisi (minimal 16 karakter): kunci rahasia untuk "
-            "pseudonimisasi NIK/KK pada data rekaman penduduk. Simpan di luar repositori, "
-            "mis. `export DUKCAPIL_PSEUDONYM_KEY=$(cat /etc/dukcapil/kunci_pseudonim)`."
-        )
-    return key.encode("utf-8")
+    if not key:
+        weakness = "belum diisi"
+    elif not key.strip():
+        weakness = "hanya berisi spasi"
+    elif key != key.strip():
+        weakness = "diawali atau diakhiri spasi (sering terbawa saat menyalin)"
+    elif len(key) < 16:
+        weakness = f"hanya {len(key)} karakter"
+    elif len(set(key)) == 1:
+        weakness = "satu karakter yang diulang"
+    elif len(set(key)) < 8:
+        weakness = f"hanya {len(set(key))} karakter berbeda"
+    else:
+        return key.encode("utf-8")
+    raise RuntimeError(
+        f"DUKCAPIL_PSEUDONYM_KEY ditolak: {weakness}. Kunci rahasia untuk pseudonimisasi "
+        "NIK/KK pada data rekaman penduduk harus minimal 16 karakter dengan sedikitnya 8 "
+        "karakter berbeda, tanpa spasi di awal/akhir. Simpan di luar repositori, "
+        "mis. `export DUKCAPIL_PSEUDONYM_KEY=$(cat /etc/dukcapil/kunci_pseudonim)`."
+    )
 
 
 def quarantine_threshold() -> float:

@@ -394,7 +394,11 @@ def test_a_failure_after_writing_leaves_the_previous_restricted_pair(
 
     monkeypatch.setattr(rekaman_ingest, "load_sql", failing)
     result = pipe.run(SEMESTER, raise_on_error=False)
-    assert not result.success and "gagal buatan" in root_error(result)
+    # the exception's own text (it could quote a resident) stays in the restricted store
+    assert not result.success and "gagal buatan" not in root_error(result)
+    assert "(RuntimeError); pesan aslinya tidak ditampilkan" in root_error(result)
+    (detail,) = (pipe.paths.restricted_dir / "galat").iterdir()
+    assert "gagal buatan saat agregasi" in detail.read_text()
     assert [f.read_bytes() for f in files] == before
     assert not list(pipe.paths.restricted_dir.rglob("*.tmp"))
 

@@ -8,6 +8,8 @@ import dagster as dg
 
 from pipelines.assets.ingest import log_receipt
 from pipelines.config import duckdb_memory_limit, pseudonym_key, quarantine_threshold
+from pipelines.ingest.data_pribadi import bersihkan_sementara
+from pipelines.ingest.kunci import TAG_KUNCI_ULANG, pastikan_kunci_sama
 from pipelines.ingest.rekaman import find_extract, ingest_extract, load_konteks, load_severity
 from pipelines.orchestration.partitions import SEMESTER
 from pipelines.warehouse.db import Warehouse, replace_partition
@@ -36,6 +38,12 @@ def dkb_penduduk_kelurahan(
 ) -> dg.MaterializeResult:
     semester = context.partition_key
     paths = warehouse.paths
+    # Whatever semester runs: a killed run's temporaries hold personal data.
+    removed = bersihkan_sementara(paths.restricted_dir)
+    if removed:
+        context.log.warning(
+            f"{len(removed)} berkas sementara dari run yang terhenti dihapus dari terbatas/."
+        )
     path = find_extract(paths.raw_dir, semester)
     with warehouse.connect() as con:
         con.execute(_DDL)
@@ -52,13 +60,16 @@ def dkb_penduduk_kelurahan(
         konteks = load_konteks(con, paths.raw_dir, semester)
     relative = str(path.relative_to(paths.raw_dir))
     received_at = datetime.now(UTC).replace(tzinfo=None)
+    key = pseudonym_key()
+    if context.run.tags.get(TAG_KUNCI_ULANG) != "ya":  # re-keying replaces the fingerprint
+        pastikan_kunci_sama(paths.restricted_dir, key)
     hasil = ingest_extract(
         path,
         semester=semester,
         berkas=relative,
         konteks=konteks,
         severity=load_severity(paths.raw_dir),
-        key=pseudonym_key(),
+        key=key,
         store=paths.restricted_dir,
         threshold=quarantine_threshold(),
         memory_limit=duckdb_memory_limit(),

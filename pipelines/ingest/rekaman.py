@@ -26,6 +26,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from pipelines.ingest.data_pribadi import SPILL, lindungi
+from pipelines.ingest.kunci import sidik_file, tulis_sidik
 from pipelines.ingest.readers import file_sha256
 from pipelines.orchestration.partitions import cut_off
 from pipelines.validate.errors import Failure, InputRejected
@@ -358,6 +360,7 @@ def _pseudonymise(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     con.register("_pseudonim", table)
 
 
+@lindungi  # masked values in refusals, no exception text, files 0600 in 0700 folders
 def ingest_extract(
     path: Path,
     *,
@@ -372,8 +375,9 @@ def ingest_extract(
 ) -> Hasil:
     """Validate `path`, then (only if it passes) write its rows and quarantine to `store`.
     Raises InputRejected, with file/row/column/value, when a fatal rule fails or too many rows
-    are rejected; the store then keeps its previous state."""
-    spill = store / "spill"  # spilled pages hold personal data too: keep them here
+    are rejected; the store then keeps its previous state. Values leave masked, and any other
+    failure as GagalRekaman (`lindungi`, pipelines/ingest/data_pribadi.py)."""
+    spill = store / SPILL  # spilled pages hold personal data too: keep them here
     spill.mkdir(parents=True, exist_ok=True)
     os.chmod(store, 0o700)
     clock = {"mulai": time.perf_counter()}
@@ -498,9 +502,12 @@ def ingest_extract(
         ).df()
         step("agregat")
         con.close()  # releases the files before they are renamed
-        # Everything succeeded: the new pair replaces the previous one, two renames back to back.
+        sidik = sidik_file(store, semester)  # the key's fingerprint (pipelines/ingest/kunci.py)
+        sidik_baru = tulis_sidik(sidik, key, sha256, berkas)
+        # Everything succeeded: the new pair replaces the previous one, renames back to back.
         os.replace(penduduk_baru, penduduk)
         os.replace(karantina_baru, karantina)
+        os.replace(sidik_baru, sidik)
     finally:
         con.close()
         background.shutdown(wait=True, cancel_futures=True)
@@ -508,6 +515,7 @@ def ingest_extract(
             restricted_file(store, table, semester).with_suffix(".parquet.tmp").unlink(
                 missing_ok=True
             )
+        sidik_file(store, semester).with_suffix(".json.tmp").unlink(missing_ok=True)
     names = list(clock)
     detik = {b: clock[b] - clock[a] for a, b in zip(names, names[1:], strict=False)}
     return Hasil(berkas, sha256, n, accepted, rejected, summary, agregat, detik, native)
