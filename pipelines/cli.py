@@ -24,6 +24,7 @@ import duckdb
 
 from pipelines.assets.gx_checks import data_docs_index
 from pipelines.config import Paths, paths_from_env
+from pipelines.ingest.berkas import semester_folders
 from pipelines.orchestration.partitions import SEMESTER, is_semester
 from pipelines.orchestration.releases import discover_semesters, release_tags, scan
 from pipelines.publish.publication import list_versions, rollback
@@ -76,7 +77,9 @@ class _Progress:
                 self.failed_checks.append(name)
                 print(f"      ✗ pemeriksaan {name} GAGAL", flush=True)
         elif event.is_step_failure:
-            self.failures.append(_root_error(event))
+            error = _root_error(event)
+            if error not in self.failures:  # both DKB inputs refuse an empty semester folder
+                self.failures.append(error)
             print(f"      ✗ {event.step_key} GAGAL", flush=True)
 
 
@@ -248,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"Tidak ada folder semester (mis. 2023-S2) di {paths.raw_dir / 'dkb'}.", file=sys.stderr
         )
+        for warning in semester_folders(paths.raw_dir)[1]:
+            print(f"  ! {warning}", file=sys.stderr)
         return 1
     instance = dg.DagsterInstance.get()
     # The paths read just now, not those read when the definitions were first imported.

@@ -84,3 +84,27 @@ def quarantine_threshold() -> float:
 def duckdb_memory_limit() -> str:
     """Memory DuckDB may use for record-level work before spilling to disk."""
     return os.environ.get("DUKCAPIL_DUCKDB_MEMORY", "2GB")
+
+
+# Largest file accepted per size class, in MB (10^6 bytes): a tabular export of a province is a
+# few MB, a national record-level extract tens of GB. Larger is refused before reading.
+_MAX_FILE_MB = {
+    "tabel": ("DUKCAPIL_UKURAN_MAKS_MB", 50),
+    "rekaman": ("DUKCAPIL_UKURAN_MAKS_REKAMAN_MB", 20_000),
+}
+
+
+def max_file_bytes(size_class: str) -> int:
+    """Size limit of a raw file of this class ('tabel' or 'rekaman'), in bytes."""
+    variable, default = _MAX_FILE_MB[size_class]
+    text = os.environ.get(variable, str(default)).strip()
+    try:
+        megabytes = float(text)
+    except ValueError:
+        megabytes = -1.0
+    if not megabytes > 0:
+        raise ValueError(
+            f"Pengaturan {variable}={text!r} tidak valid: isi dengan angka MB lebih dari 0, "
+            f"mis. {default}."
+        )
+    return int(megabytes * 1_000_000)
