@@ -21,6 +21,7 @@ from pipelines.config import max_file_bytes
 from pipelines.ingest.sources import ALL_FILES, DKB_FILES, Files
 from pipelines.orchestration.partitions import is_semester
 from pipelines.validate.errors import Failure, InputRejected
+from pipelines.validate.numbers import format_id_number
 
 # Copies an officer's tools leave beside a file: editor backups, Excel lock files, Windows,
 # macOS and Indonesian-locale copies ("Salinan …", "… - Salinan"), downloads in progress.
@@ -80,8 +81,9 @@ def _refusal(path: Path, raw_dir: Path, size_class: str) -> str | None:
     limit = max_file_bytes(size_class)
     if info.st_size > limit:
         return (
-            f"ukuran {info.st_size / 1e6:,.1f} MB melebihi batas {limit / 1e6:,.0f} MB "
-            f"({_SIZE_SETTING[size_class]}); periksa filenya, atau naikkan batas itu"
+            f"ukuran {format_id_number(info.st_size)} byte melebihi batas "
+            f"{format_id_number(limit)} byte ({_SIZE_SETTING[size_class]}, dalam MB); "
+            "periksa filenya, atau naikkan batas itu"
         )
     return None
 
