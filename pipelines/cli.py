@@ -258,7 +258,11 @@ def main(argv: list[str] | None = None) -> int:
     # The paths read just now, not those read when the definitions were first imported.
     warehouse = Warehouse(raw_dir=str(paths.raw_dir), warehouse_dir=str(paths.warehouse_dir))
     # Tagged like the sensor's runs, so the release-window schedule does not run them again.
-    release = scan(paths.raw_dir, settle_seconds=0)
+    try:
+        release = scan(paths.raw_dir, settle_seconds=0)
+    except ValueError as error:  # a malformed setting, e.g. DUKCAPIL_UKURAN_MAKS_MB
+        print(error, file=sys.stderr)
+        return 1
     results = {
         s: run_semester(s, instance, {"warehouse": warehouse}, release_tags(release, s))
         for s in semesters

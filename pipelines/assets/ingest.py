@@ -268,7 +268,10 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
         description=source.description,
         deps=[dg.AssetKey(["raw", name]) for name in _UPSTREAM.get(source.name, [])],
         partitions_def=SEMESTER if source.partitioned else None,
-        metadata={"dagster/column_schema": column_schema(source), "sumber": source.pattern},
+        metadata={
+            "dagster/column_schema": column_schema(source),
+            "sumber": f"{source.files.folder}/{source.files.expected}",
+        },
         kinds={"duckdb", "pandera"},
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
