@@ -197,6 +197,20 @@ def test_sensor_fingerprints_what_a_run_reads_and_names_the_copy(tmp_path):
     assert renamed.semesters[BUNDLED_SEMESTER] != before.semesters[BUNDLED_SEMESTER]
     assert f"dkb/{BUNDLED_SEMESTER}/AGREGAT_KECAMATAN.CSV" in renamed.hashes
 
+    # a second format is refused, unread; the refusal changes the fingerprint, so one run
+    # reports it; a folder not named as a semester is named in the sensor's log
+    os.mkfifo(folder / "agregat_kecamatan.xlsx")
+    (raw / "dkb" / "2024-S1 (revisi)").mkdir()
+    refused = scan(raw, settle_seconds=0)
+    assert refused.semesters[BUNDLED_SEMESTER] != renamed.semesters[BUNDLED_SEMESTER]
+    assert list(refused.semesters) == [BUNDLED_SEMESTER]
+    assert any(
+        w.startswith(f"File {folder / 'agregat_kecamatan.xlsx'} ditolak: 3 kesalahan")
+        and "bukan file biasa (pipe" in w
+        for w in refused.warnings
+    )
+    assert any(f"{raw / 'dkb' / '2024-S1 (revisi)'} diabaikan" in w for w in refused.warnings)
+
 
 # One whole run: the DKB file renamed in capitals, a backup copy beside it.
 @pytest.fixture(scope="module")
