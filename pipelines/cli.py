@@ -25,6 +25,7 @@ import duckdb
 
 from pipelines.assets.gx_checks import data_docs_index
 from pipelines.config import Paths, paths_from_env, pseudonym_key
+from pipelines.ingest.berkas import semester_folders
 from pipelines.ingest.kunci import TAG_KUNCI_ULANG, catatan, sidik_kunci
 from pipelines.ingest.readers import file_sha256
 from pipelines.ingest.rekaman import find_extract
@@ -82,7 +83,9 @@ class _Progress:
                 if check.description:  # the check's own words, e.g. which IKU vanished
                     print(f"        {check.description}", flush=True)
         elif event.is_step_failure:
-            self.failures.append(_root_error(event))
+            error = _root_error(event)
+            if error not in self.failures:  # both DKB inputs refuse an empty semester folder
+                self.failures.append(error)
             print(f"      ✗ {event.step_key} GAGAL", flush=True)
 
 
@@ -317,12 +320,18 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"Tidak ada folder semester (mis. 2023-S2) di {paths.raw_dir / 'dkb'}.", file=sys.stderr
         )
+        for warning in semester_folders(paths.raw_dir)[1]:
+            print(f"  ! {warning}", file=sys.stderr)
         return 1
     instance = dg.DagsterInstance.get()
     # The paths read just now, not those read when the definitions were first imported.
     warehouse = Warehouse(raw_dir=str(paths.raw_dir), warehouse_dir=str(paths.warehouse_dir))
     # Tagged like the sensor's runs, so the release-window schedule does not run them again.
-    release = scan(paths.raw_dir, settle_seconds=0)
+    try:
+        release = scan(paths.raw_dir, settle_seconds=0)
+    except ValueError as error:  # a malformed setting, e.g. DUKCAPIL_UKURAN_MAKS_MB
+        print(error, file=sys.stderr)
+        return 1
     results = {
         s: run_semester(s, instance, {"warehouse": warehouse}, release_tags(release, s))
         for s in semesters

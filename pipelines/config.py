@@ -132,3 +132,27 @@ def duckdb_memory_limit() -> str:
         f"Pengaturan {name}={value!r} tidak sah: isi angka dengan satuan KB, MB, GB atau TB "
         "(atau KiB, MiB, GiB, TiB), paling sedikit 100MB, mis. `export DUKCAPIL_DUCKDB_MEMORY=2GB`."
     )
+
+
+# Largest file accepted per size class, in MB (10^6 bytes): a tabular export of a province is a
+# few MB, a national record-level extract tens of GB. Larger is refused before reading.
+_MAX_FILE_MB = {
+    "tabel": ("DUKCAPIL_UKURAN_MAKS_MB", 50),
+    "rekaman": ("DUKCAPIL_UKURAN_MAKS_REKAMAN_MB", 20_000),
+}
+
+
+def max_file_bytes(size_class: str) -> int:
+    """Size limit of a raw file of this class ('tabel' or 'rekaman'), in bytes."""
+    variable, default = _MAX_FILE_MB[size_class]
+    text = os.environ.get(variable, str(default)).strip()
+    try:
+        megabytes = float(text)
+    except ValueError:
+        megabytes = -1.0
+    if not megabytes > 0:
+        raise ValueError(
+            f"Pengaturan {variable}={text!r} tidak valid: isi dengan angka MB lebih dari 0, "
+            f"mis. {default}."
+        )
+    return int(megabytes * 1_000_000)

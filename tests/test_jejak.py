@@ -5,6 +5,7 @@ import hashlib
 from pathlib import Path
 
 from pipelines.ingest import sources as S
+from pipelines.ingest.berkas import find_files
 from tests.conftest import BUNDLED_SEMESTER
 
 
@@ -17,7 +18,7 @@ def test_every_accepted_file_is_archived_as_received(bundled):
     files = {
         str(p.relative_to(raw))
         for source in (*S.UNPARTITIONED_SOURCES, S.DKB_AGREGAT_KECAMATAN)
-        for p in raw.glob(source.pattern.format(semester=BUNDLED_SEMESTER))
+        for p in find_files(source.files, raw, BUNDLED_SEMESTER).files
     }
     assert len(files) == 12
     assert {r[0] for r in receipts} == files

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.ingest import sources as S
+from pipelines.ingest.berkas import find_files, semester_files, semester_folders
 from pipelines.ingest.readers import read_raw
 from pipelines.ingest.sources import Source
 from pipelines.orchestration.partitions import SEMESTER
@@ -47,16 +48,6 @@ def column_schema(source: Source) -> dg.TableSchema:
             for name, column in schema.columns.items()
         ]
     )
-
-
-def find_files(
-    source: Source, raw_dir: Path, partition: str | None = None, required: bool = True
-) -> list[Path]:
-    pattern = source.pattern.format(semester=partition) if source.partitioned else source.pattern
-    files = sorted(p for p in raw_dir.glob(pattern) if not p.name.startswith(("~", ".")))
-    if not files and required:
-        raise dg.Failure(f"Tidak ada file '{pattern}' di {raw_dir} untuk input {source.name}.")
-    return files
 
 
 def _budget_year(path: Path) -> int:
@@ -195,16 +186,30 @@ def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Sour
     known, regions = _read_context(warehouse, source)
     now = datetime.now(UTC).replace(tzinfo=None)
 
+    if source.partitioned:
+        found = semester_files(raw_dir, partition)[source.name]
+        for warning in semester_folders(raw_dir)[1]:
+            context.log.warning(warning)
+    else:
+        found = find_files(source.files, raw_dir)
+    for warning in found.ignored:
+        context.log.warning(warning)
+
     # A semester may arrive as a record-level extract only (raw/dkb_penduduk_kelurahan).
-    if source.partitioned and not find_files(source, raw_dir, partition, required=False):
+    if source.partitioned and not found.files:
         with warehouse.connect() as con:
             _empty_partition(con, source, partition)
         context.log.info(f"{source.name}: tidak ada file untuk {partition}; partisi dikosongkan.")
         return dg.MaterializeResult(metadata={"jumlah_baris": 0, "dagster/row_count": 0})
+    if not found.files:
+        raise dg.Failure(
+            f"Tidak ada file untuk input {source.name} di {raw_dir}: yang diharapkan "
+            f"{source.files.pattern} ({source.files.expected})."
+        )
 
     # Validate every file before writing any of them: all or nothing.
     accepted, totals, receipts = [], [], []
-    for path in find_files(source, raw_dir, partition):
+    for path in found.files:
         table = read_raw(path, source)
         rows = validate_table(
             table,
@@ -276,7 +281,10 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
         description=source.description,
         deps=[dg.AssetKey(["raw", name]) for name in _UPSTREAM.get(source.name, [])],
         partitions_def=SEMESTER if source.partitioned else None,
-        metadata={"dagster/column_schema": column_schema(source), "sumber": source.pattern},
+        metadata={
+            "dagster/column_schema": column_schema(source),
+            "sumber": f"{source.files.folder}/{source.files.expected}",
+        },
         kinds={"duckdb", "pandera"},
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:

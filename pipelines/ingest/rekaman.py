@@ -26,32 +26,22 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from pipelines.ingest.berkas import one_file, semester_files
 from pipelines.ingest.data_pribadi import SPILL, lindungi
 from pipelines.ingest.kunci import sidik_file, tulis_sidik
 from pipelines.ingest.readers import file_sha256
+from pipelines.ingest.sources import ATURAN_REKAMAN, EKSTRAK_PENDUDUK, SIAK_KODE
 from pipelines.orchestration.partitions import cut_off
 from pipelines.validate.errors import Failure, InputRejected
 from pipelines.validate.rekaman import Aturan, Konteks, compile_rules, schema
 from pipelines.warehouse.db import install_macros, load_sql
 
-EXTRACT_NAMES = ("penduduk.csv", "penduduk.parquet")
-SEVERITY_FILE = "referensi/aturan_rekaman.csv"
-SIAK_CODES_FILE = "referensi/siak_kode.csv"
-
 
 def find_extract(raw_dir: Path, semester: str) -> Path | None:
-    """The record-level file of a semester, or None when the semester has only aggregates."""
-    found = [raw_dir / "dkb" / semester / n for n in EXTRACT_NAMES]
-    found = [p for p in found if p.exists()]
-    if len(found) > 1:
-        raise InputRejected(
-            found[0],
-            [
-                Failure(str(p), None, "-", p.name, "dua ekstrak rekaman; sisakan satu")
-                for p in found
-            ],
-        )
-    return found[0] if found else None
+    """The record-level file of a semester, or None when the semester has only aggregates;
+    FolderRejected when the semester has neither (see pipelines/ingest/berkas.py)."""
+    files = semester_files(raw_dir, semester)[EKSTRAK_PENDUDUK.name].files
+    return files[0] if files else None
 
 
 def load_konteks(con: duckdb.DuckDBPyConnection, raw_dir: Path, semester: str) -> Konteks:
@@ -59,7 +49,7 @@ def load_konteks(con: duckdb.DuckDBPyConnection, raw_dir: Path, semester: str) -
     codes: dict[str, list[str]] = {}
     for domain, kode in con.execute(
         "SELECT domain, kode FROM read_csv(?, all_varchar=true)",
-        [str(raw_dir / SIAK_CODES_FILE)],
+        [str(one_file(SIAK_KODE, raw_dir))],
     ).fetchall():
         codes.setdefault(domain, []).append(kode)
     return Konteks(
@@ -75,7 +65,7 @@ def load_severity(raw_dir: Path) -> dict[str, str]:
     con = duckdb.connect()
     rows = con.execute(
         "SELECT aturan, tingkat FROM read_csv(?, all_varchar=true)",
-        [str(raw_dir / SEVERITY_FILE)],
+        [str(one_file(ATURAN_REKAMAN, raw_dir))],
     ).fetchall()
     return dict(rows)
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["text", "int", "decimal", "code"]
+# Size class of a file, each with its own limit (pipelines/config.py: max_file_bytes).
+SizeClass = Literal["tabel", "rekaman"]
 
 
 def normalise_label(value: object) -> str:
@@ -37,9 +39,37 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Files:
+    """The files one input accepts under raw/; pipelines/ingest/berkas.py finds them (name and
+    extension in any case) and ignores, with a warning, anything else in the folder."""
+
+    name: str
+    # folder/name under raw/: `{semester}` is filled for DKB inputs, `*` in the folder part is any
+    # one folder (anggaran/<tahun>), `*` in the name any text; `.*`: one of `extensions`.
+    pattern: str
+    extensions: tuple[str, ...]
+    multiple: bool = False  # False: two candidates in one folder are refused, naming both
+    size: SizeClass = "tabel"
+
+    @property
+    def folder(self) -> str:
+        return self.pattern.rpartition("/")[0]
+
+    @property
+    def stem(self) -> str:
+        return self.pattern.rpartition("/")[2].rpartition(".")[0]
+
+    @property
+    def expected(self) -> str:
+        """The accepted names as an officer reads them: 'agregat_kecamatan.csv/.xlsx'."""
+        return f"{self.stem}." + "/.".join(self.extensions)
+
+
+@dataclass(frozen=True)
 class Source:
     name: str  # asset name and table name in the `raw` schema
-    pattern: str  # glob under raw/; `{semester}` is filled for partitioned inputs
+    # folder/name under raw/ (see Files.pattern); `{semester}` is filled for partitioned inputs
+    pattern: str
     description: str
     columns: tuple[Column, ...]
     total_label_columns: tuple[str, ...] = ()
@@ -50,6 +80,15 @@ class Source:
     period_folder: str | None = None
     # A file holding only its header row is a valid input (e.g. no misspelt region names yet).
     allow_empty: bool = False
+    # Accepted extensions when the pattern ends in `.*` (the reader takes CSV and XLSX).
+    extensions: tuple[str, ...] = ("csv", "xlsx")
+    multiple: bool = False  # several files per folder (terbitan/*.csv), else one
+
+    @property
+    def files(self) -> Files:
+        suffix = self.pattern.rpartition(".")[2]
+        extensions = self.extensions if suffix == "*" else (suffix,)
+        return Files(self.name, self.pattern, extensions, self.multiple)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -237,6 +276,7 @@ TERBITAN = Source(
     name="terbitan",
     pattern="terbitan/*.csv",
     description="Angka yang diterbitkan dalam LAKIP (tabel dan narasi), untuk rekonsiliasi.",
+    multiple=True,
     columns=(
         Column("dokumen", ("DOKUMEN",)),
         Column("tabel", ("TABEL",)),
@@ -264,3 +304,17 @@ UNPARTITIONED_SOURCES = (
     REALISASI_ANGGARAN,
     TERBITAN,
 )
+
+# Files read without a pandera Source: the record-level extract and the reference lists its
+# rules use (pipelines/ingest/rekaman.py).
+EKSTRAK_PENDUDUK = Files(
+    "dkb_penduduk", "dkb/{semester}/penduduk.*", ("csv", "parquet"), size="rekaman"
+)
+ATURAN_REKAMAN = Files("aturan_rekaman", "referensi/aturan_rekaman.csv", ("csv",))
+SIAK_KODE = Files("siak_kode", "referensi/siak_kode.csv", ("csv",))
+
+# Every file a run reads, in order: the first input declared for a folder reports whatever else
+# lies in that folder.
+DKB_FILES = (DKB_AGREGAT_KECAMATAN.files, EKSTRAK_PENDUDUK)
+SHARED_FILES = (*(s.files for s in UNPARTITIONED_SOURCES), ATURAN_REKAMAN, SIAK_KODE)
+ALL_FILES = (*SHARED_FILES, *DKB_FILES)

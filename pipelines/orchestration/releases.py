@@ -1,10 +1,13 @@
 """What is waiting in `raw/`: one fingerprint per DKB semester folder and one for the inputs all
-semesters share (budget, indicators, reference lists). The release sensor and the release-window
-schedule both turn a fingerprint that differs from the one last run for its group (a new
-release, a revised file, or one put back to an earlier version) into a run of the `lakip` job.
+semesters share (budget, indicators, reference lists, published figures). The release sensor
+and the release-window schedule both turn a fingerprint that differs from the one last run for
+its group (a new release, a revised file, or one put back to an earlier version) into a run of
+the `lakip` job.
 
 A fingerprint is a sha256 over (path, sha256 of content) of every file in the group, so
 touching or re-copying an identical file changes nothing, and a revised file changes the label.
+The files are exactly those a run reads (pipelines/ingest/berkas.py): a backup copy left beside
+an input neither starts a run nor changes a fingerprint; it is named in the sensor's log.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.ingest.berkas import find_files, semester_folders
 from pipelines.ingest.readers import file_sha256
-from pipelines.orchestration.partitions import SEMESTER, is_semester
+from pipelines.ingest.sources import DKB_FILES, SHARED_FILES
+from pipelines.orchestration.partitions import SEMESTER
+from pipelines.validate.errors import InputRejected
 
-# Inputs every run re-reads whole; a change in one of them refreshes the latest semester.
-SHARED_INPUT_DIRS = ("anggaran", "indikator", "referensi")
 # A file modified more recently than this may still be being copied: wait for the next tick.
 SETTLE_SECONDS = 60
 TAG_DKB = "dukcapil/rilis_dkb"
@@ -34,16 +38,7 @@ HashCache = dict[str, list]
 
 def discover_semesters(raw_dir: Path) -> list[str]:
     """Semester folders under raw/dkb/ ('2023-S2'), oldest first."""
-    dkb = raw_dir / "dkb"
-    if not dkb.exists():
-        return []
-    return sorted(p.name for p in dkb.iterdir() if p.is_dir() and is_semester(p.name))
-
-
-def _files(folder: Path) -> list[Path]:
-    if not folder.exists():
-        return []
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith((".", "~")))
+    return semester_folders(raw_dir)[0]
 
 
 @dataclass
@@ -54,6 +49,8 @@ class Release:
     shared: str | None = None
     unsettled: list[str] = field(default_factory=list)
     hashes: HashCache = field(default_factory=dict)
+    # Files and folders no run reads, and refused inputs (a run of their group fails on them).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def labels(self) -> set[str]:
@@ -66,13 +63,29 @@ def scan(raw_dir: Path, cache: HashCache | None = None, settle_seconds: float = 
     cache = cache or {}
     release = Release()
     now = time.time()
-    groups = {s: raw_dir / "dkb" / s for s in discover_semesters(raw_dir)}
-    for group, folders in [
-        *((s, [f]) for s, f in groups.items()),
-        (SHARED_GROUP, [raw_dir / d for d in SHARED_INPUT_DIRS]),
+    semesters, release.warnings = semester_folders(raw_dir)
+    for group, semester, specs in [
+        *((s, s, DKB_FILES) for s in semesters),
+        (SHARED_GROUP, None, SHARED_FILES),
     ]:
-        files = [p for folder in folders for p in _files(folder)]
-        if not files:
+        files, refused = [], []
+        for spec in specs:
+            try:
+                found = find_files(spec, raw_dir, semester)
+            except InputRejected as error:
+                # Never read (it may be a pipe): its refusal is part of the fingerprint, so
+                # the run that reports it to the officer is requested once.
+                refused.append(str(error))
+                continue
+            files += found.files
+            release.warnings += found.ignored
+        release.warnings += refused
+        if not files and not refused:
+            if semester:
+                release.warnings.append(
+                    f"Folder {raw_dir / 'dkb' / semester} belum berisi file DKB yang dikenali "
+                    f"({' dan/atau '.join(s.expected for s in DKB_FILES)}); belum dijalankan."
+                )
             continue
         digest = hashlib.sha256()
         settled = True
@@ -92,6 +105,8 @@ def scan(raw_dir: Path, cache: HashCache | None = None, settle_seconds: float = 
         if not settled:
             release.unsettled.append(group)
             continue
+        for text in refused:
+            digest.update(f"{text}\n".encode())
         label = f"{group}@{digest.hexdigest()[:16]}"
         if group == SHARED_GROUP:
             release.shared = label

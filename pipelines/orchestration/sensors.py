@@ -38,6 +38,8 @@ def rilis_baru(context: dg.SensorEvaluationContext, warehouse: Warehouse) -> dg.
     new = new_semesters(release, context.instance)
     for request in requests:
         context.log.info(f"Menjalankan semester {request.partition_key}: {request.run_key}")
+    for warning in release.warnings:
+        context.log.warning(warning)
     if release.unsettled:
         context.log.info(f"Menunggu berkas selesai disalin: {', '.join(release.unsettled)}")
     # What was requested counts as run; a release put off (a file still being copied) does not.
