@@ -2,10 +2,10 @@
 
 In one process, after a warm-up (numba's cache loaded or compiled), each repetition times in
 turn: the compiled loop over the project's own SHA-256 block function (`pseudonyms`, the
-function the ingestion calls), the previous loop over OpenSSL's `SHA256_Transform` (while it
-exists), and the hashlib reference (`hmac.new` per value, on a sample: it is ~20× slower).
-Prints medians of wall and CPU seconds (CPU = all threads: steadier on a shared machine),
-values/s, and the ratios; checks that the paths agree value for value.
+function the ingestion calls) and the hashlib reference (`hmac.new` per value, on a sample: it
+is ~20× slower). Prints medians of wall and CPU seconds (CPU = all threads: steadier on a
+shared machine), values/s, and the ratio; checks first that both agree value for value.
+The comparison with the OpenSSL loop this replaced ran at commit a354662 (benchmarks/README.md).
 
     python -m benchmarks.pseudonim --nilai 5500000 --threads 2 --ulang 3
 """
@@ -38,19 +38,6 @@ def timed(fn) -> tuple[float, float, object]:
     return time.perf_counter() - wall, time.process_time() - cpu, result
 
 
-def with_libcrypto(nomor: np.ndarray, threads: int):
-    """`pseudonyms` with the previous kernel and midstates swapped in (same threading, Arrow)."""
-    saved = pseudonim._kernel, pseudonim._midstates
-    pseudonim._kernel, pseudonim._midstates = (
-        pseudonim._kernel_libcrypto,
-        pseudonim._midstates_libcrypto,
-    )
-    try:
-        return pseudonim.pseudonyms(nomor, KEY, threads=threads)
-    finally:
-        pseudonim._kernel, pseudonim._midstates = saved
-
-
 def reference(nomor: np.ndarray) -> list[bytes]:
     return [hmac.new(KEY, str(v).encode(), hashlib.sha256).digest()[:16] for v in nomor.tolist()]
 
@@ -65,52 +52,37 @@ def main(argv: list[str] | None = None) -> int:
 
     nomor = nik_like(args.nilai)
     sample = nomor[: args.sampel_hashlib]
-    old = pseudonim._kernel_libcrypto() is not None
 
     start = time.perf_counter()
     pseudonim.prepare()
     print(f"numba: muat/kompilasi {time.perf_counter() - start:.2f} s; native={pseudonim.native()}")
-    if old:
-        with_libcrypto(nomor[:10], args.threads)
-    # the paths must agree before their speed means anything
+    # both must agree before their speed means anything
     check = nomor[:5000]
     want = reference(check)
     got = [u.bytes for u in pseudonim.pseudonyms(check, KEY, threads=args.threads).to_pylist()]
     assert got == want, "numba berbeda dari hmac"
-    if old:
-        lama = [u.bytes for u in with_libcrypto(check, args.threads).to_pylist()]
-        assert lama == want, "libcrypto berbeda dari hmac"
 
-    runs: dict[str, list[tuple[float, float]]] = {"numba": [], "libcrypto": [], "hashlib": []}
+    runs: dict[str, list[tuple[float, float]]] = {"numba": [], "hashlib": []}
     for _ in range(args.ulang):
         wall, cpu, _ = timed(lambda: pseudonim.pseudonyms(nomor, KEY, threads=args.threads))
         runs["numba"].append((wall, cpu))
-        if old:
-            wall, cpu, _ = timed(lambda: with_libcrypto(nomor, args.threads))
-            runs["libcrypto"].append((wall, cpu))
         wall, cpu, _ = timed(lambda: reference(sample))
         runs["hashlib"].append((wall * len(nomor) / len(sample), cpu * len(nomor) / len(sample)))
 
     med = {
         k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
         for k, v in runs.items()
-        if v
     }
     print(
         f"\n{args.nilai:,} nilai, {args.threads} thread, median dari {args.ulang} "
         f"(hashlib: sampel {len(sample):,}, diskalakan)"
     )
-    print("| jalur | dinding s | CPU s | nilai/s | vs hashlib | vs libcrypto (dinding / CPU) |")
-    print("|---|---|---|---|---|---|")
+    print("| jalur | dinding s | CPU s | nilai/s | hashlib / jalur (dinding / CPU) |")
+    print("|---|---|---|---|---|")
     for name, (wall, cpu) in med.items():
-        vs_old = (
-            f"{wall / med['libcrypto'][0]:.2f}× / {cpu / med['libcrypto'][1]:.2f}×"
-            if "libcrypto" in med
-            else "-"
-        )
         print(
             f"| {name} | {wall:.3f} | {cpu:.3f} | {args.nilai / wall:,.0f} "
-            f"| {med['hashlib'][0] / wall:.1f}× lebih cepat | {vs_old} |"
+            f"| {med['hashlib'][0] / wall:.1f}× / {med['hashlib'][1] / cpu:.1f}× |"
         )
     print("semua:", {k: [(round(w, 3), round(c, 3)) for w, c in v] for k, v in runs.items()})
     return 0
