@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     args.dir.mkdir(parents=True, exist_ok=True)
     warm = measure(["pemanasan", "-"])
     print(
-        f"HMAC: {'libcrypto + numba' if warm['native'] else 'hashlib (lambat)'}; "
+        f"HMAC: {'numba' if warm['native'] else 'hashlib (lambat)'}; "
         f"kompilasi/muat cache {warm['detik']:.2f} s (sekali per instalasi, di luar pengukuran)"
     )
     table = []

@@ -436,16 +436,39 @@ def test_missing_key_is_a_clear_error_only_when_an_extract_is_present(
     assert "DUKCAPIL_PSEUDONYM_KEY" in root_error(result)
 
 
-@pytest.mark.parametrize("native", [True, False], ids=["libcrypto", "hashlib"])
+def test_sha256_block_function_gives_hashlibs_digest_in_every_lane():
+    """The project's SHA-256 block function hashes LAJUR different one-block messages at once
+    (0 to 55 bytes, padded as FIPS 180-4 §5.1.1 says; lane 0 is the standard's "abc"): each
+    lane's state is then OpenSSL's (hashlib's) digest of its own message."""
+    lanes = pseudonim.LAJUR
+    messages = [b"abc"] + [
+        bytes((31 * j + k) % 256 for k in range(j * 55 // (lanes - 1))) for j in range(1, lanes)
+    ]
+    blocks = [
+        m + b"\x80" + b"\0" * (55 - len(m)) + (8 * len(m)).to_bytes(8, "big") for m in messages
+    ]
+    words = np.frombuffer(b"".join(blocks), ">u4").reshape(lanes, 16)
+    w = np.zeros(64 * lanes, np.uint32)
+    w[: 16 * lanes] = words.T.ravel()  # word k of lane j at k * LAJUR + j
+    state = np.repeat(pseudonim._H0, lanes)
+    pseudonim.sha256_blok(state, w, np.empty(8 * lanes, np.uint32))
+    got = [state.reshape(8, lanes)[:, j].astype(">u4").tobytes() for j in range(lanes)]
+    assert got == [hashlib.sha256(m).digest() for m in messages]
+    assert got[0].hex().startswith("ba7816bf8f01cfea414140de5dae2223")  # FIPS 180-4 example
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["numba", "hashlib"])
 def test_pseudonyms_are_hmac_sha256_of_the_number_as_text(native, monkeypatch):
-    """Both paths (compiled loop over OpenSSL's block function; hashlib one by one) give
-    HMAC-SHA256(key, decimal text)[:16] for any non-negative BIGINT, keys of any length
-    (over 64 bytes a key is first hashed), NULL (-1) for NULL, in the input's order."""
+    """Both paths (compiled loop over the project's SHA-256 block function; hashlib one by one)
+    give HMAC-SHA256(key, decimal text)[:16] for any non-negative BIGINT (16 digits, as a NIK,
+    and any other length), keys of any length (over 64 bytes a key is first hashed), NULL (-1)
+    for NULL, in the input's order."""
     if native:
-        assert pseudonim.native(), "libcrypto SHA256_Transform not found: the fast path is off"
+        assert pseudonim.native(), f"the compiled loop is off: {pseudonim._gangguan}"
     else:
         monkeypatch.setattr(pseudonim, "_kernel", lambda: None)
     numbers = [5371012701930001, 0, 7, 10**15, 2**63 - 1, -1, 5371010101010101, 9999999999999999]
+    numbers += [10**15 - 1, 10**16]  # either side of 16 digits
     numbers += list(range(5301000000000000, 5301000000000000 + 5000, 7))  # several threads
     for key in (b"rahasia", KEY.encode(), b"k" * 100):
         got = pseudonim.pseudonyms(np.array(numbers, np.int64), key, threads=3).to_pylist()

@@ -96,7 +96,7 @@ def dkb_penduduk_kelurahan(
     if not hasil.hmac_native:
         context.log.warning(
             "Pseudonim NIK/KK dihitung dengan hashlib satu per satu (lambat): loop terkompilasi "
-            "tidak tersedia (libcrypto tanpa SHA256_Transform, atau numba gagal). Hasilnya sama; "
+            "tidak tersedia (numba gagal mengompilasi atau memuatnya). Hasilnya sama; "
             "lihat pipelines/ingest/pseudonim.py."
         )
     return dg.MaterializeResult(
@@ -111,7 +111,7 @@ def dkb_penduduk_kelurahan(
             "detik_per_langkah": dg.MetadataValue.json(
                 {k: round(v, 2) for k, v in hasil.detik.items()}
             ),
-            "pseudonim_hmac": "libcrypto (numba)" if hasil.hmac_native else "hashlib (lambat)",
+            "pseudonim_hmac": "numba" if hasil.hmac_native else "hashlib (lambat)",
             "dagster/row_count": count,
         }
     )
