@@ -79,7 +79,10 @@ def run_sql(paths: Paths, file: Path) -> int:
 
 def _root_error(event: dg.DagsterEvent) -> str:
     """The officer's error (e.g. InputRejected: file, row, column, value), not the traceback."""
-    error = event.step_failure_data.error if event.step_failure_data else None
+    failure = event.step_failure_data
+    if failure and failure.user_failure_data and failure.user_failure_data.description:
+        return failure.user_failure_data.description  # a refusal, as dg.Failure
+    error = failure.error if failure else None
     while error is not None and error.cause is not None:
         error = error.cause
     if error is None:

@@ -167,3 +167,35 @@ def test_a_release_run_by_hand_is_not_run_again_by_the_schedule(pipeline, tmp_pa
         assert [r.partition_key for r in masa_rilis(context)] == ["2023-S2"]
         assert main(["ingest", "--semester", "2023-S2"]) == 0
         assert isinstance(masa_rilis(context), dg.SkipReason)
+
+
+def test_refused_file_fails_only_its_step_with_the_refusal_first(
+    pipeline, tmp_path, monkeypatch, capsys
+):
+    """In the run's events (what the UI shows): one failed step, the refusing one, whose failure
+    is the refusal itself; nothing downstream ran, so no check reports on data it never saw."""
+    use(pipeline, tmp_path, monkeypatch)
+    path = pipeline.paths.raw_dir / "dkb/2023-S2/agregat_kecamatan.csv"
+    shutil.copy(PROJECT_ROOT / "tests/data/bad/dkb_teks_di_angka.csv", path)
+    assert main(["ingest", "--semester", "2023-S2"]) == 1
+    refusal = f"File {path} ditolak: 1 kesalahan ditemukan"
+    err = capsys.readouterr().err
+    assert err.lstrip().startswith(refusal), err[:500]
+    assert "nilai '22.074 anak'" in err and "Traceback" not in err
+
+    with dg.DagsterInstance.get() as instance:
+        (run,) = instance.get_runs()
+        events = [e.dagster_event for e in instance.all_logs(run.run_id) if e.dagster_event]
+    failures = [e for e in events if e.is_step_failure]
+    assert [e.step_key for e in failures] == ["raw__dkb_agregat_kecamatan"]
+    failure = failures[0].step_failure_data
+    assert failure.user_failure_data.description.startswith(refusal)
+    assert failure.error.cls_name == "Failure" and failure.error.cause is None  # no stack below
+    materialised = {e.asset_key for e in events if e.event_type_value == "ASSET_MATERIALIZATION"}
+    assert dg.AssetKey(["raw", "dkb_agregat_kecamatan"]) not in materialised
+    assert dg.AssetKey(["publikasi", "gudang_analis"]) not in materialised
+    checks = [
+        e.event_specific_data for e in events if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+    assert checks and all(c.passed and c.asset_key in materialised for c in checks)
+    assert not pipeline.paths.published_db.exists()

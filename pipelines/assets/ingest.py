@@ -2,6 +2,8 @@
 gate, and only then writes them, as received plus types and lineage, to the `raw` layer."""
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from pipelines.ingest import sources as S
 from pipelines.ingest.readers import read_raw
 from pipelines.ingest.sources import Source
 from pipelines.orchestration.partitions import SEMESTER
+from pipelines.validate.errors import InputRejected
 from pipelines.validate.gate import RegionResolver, check_total_rows, validate_table
 from pipelines.validate.numbers import format_id_number
 from pipelines.validate.schemas import SCHEMAS
@@ -34,6 +37,17 @@ _KNOWN_SETS = {
     "UNION SELECT kode FROM raw.wilayah",
     "indikator": "SELECT kode_indikator FROM raw.indikator_definisi",
 }
+
+
+@contextmanager
+def refusal_as_failure() -> Iterator[None]:
+    """A refused input fails its step with the refusal (file, row, column, value) as the
+    failure's description, which the UI and the CLI show first, without a stack trace; a retry
+    of the same file cannot help. Steps downstream do not run and nothing is written."""
+    try:
+        yield
+    except InputRejected as rejected:
+        raise dg.Failure(description=str(rejected), allow_retries=False) from None
 
 
 def column_schema(source: Source) -> dg.TableSchema:
@@ -267,7 +281,8 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
         kinds={"duckdb", "pandera"},
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-        return ingest(context, warehouse, source)
+        with refusal_as_failure():
+            return ingest(context, warehouse, source)
 
     return _ingest
 

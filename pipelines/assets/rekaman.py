@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from pipelines.assets.ingest import log_receipt
+from pipelines.assets.ingest import log_receipt, refusal_as_failure
 from pipelines.config import duckdb_memory_limit, pseudonym_key, quarantine_threshold
 from pipelines.ingest.rekaman import find_extract, ingest_extract, load_konteks, load_severity
 from pipelines.orchestration.partitions import SEMESTER
@@ -52,17 +52,18 @@ def dkb_penduduk_kelurahan(
         konteks = load_konteks(con, paths.raw_dir, semester)
     relative = str(path.relative_to(paths.raw_dir))
     received_at = datetime.now(UTC).replace(tzinfo=None)
-    hasil = ingest_extract(
-        path,
-        semester=semester,
-        berkas=relative,
-        konteks=konteks,
-        severity=load_severity(paths.raw_dir),
-        key=pseudonym_key(),
-        store=paths.restricted_dir,
-        threshold=quarantine_threshold(),
-        memory_limit=duckdb_memory_limit(),
-    )
+    with refusal_as_failure():
+        hasil = ingest_extract(
+            path,
+            semester=semester,
+            berkas=relative,
+            konteks=konteks,
+            severity=load_severity(paths.raw_dir),
+            key=pseudonym_key(),
+            store=paths.restricted_dir,
+            threshold=quarantine_threshold(),
+            memory_limit=duckdb_memory_limit(),
+        )
     with warehouse.connect() as con:
         count = replace_partition(con, TABLE, "semester", semester, hasil.agregat)
         # The extract itself is personal data: it is not copied to warehouse/arsip/.
