@@ -128,8 +128,10 @@ def test_make_with_a_hostile_value_runs_no_command_and_creates_no_partition(tmp_
     home.mkdir()
     shutil.copy(INSTANCE_CONFIG, home / "dagster.yaml")
     marker = tmp_path / "pwned"
+    # Not the flags of an outer `make test` (its variables would be passed on).
+    outer = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "SEMESTER", "FILE", "VERSI"}
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k not in outer},
         "DAGSTER_HOME": str(home),
         "DUKCAPIL_RAW_DIR": str(tmp_path / "raw"),
         "DUKCAPIL_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
