@@ -3,7 +3,13 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
-SEMESTER ?=
+# SEMESTER, FILE and VERSI reach the commands only as environment variables, quoted
+# ("$$SEMESTER"), never pasted into a shell command line: `SEMESTER='2024-S1; rm …'` stays one
+# value, which pipelines/cli.py refuses. `$(value …)` keeps a `$(…)` in a value unexpanded.
+override SEMESTER := $(value SEMESTER)
+override FILE := $(value FILE)
+override VERSI := $(value VERSI)
+export SEMESTER FILE VERSI
 BARIS ?= 450000 5500000
 FORMAT ?= csv
 ULANG ?= 3
@@ -29,20 +35,19 @@ run: setup  ## ingest every semester under raw/dkb/, refresh, publish, print Tab
 	$(BIN)/python -m pipelines.cli run
 
 ingest: setup  ## one semester: make ingest SEMESTER=2024-S1
-	@test -n "$(SEMESTER)" || { echo "usage: make ingest SEMESTER=2024-S1"; exit 2; }
-	$(BIN)/python -m pipelines.cli ingest --semester $(SEMESTER)
+	@test -n "$$SEMESTER" || { echo "usage: make ingest SEMESTER=2024-S1"; exit 2; }
+	$(BIN)/python -m pipelines.cli ingest --semester "$$SEMESTER"
 
 sql: setup  ## analyst query on the published file, read-only: make sql FILE=sql/analyst/contoh/01_iku_2023.sql
-	@test -n "$(FILE)" || { echo "usage: make sql FILE=sql/analyst/contoh/01_iku_2023.sql"; exit 2; }
-	$(BIN)/python -c "import duckdb, sys; from pipelines.config import paths_from_env; \
-	duckdb.connect(str(paths_from_env().published_db), read_only=True) \
-	.sql(open(sys.argv[1]).read()).show(max_rows=10000, max_width=200)" $(FILE)
+	@test -n "$$FILE" || { echo "usage: make sql FILE=sql/analyst/contoh/01_iku_2023.sql"; exit 2; }
+	$(BIN)/python -m pipelines.cli sql "$$FILE"
 
 versi: setup  ## published warehouse versions kept for rollback
 	$(BIN)/python -m pipelines.cli versi
 
 pulihkan: setup  ## rollback: make pulihkan [VERSI=20240815T0700…]
-	$(BIN)/python -m pipelines.cli pulihkan $(if $(VERSI),--versi $(VERSI))
+	if [ -n "$$VERSI" ]; then $(BIN)/python -m pipelines.cli pulihkan --versi "$$VERSI"; \
+	else $(BIN)/python -m pipelines.cli pulihkan; fi
 
 .PHONY: kunci-ulang
 kunci-ulang: setup  ## re-pseudonymise every semester's restricted rows under a new DUKCAPIL_PSEUDONYM_KEY

@@ -6,6 +6,7 @@
     python -m pipelines.cli versi                # published versions kept for rollback
     python -m pipelines.cli pulihkan [--versi 20240815T…]   # re-publish a kept version
     python -m pipelines.cli kunci-ulang          # re-pseudonymise every semester under a new key
+    python -m pipelines.cli sql FILE             # a query file, read-only, on the analyst file
 
 Runs are recorded in the Dagster instance at $DAGSTER_HOME (the Makefile sets it to
 `.dagster/`), so they also appear in the Dagster UI.
@@ -19,6 +20,7 @@ import sys
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -31,14 +33,61 @@ from pipelines.ingest.readers import file_sha256
 from pipelines.ingest.rekaman import find_extract
 from pipelines.orchestration.partitions import SEMESTER, is_semester
 from pipelines.orchestration.releases import discover_semesters, release_tags, scan
-from pipelines.publish.publication import list_versions, rollback
+from pipelines.publish.publication import VERSION_PATTERN, describe_versions, rollback
 from pipelines.validate.numbers import format_id_number
 from pipelines.warehouse.db import Warehouse
+
+# Exit code of a refused argument (as argparse's own usage errors), before anything is run.
+EXIT_ARGUMENT = 2
+
+
+def _argument_error(args: argparse.Namespace) -> str | None:
+    """Why an argument value is refused, checked before any partition or run is created.
+    The Makefile passes values through the environment, never through a shell command line;
+    this is the one place that decides what a value may be."""
+    semester = getattr(args, "semester", None)
+    if semester is not None and not is_semester(semester):
+        return (
+            f"Semester {semester!r} tidak valid: gunakan bentuk TAHUN-S1 atau TAHUN-S2 "
+            "(mis. 2024-S1), tanpa spasi."
+        )
+    versi = getattr(args, "versi", None)
+    if versi is not None and not VERSION_PATTERN.fullmatch(versi):
+        return (
+            f"Versi {versi!r} tidak valid: tulis cap waktu seperti yang dicetak `make versi` "
+            "(mis. 20240815T070000123456Z) atau awalnya (minimal tanggal, mis. 20240815)."
+        )
+    file = getattr(args, "file", None)
+    if file is not None:
+        if any(c.isspace() for c in file):
+            return f"File {file!r} ditolak: nama file tidak boleh berisi spasi atau baris baru."
+        if not Path(file).is_file():
+            return f"File {file!r} tidak ada atau bukan file biasa."
+    return None
+
+
+def run_sql(paths: Paths, file: Path) -> int:
+    """An analyst query file on the published warehouse, read-only."""
+    if not paths.published_db.exists():
+        print("Gudang data analis belum ada: jalankan `make run` dulu.", file=sys.stderr)
+        return 1
+    con = duckdb.connect(str(paths.published_db), read_only=True)
+    try:
+        con.sql(file.read_text(encoding="utf-8")).show(max_rows=10000, max_width=200)
+    except duckdb.Error as error:
+        print(f"Kueri {file} gagal: {error}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    return 0
 
 
 def _root_error(event: dg.DagsterEvent) -> str:
     """The officer's error (e.g. InputRejected: file, row, column, value), not the traceback."""
-    error = event.step_failure_data.error if event.step_failure_data else None
+    failure = event.step_failure_data
+    if failure and failure.user_failure_data and failure.user_failure_data.description:
+        return failure.user_failure_data.description  # a refusal, as dg.Failure
+    error = failure.error if failure else None
     while error is not None and error.cause is not None:
         error = error.cause
     if error is None:
@@ -186,12 +235,20 @@ def print_tabel3(paths: Paths, tahun: int | None = None) -> None:
 
 
 def print_versions(paths: Paths) -> None:
-    versions = list_versions(paths)
+    """Each kept version: its semesters, the run that made it, when, and which one analysts see.
+    Versions published before manifests existed show '-'."""
+    versions = describe_versions(paths)
     if not versions:
         print(f"Belum ada versi di {paths.versions_dir}.")
-    for version in versions:
-        size = version.stat().st_size / 1e6
-        print(f"  {version.name.removeprefix('dukcapil-').removesuffix('.duckdb')}  {size:.1f} MB")
+        return
+    print(f"  {'VERSI':26} {'SEMESTER':20} {'RUN':36} {'WAKTU (UTC)':25} {'UKURAN':>8}")
+    for v in versions:
+        semesters = "-" if v.semesters is None else ", ".join(v.semesters) or "(tidak ada)"
+        size = f"{v.path.stat().st_size / 1e6:.1f} MB"
+        line = f"{v.stamp:26} {semesters:20} {v.run_id or '-':36} {v.time or '-':25} {size:>8}"
+        print(f"{'*' if v.current else ' '} {line}{'  ← aktif' if v.current else ''}")
+    if not any(v.current for v in versions):
+        print(f"  (berkas {paths.published_db} tidak sama dengan versi mana pun di atas)")
 
 
 def print_rekonsiliasi(paths: Paths, limit: int = 40) -> None:
@@ -295,9 +352,17 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser(
         "kunci-ulang", help="pseudonimkan ulang semua semester data terbatas dengan kunci baru"
     )
+    query = sub.add_parser("sql", help="jalankan file kueri (read-only) pada gudang data analis")
+    query.add_argument("file")
     args = parser.parse_args(argv)
+    refused = _argument_error(args)
+    if refused:
+        print(refused, file=sys.stderr)
+        return EXIT_ARGUMENT
 
     paths = paths_from_env()
+    if args.command == "sql":
+        return run_sql(paths, Path(args.file))
     if args.command == "tabel3":
         print_tabel3(paths, args.tahun)
         return 0

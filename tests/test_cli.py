@@ -1,12 +1,17 @@
 """The officer's command: progress, a summary, and a readable error when a file is rejected."""
 
+import os
+import re
 import shutil
+import subprocess
+import sys
 
 import dagster as dg
+import pytest
 from berkas import settle_all
 
 from pipelines.cli import main
-from pipelines.config import INSTANCE_CONFIG
+from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT
 from pipelines.definitions import defs
 from pipelines.orchestration.schedules import masa_rilis
 
@@ -52,8 +57,104 @@ def test_rejected_file_exits_non_zero_with_file_row_column_value(
 
 def test_invalid_semester_name_is_refused(pipeline, tmp_path, monkeypatch, capsys):
     use(pipeline, tmp_path, monkeypatch)
-    assert main(["ingest", "--semester", "2024-1"]) == 1
+    assert main(["ingest", "--semester", "2024-1"]) == 2
     assert "TAHUN-S1 atau TAHUN-S2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "semester", ["2024-S1\n", " 2024-S1", "2024-S1 ", "2024-S1\t", "2024-S1; touch x", "٢٠٢٤-S1"]
+)
+def test_semester_with_whitespace_or_more_is_refused_before_any_partition(
+    pipeline, tmp_path, monkeypatch, capsys, semester
+):
+    use(pipeline, tmp_path, monkeypatch)
+    assert main(["ingest", "--semester", semester]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"Semester {semester!r} tidak valid") and "Traceback" not in err
+    with dg.DagsterInstance.get() as instance:
+        assert instance.get_dynamic_partitions("semester") == []
+        assert instance.get_runs() == []
+
+
+def test_sql_runs_a_query_file_read_only_and_refuses_what_is_not_a_file(
+    bundled, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("DUKCAPIL_WAREHOUSE_DIR", str(bundled.paths.warehouse_dir))
+    published = bundled.paths.published_db.read_bytes()
+    query = tmp_path / "iku_2a.sql"
+    query.write_text(
+        "SELECT tampil(realisasi) AS r, tampil(capaian) AS c FROM analis.iku_tahunan "
+        "WHERE tahun = 2023 AND nama_indikator LIKE 'Peningkatan Persentase Kepemilikan KTP-EL'"
+    )
+    assert main(["sql", str(query)]) == 0
+    assert re.search(r"│\s+97\.56\s+│\s+139\.38\s+│", capsys.readouterr().out)  # Tabel 3, 2a
+    for bad, why in [
+        (str(tmp_path), "bukan file biasa"),
+        (str(tmp_path / "tidak_ada.sql"), "tidak ada"),
+        (f"{query}; touch {tmp_path / 'x'}", "tidak boleh berisi spasi"),
+    ]:
+        assert main(["sql", bad]) == 2
+        assert why in capsys.readouterr().err
+    assert bundled.paths.published_db.read_bytes() == published
+
+
+@pytest.mark.parametrize("versi", ["2024 0815", "20240815\n", "../dukcapil", "'; touch x"])
+def test_pulihkan_refuses_a_value_that_is_not_a_version_stamp(
+    pipeline, tmp_path, monkeypatch, capsys, versi
+):
+    use(pipeline, tmp_path, monkeypatch)
+    assert main(["pulihkan", "--versi", versi]) == 2
+    assert capsys.readouterr().err.startswith(f"Versi {versi!r} tidak valid")
+
+
+def test_makefile_never_pastes_an_argument_into_a_shell_command_line():
+    recipes = [
+        line
+        for line in (PROJECT_ROOT / "Makefile").read_text().splitlines()
+        if line.startswith("\t")
+    ]
+    for name in ("SEMESTER", "FILE", "VERSI"):
+        pasted = [r for r in recipes if re.search(rf"\$[({{]{name}[)}}]", r)]
+        assert pasted == [], pasted
+        # Each is read by the shell from the environment, inside double quotes only.
+        used = [r for r in recipes if f"$${name}" in r]
+        assert used and all(re.sub(rf'"\$\${name}"', "", r).count(f"$${name}") == 0 for r in used)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_with_a_hostile_value_runs_no_command_and_creates_no_partition(tmp_path):
+    """The officer's own command, run for real: `make ingest SEMESTER='2024-S1; touch …'`."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(INSTANCE_CONFIG, home / "dagster.yaml")
+    marker = tmp_path / "pwned"
+    # Not the flags of an outer `make test` (its variables would be passed on).
+    outer = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "SEMESTER", "FILE", "VERSI"}
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in outer},
+        "DAGSTER_HOME": str(home),
+        "DUKCAPIL_RAW_DIR": str(tmp_path / "raw"),
+        "DUKCAPIL_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+    }
+    # -o setup: use this interpreter's environment as it is, never rebuild it.
+    result = subprocess.run(
+        [
+            "make", "-k", "-s", "-o", "setup", f"BIN={os.path.dirname(sys.executable)}",
+            "ingest", "sql", "pulihkan",
+            f"SEMESTER=2024-S1; touch {marker}",
+            f"FILE=$(touch {marker})",
+            f'VERSI=x"; touch {marker}; "',
+        ],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert f"Semester '2024-S1; touch {marker}' tidak valid" in result.stderr
+    assert f"File '$(touch {marker})' ditolak" in result.stderr
+    assert "Versi 'x\"; touch" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not marker.exists()
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert instance.get_dynamic_partitions("semester") == []
 
 
 def test_a_release_run_by_hand_is_not_run_again_by_the_schedule(pipeline, tmp_path, monkeypatch):
@@ -68,3 +169,35 @@ def test_a_release_run_by_hand_is_not_run_again_by_the_schedule(pipeline, tmp_pa
         assert [r.partition_key for r in masa_rilis(context)] == ["2023-S2"]
         assert main(["ingest", "--semester", "2023-S2"]) == 0
         assert isinstance(masa_rilis(context), dg.SkipReason)
+
+
+def test_refused_file_fails_only_its_step_with_the_refusal_first(
+    pipeline, tmp_path, monkeypatch, capsys
+):
+    """In the run's events (what the UI shows): one failed step, the refusing one, whose failure
+    is the refusal itself; nothing downstream ran, so no check reports on data it never saw."""
+    use(pipeline, tmp_path, monkeypatch)
+    path = pipeline.paths.raw_dir / "dkb/2023-S2/agregat_kecamatan.csv"
+    shutil.copy(PROJECT_ROOT / "tests/data/bad/dkb_teks_di_angka.csv", path)
+    assert main(["ingest", "--semester", "2023-S2"]) == 1
+    refusal = f"File {path} ditolak: 1 kesalahan ditemukan"
+    err = capsys.readouterr().err
+    assert err.lstrip().startswith(refusal), err[:500]
+    assert "nilai '22.074 anak'" in err and "Traceback" not in err
+
+    with dg.DagsterInstance.get() as instance:
+        (run,) = instance.get_runs()
+        events = [e.dagster_event for e in instance.all_logs(run.run_id) if e.dagster_event]
+    failures = [e for e in events if e.is_step_failure]
+    assert [e.step_key for e in failures] == ["raw__dkb_agregat_kecamatan"]
+    failure = failures[0].step_failure_data
+    assert failure.user_failure_data.description.startswith(refusal)
+    assert failure.error.cls_name == "Failure" and failure.error.cause is None  # no stack below
+    materialised = {e.asset_key for e in events if e.event_type_value == "ASSET_MATERIALIZATION"}
+    assert dg.AssetKey(["raw", "dkb_agregat_kecamatan"]) not in materialised
+    assert dg.AssetKey(["publikasi", "gudang_analis"]) not in materialised
+    checks = [
+        e.event_specific_data for e in events if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+    assert checks and all(c.passed and c.asset_key in materialised for c in checks)
+    assert not pipeline.paths.published_db.exists()

@@ -3,6 +3,7 @@ killed mid-way, identical and revised re-ingestion, rollback."""
 
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -264,3 +265,37 @@ def test_only_the_last_versions_are_kept(pipeline):
     versions = list_versions(pipeline.paths)
     assert len(versions) == 2
     assert sha256(versions[-1]) == sha256(pipeline.paths.published_db)
+
+
+def test_versi_shows_semesters_run_time_and_the_current_version(
+    pipeline, tmp_path, monkeypatch, capsys
+):
+    for name, value in cli_env(pipeline, tmp_path).items():
+        monkeypatch.setenv(name, value)
+    result = pipeline.run()
+    assert result.success
+    (made,) = list_versions(pipeline.paths)
+    manifest = json.loads(made.with_suffix(".json").read_text())
+    assert manifest["semester"] == ["2023-S2"]
+    assert manifest["run_id"] == result.run_id
+    assert manifest["sha256"] == sha256(made) == sha256(pipeline.paths.published_db)
+    # A version kept from before manifests existed, with other figures.
+    old = made.with_name("dukcapil-20200101T000000000000Z.duckdb")
+    shutil.copy(made, old)
+    with duckdb.connect(str(old)) as con:
+        con.execute("UPDATE mart.agregat_wilayah SET nilai = nilai + 1")
+
+    assert main(["versi"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    row = {line[2:].split()[0]: line for line in lines[1:]}
+    stamp = made.stem.removeprefix("dukcapil-")
+    assert row[stamp].startswith("* ") and row[stamp].endswith("← aktif")
+    assert row[stamp].split()[1:4] == [stamp, "2023-S2", result.run_id]
+    assert manifest["waktu"] in row[stamp]
+    assert row["20200101T000000000000Z"].split()[:4] == ["20200101T000000000000Z", "-", "-", "-"]
+
+    assert main(["pulihkan", "--versi", "20200101"]) == 0
+    capsys.readouterr()
+    assert main(["versi"]) == 0
+    current = [line for line in capsys.readouterr().out.splitlines() if line.startswith("* ")]
+    assert len(current) == 1 and "20200101T000000000000Z" in current[0]

@@ -2,11 +2,14 @@
 unchanged one; a budget change refreshes the latest semester."""
 
 import json
+import shutil
 
 import dagster as dg
 import pytest
 from berkas import new_semester, revise_penduduk, settle, settle_all
 
+from pipelines.cli import main
+from pipelines.config import INSTANCE_CONFIG
 from pipelines.definitions import defs
 from pipelines.orchestration.schedules import masa_rilis
 from pipelines.orchestration.sensors import rilis_baru
@@ -172,3 +175,51 @@ def test_release_is_not_lost_while_a_budget_file_is_being_copied(pipeline, insta
     settle(budget)
     after = tick(pipeline, instance, waiting.cursor)
     assert [r.partition_key for r in after.run_requests] == ["2023-S1", "2023-S2"]
+
+
+def test_published_figures_change_refreshes_the_latest_semester_only(pipeline, instance, raw):
+    new_semester(raw, "2024-S1")
+    first = tick(pipeline, instance)
+    figures = raw / "terbitan/lakip_2023.csv"
+    figures.write_text(figures.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    settle(figures)
+    after = tick(pipeline, instance, first.cursor)
+    assert [r.partition_key for r in after.run_requests] == ["2024-S1"]
+    assert (
+        after.run_requests[0].tags["dukcapil/rilis_bersama"]
+        != (first.run_requests[0].tags["dukcapil/rilis_bersama"])
+    )
+    assert tick(pipeline, instance, after.cursor).run_requests == []
+
+
+def test_a_release_run_by_hand_is_not_run_again_by_the_sensor(pipeline, raw, tmp_path, monkeypatch):
+    """`make ingest` of a revised file, then the sensor (already running, or started by `make
+    ui` afterwards): nothing to run; the file put back afterwards is run, as the warehouse holds
+    the revision."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(INSTANCE_CONFIG, home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("DUKCAPIL_RAW_DIR", str(raw))
+    monkeypatch.setenv("DUKCAPIL_WAREHOUSE_DIR", str(pipeline.paths.warehouse_dir))
+    path = raw / "dkb/2023-S2/agregat_kecamatan.csv"
+    original = path.read_bytes()
+    with dg.DagsterInstance.get() as instance:
+        before = tick(pipeline, instance)  # the sensor asks for the bundled release (A)
+        revise_penduduk(raw, 10)  # the officer revises it (B) and runs it by hand
+        assert main(["ingest", "--semester", "2023-S2"]) == 0
+        (run,) = instance.get_runs()
+        assert run.tags["dukcapil/rilis_dkb"] != before.run_requests[0].tags["dukcapil/rilis_dkb"]
+
+        assert tick(pipeline, instance, before.cursor).run_requests == []
+        started_after = tick(pipeline, instance)  # no cursor: the sensor switched on only now
+        assert started_after.run_requests == []
+        after = tick(pipeline, instance, before.cursor)
+        path.write_bytes(original)
+        settle(path)
+        back = tick(pipeline, instance, after.cursor)
+        assert [r.partition_key for r in back.run_requests] == ["2023-S2"]
+        assert back.run_requests[0].tags == before.run_requests[0].tags
+        assert [r.partition_key for r in tick(pipeline, instance, after.cursor).run_requests] == [
+            "2023-S2"
+        ]

@@ -3,6 +3,8 @@ gate, and only then writes them, as received plus types and lineage, to the `raw
 
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,6 +39,17 @@ _KNOWN_SETS = {
     "UNION SELECT kode FROM raw.wilayah",
     "indikator": "SELECT kode_indikator FROM raw.indikator_definisi",
 }
+
+
+@contextmanager
+def refusal_as_failure() -> Iterator[None]:
+    """A refused input fails its step with the refusal (file, row, column, value) as the
+    failure's description, which the UI and the CLI show first, without a stack trace; a retry
+    of the same file cannot help. Steps downstream do not run and nothing is written."""
+    try:
+        yield
+    except InputRejected as rejected:
+        raise dg.Failure(description=str(rejected), allow_retries=False) from None
 
 
 def column_schema(source: Source) -> dg.TableSchema:
@@ -288,7 +301,8 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
         kinds={"duckdb", "pandera"},
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-        return ingest(context, warehouse, source)
+        with refusal_as_failure():
+            return ingest(context, warehouse, source)
 
     return _ingest
 

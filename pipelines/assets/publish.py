@@ -14,8 +14,8 @@ from pipelines.warehouse.db import Warehouse
     kinds={"duckdb"},
     description="Gudang data analis (warehouse/dukcapil.duckdb), diganti secara atomik.",
 )
-def gudang_analis(warehouse: Warehouse) -> dg.MaterializeResult:
-    path, objects = publish(warehouse.paths)
+def gudang_analis(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    path, objects = publish(warehouse.paths, run_id=context.run.run_id)
     return dg.MaterializeResult(
         metadata={
             "berkas": str(path),

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from pipelines.assets.ingest import log_receipt
+from pipelines.assets.ingest import log_receipt, refusal_as_failure
 from pipelines.config import duckdb_memory_limit, pseudonym_key, quarantine_threshold
 from pipelines.ingest.data_pribadi import bersihkan_sementara
 from pipelines.ingest.kunci import TAG_KUNCI_ULANG, pastikan_kunci_sama
@@ -60,20 +60,21 @@ def dkb_penduduk_kelurahan(
         konteks = load_konteks(con, paths.raw_dir, semester)
     relative = str(path.relative_to(paths.raw_dir))
     received_at = datetime.now(UTC).replace(tzinfo=None)
-    key = pseudonym_key()
-    if context.run.tags.get(TAG_KUNCI_ULANG) != "ya":  # re-keying replaces the fingerprint
-        pastikan_kunci_sama(paths.restricted_dir, key)
-    hasil = ingest_extract(
-        path,
-        semester=semester,
-        berkas=relative,
-        konteks=konteks,
-        severity=load_severity(paths.raw_dir),
-        key=key,
-        store=paths.restricted_dir,
-        threshold=quarantine_threshold(),
-        memory_limit=duckdb_memory_limit(),
-    )
+    with refusal_as_failure():
+        key = pseudonym_key()
+        if context.run.tags.get(TAG_KUNCI_ULANG) != "ya":  # re-keying replaces the fingerprint
+            pastikan_kunci_sama(paths.restricted_dir, key)
+        hasil = ingest_extract(
+            path,
+            semester=semester,
+            berkas=relative,
+            konteks=konteks,
+            severity=load_severity(paths.raw_dir),
+            key=key,
+            store=paths.restricted_dir,
+            threshold=quarantine_threshold(),
+            memory_limit=duckdb_memory_limit(),
+        )
     with warehouse.connect() as con:
         count = replace_partition(con, TABLE, "semester", semester, hasil.agregat)
         # The extract itself is personal data: it is not copied to warehouse/arsip/.

@@ -7,16 +7,18 @@ from datetime import date
 import dagster as dg
 
 SEMESTER = dg.DynamicPartitionsDefinition(name="semester")
-SEMESTER_PATTERN = re.compile(r"^(\d{4})-S([12])$")
+# Used with fullmatch only: `$` also matches before a trailing newline, and a partition created
+# for '2024-S1\n' would stay in the instance for good.
+SEMESTER_PATTERN = re.compile(r"([0-9]{4})-S([12])")
 
 
 def is_semester(name: str) -> bool:
-    return SEMESTER_PATTERN.match(name) is not None
+    return SEMESTER_PATTERN.fullmatch(name) is not None
 
 
 def cut_off(semester: str) -> date:
     """DKB is consolidated as of 30 June (S1) or 31 December (S2) of the year."""
-    match = SEMESTER_PATTERN.match(semester)
+    match = SEMESTER_PATTERN.fullmatch(semester)
     if not match:
         raise ValueError(
             f"Semester '{semester}' tidak valid: gunakan bentuk TAHUN-S1 atau TAHUN-S2."

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
@@ -152,13 +153,12 @@ def after_requests(
     return last, runs_so_far
 
 
-def run_history(instance: dg.DagsterInstance, job_name: str) -> tuple[dict[str, str], dict]:
-    """From the instance's runs of the job (by the sensor, the schedule or by hand: all carry
-    the release tags): per semester the label of its most recent run and its number of runs;
-    SHARED_GROUP -> the shared label of the most recent run."""
+def _labels_read(runs: Iterable[dg.DagsterRun]) -> tuple[dict[str, str], dict[str, int]]:
+    """Per semester the label of its most recent run and its number of runs; SHARED_GROUP ->
+    the shared label of the most recent run. `runs`: newest first."""
     last: dict[str, str] = {}
     runs_so_far: dict[str, int] = {}
-    for run in instance.get_runs(dg.RunsFilter(job_name=job_name)):  # newest first
+    for run in runs:
         semester = run.tags.get("dagster/partition")
         if semester is None or TAG_DKB not in run.tags:
             continue
@@ -167,6 +167,27 @@ def run_history(instance: dg.DagsterInstance, job_name: str) -> tuple[dict[str, 
         if TAG_SHARED in run.tags:
             last.setdefault(SHARED_GROUP, run.tags[TAG_SHARED])
     return last, runs_so_far
+
+
+def run_history(instance: dg.DagsterInstance, job_name: str) -> tuple[dict[str, str], dict]:
+    """From the instance's runs of the job (by the sensor, the schedule or by hand: all carry
+    the release tags): per semester the label of its most recent run and its number of runs;
+    SHARED_GROUP -> the shared label of the most recent run."""
+    return _labels_read(instance.get_runs(dg.RunsFilter(job_name=job_name)))  # newest first
+
+
+def runs_since(
+    instance: dg.DagsterInstance, job_name: str, after: str | None
+) -> tuple[dict[str, str], str | None]:
+    """What the runs of the job created after `after` (ISO time; None: ever) read, from any
+    origin (`make ingest`, the schedule, the sensor itself), as in `run_history`, and the
+    creation time of the newest of them (`after` when there is none)."""
+    created_after = datetime.fromisoformat(after) if after else None
+    records = instance.get_run_records(
+        dg.RunsFilter(job_name=job_name, created_after=created_after)
+    )  # newest first
+    last, _ = _labels_read(r.dagster_run for r in records)
+    return last, records[0].create_timestamp.isoformat() if records else after
 
 
 def release_tags(release: Release, semester: str) -> dict[str, str]:

@@ -1,5 +1,6 @@
-"""Release sensor: a new or revised DKB semester folder, or a changed budget/indicator file,
-under raw/ starts the `lakip` run of the semester it concerns (see releases.py)."""
+"""Release sensor: a new or revised DKB semester folder, or a changed budget/indicator/
+reference/published-figures file, under raw/ starts the `lakip` run of the semester it concerns
+(see releases.py); a release already run by hand (`make ingest`) is not run again."""
 
 import json
 
@@ -12,6 +13,7 @@ from pipelines.orchestration.releases import (
     after_requests,
     new_semesters,
     run_requests,
+    runs_since,
     scan,
 )
 from pipelines.warehouse.db import Warehouse
@@ -21,7 +23,8 @@ from pipelines.warehouse.db import Warehouse
     job=lakip_job,
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Rilis DKB baru/berubah di raw/dkb/<semester>/ atau anggaran/indikator berubah.",
+    description="Rilis DKB baru/berubah di raw/dkb/<semester>/, atau anggaran/indikator/"
+    "referensi/terbitan berubah; rilis yang sudah dijalankan (juga lewat CLI) tidak diulang.",
 )
 def rilis_baru(context: dg.SensorEvaluationContext, warehouse: Warehouse) -> dg.SensorResult:
     # Cursor: per group the label last requested and per semester how many runs were requested
@@ -34,6 +37,11 @@ def rilis_baru(context: dg.SensorEvaluationContext, warehouse: Warehouse) -> dg.
         seen = set(cursor.get("dikenal", []))
         current = {**release.semesters, SHARED_GROUP: release.shared}
         last = {group: label for group, label in current.items() if label in seen}
+    # Runs created since the last tick, whoever started them (an officer's `make ingest`, the
+    # schedule, this sensor's own requests), read what the warehouse now holds: their release
+    # tags override what this cursor requested before them.
+    ran, seen_until = runs_since(context.instance, lakip_job.name, cursor.get("riwayat"))
+    last = {**last, **ran}
     requests = run_requests(release, last, runs_so_far)
     new = new_semesters(release, context.instance)
     for request in requests:
@@ -47,5 +55,12 @@ def rilis_baru(context: dg.SensorEvaluationContext, warehouse: Warehouse) -> dg.
     return dg.SensorResult(
         run_requests=requests,
         dynamic_partitions_requests=[SEMESTER.build_add_request(new)] if new else [],
-        cursor=json.dumps({"terakhir": last, "jumlah": runs_so_far, "berkas": release.hashes}),
+        cursor=json.dumps(
+            {
+                "terakhir": last,
+                "jumlah": runs_so_far,
+                "riwayat": seen_until,
+                "berkas": release.hashes,
+            }
+        ),
     )

@@ -6,22 +6,32 @@ file (its checks only read it, read-only, to compare), so a reader never blocks 
 who holds the old file keeps seeing the old state until they reconnect (the renamed-over inode
 lives on while open); a run that fails or is killed before the rename leaves the last good file
 in place. The last few versions stay in `warehouse/versi/` for rollback.
+Each version has a small manifest (`dukcapil-<stamp>.json`: the semesters it holds, the run
+that made it, when, and its sha256) that `make versi` shows.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from pipelines.config import SQL_DIR, Paths
+from pipelines.ingest.readers import file_sha256
 from pipelines.warehouse.db import install_macros, load_sql
 
 ANALYST_SCHEMAS = ("mart",)
 KEEP_VERSIONS = 5
+STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
+# What `pulihkan --versi` accepts: a version's stamp as `versi` prints it, or its beginning
+# (at least the date). Nothing else reaches the file lookup.
+VERSION_PATTERN = re.compile(r"[0-9]{8}(T[0-9]{0,12}Z?)?")
 
 
 def _copy_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -70,17 +80,50 @@ def _remove_leftovers(paths: Paths) -> None:
     leftovers = [
         *paths.versions_dir.glob(".dukcapil-*.duckdb*"),
         *paths.published_db.parent.glob(f".{paths.published_db.name}.*.tmp"),
+        *paths.versions_dir.glob(".dukcapil-*.json.tmp"),
     ]
     for leftover in leftovers:
         leftover.unlink(missing_ok=True)
 
 
-def publish(paths: Paths, keep: int = KEEP_VERSIONS) -> tuple[Path, list[str]]:
+def _semesters(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every semester present in the analyst tables (any table with a `semester` column)."""
+    tables = con.execute(
+        "SELECT DISTINCT schema_name, table_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND column_name = 'semester'"
+    ).fetchall()
+    found: set[str] = set()
+    for schema, table in tables:
+        rows = con.execute(f'SELECT DISTINCT semester FROM {schema}."{table}"').fetchall()
+        found.update(str(r[0]) for r in rows if r[0] is not None)
+    return sorted(found)
+
+
+def manifest_path(version: Path) -> Path:
+    return version.with_suffix(".json")
+
+
+def _write_manifest(version: Path, semesters: list[str], run_id: str | None, at: datetime) -> None:
+    manifest = {
+        "semester": semesters,
+        "run_id": run_id,
+        "waktu": at.isoformat(timespec="seconds"),
+        "sha256": file_sha256(version),
+    }
+    staging = version.with_name(f".{version.stem}.json.tmp")
+    staging.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    os.replace(staging, manifest_path(version))
+
+
+def publish(
+    paths: Paths, keep: int = KEEP_VERSIONS, run_id: str | None = None
+) -> tuple[Path, list[str]]:
     """Build a new analyst file from the working file, check it, and atomically make it the
-    published one; the file is then kept in `versi/` for rollback."""
+    published one; the file is then kept in `versi/` for rollback, with its manifest."""
     paths.versions_dir.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(paths)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    now = datetime.now(UTC)
+    stamp = now.strftime(STAMP_FORMAT)
     # Hidden name until published, so `versi/` only ever lists versions analysts have seen.
     building = paths.versions_dir / f".dukcapil-{stamp}.duckdb"
     con = duckdb.connect(str(building))
@@ -89,16 +132,20 @@ def publish(paths: Paths, keep: int = KEEP_VERSIONS) -> tuple[Path, list[str]]:
         install_macros(con)
         objects = _copy_tables(con) + _create_views(con)
         con.execute("DETACH kerja")
+        semesters = _semesters(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
     _validate(building, objects)
 
     _swap_in(building, paths.published_db, stamp)
-    building.rename(paths.versions_dir / f"dukcapil-{stamp}.duckdb")
+    version = paths.versions_dir / f"dukcapil-{stamp}.duckdb"
+    building.rename(version)
+    _write_manifest(version, semesters, run_id, now)
 
     for old in list_versions(paths)[:-keep]:
         old.unlink()
+        manifest_path(old).unlink(missing_ok=True)
     return paths.published_db, objects
 
 
@@ -128,6 +175,43 @@ def list_versions(paths: Paths) -> list[Path]:
     return sorted(paths.versions_dir.glob("dukcapil-*.duckdb"))
 
 
+@dataclass(frozen=True)
+class VersionInfo:
+    """A kept version as `make versi` shows it; None where an older version has no manifest."""
+
+    path: Path
+    semesters: list[str] | None
+    run_id: str | None
+    time: str | None
+    current: bool
+
+    @property
+    def stamp(self) -> str:
+        return self.path.stem.removeprefix("dukcapil-")
+
+
+def describe_versions(paths: Paths) -> list[VersionInfo]:
+    """Kept versions, oldest first; the current one is the one whose bytes are published."""
+    published = file_sha256(paths.published_db) if paths.published_db.exists() else None
+    described = []
+    for version in list_versions(paths):
+        try:
+            manifest = json.loads(manifest_path(version).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):  # published before manifests, or unreadable
+            manifest = {}
+        sha = manifest.get("sha256") or file_sha256(version)
+        described.append(
+            VersionInfo(
+                path=version,
+                semesters=manifest.get("semester"),
+                run_id=manifest.get("run_id"),
+                time=manifest.get("waktu"),
+                current=sha == published,
+            )
+        )
+    return described
+
+
 def rollback(paths: Paths, version: str | None = None) -> Path:
     """Publish a kept version again (default: the one before the current), atomically.
 
@@ -144,5 +228,5 @@ def rollback(paths: Paths, version: str | None = None) -> Path:
             names = ", ".join(v.name for v in versions) or "-"
             raise ValueError(f"Versi '{version}' tidak ditemukan satu-satunya; tersedia: {names}")
         chosen = matches[0]
-    _swap_in(chosen, paths.published_db, datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ"))
+    _swap_in(chosen, paths.published_db, datetime.now(UTC).strftime(STAMP_FORMAT))
     return chosen
