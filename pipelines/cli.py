@@ -27,7 +27,7 @@ import duckdb
 
 from pipelines.assets.gx_checks import data_docs_index
 from pipelines.config import Paths, paths_from_env, pseudonym_key
-from pipelines.ingest.berkas import semester_folders
+from pipelines.ingest.berkas import FolderRejected, semester_files, semester_folders
 from pipelines.ingest.kunci import TAG_KUNCI_ULANG, catatan, sidik_kunci
 from pipelines.ingest.readers import file_sha256
 from pipelines.ingest.rekaman import find_extract
@@ -152,6 +152,15 @@ def run_semester(
             f"Semester '{semester}' tidak valid: gunakan bentuk TAHUN-S1 atau TAHUN-S2.",
             file=sys.stderr,
         )
+        return False
+    warehouse = (resources or {}).get("warehouse")
+    raw_dir = warehouse.paths.raw_dir if warehouse is not None else paths_from_env().raw_dir
+    if not (raw_dir / "dkb" / semester).is_dir():
+        # No folder: refuse before a partition exists, so a typo leaves no permanent semester.
+        try:
+            semester_files(raw_dir, semester)
+        except FolderRejected as refusal:
+            print(str(refusal), file=sys.stderr)
         return False
     instance.add_dynamic_partitions(SEMESTER.name, [semester])
     job = defs.resolve_job_def("lakip")

@@ -76,6 +76,19 @@ def test_semester_with_whitespace_or_more_is_refused_before_any_partition(
         assert instance.get_runs() == []
 
 
+def test_semester_without_folder_is_refused_before_any_partition(
+    pipeline, tmp_path, monkeypatch, capsys
+):
+    use(pipeline, tmp_path, monkeypatch)
+    assert main(["ingest", "--semester", "2031-S1"]) == 1
+    err = capsys.readouterr().err
+    folder = pipeline.paths.raw_dir / "dkb" / "2031-S1"
+    assert err.startswith(f"Folder {folder} ditolak: folder semester 2031-S1 tidak ada")
+    with dg.DagsterInstance.get() as instance:
+        assert instance.get_dynamic_partitions("semester") == []
+        assert instance.get_runs() == []
+
+
 def test_sql_runs_a_query_file_read_only_and_refuses_what_is_not_a_file(
     bundled, tmp_path, monkeypatch, capsys
 ):
