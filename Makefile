@@ -10,10 +10,16 @@ override SEMESTER := $(value SEMESTER)
 override FILE := $(value FILE)
 override VERSI := $(value VERSI)
 export SEMESTER FILE VERSI
+# The same for the benchmark's arguments; BARIS is a list, split by the shell with globbing off.
 BARIS ?= 450000 5500000
 FORMAT ?= csv
 ULANG ?= 3
 KELUAR ?= /tmp/dukcapil-bench/penduduk.csv
+override BARIS := $(value BARIS)
+override FORMAT := $(value FORMAT)
+override ULANG := $(value ULANG)
+override KELUAR := $(value KELUAR)
+export BARIS FORMAT ULANG KELUAR
 
 .PHONY: run test ingest ui lint tabel3 clean versi pulihkan sql bench ekstrak
 
@@ -80,10 +86,10 @@ ui: setup  ## Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster-webserver -w workspace.yaml -h 127.0.0.1 -p 3000
 
 bench: setup  ## record-level path vs bare DuckDB: make bench BARIS="450000 5500000 20000000"
-	$(BIN)/python -m benchmarks.rekaman --baris $(BARIS) --format $(FORMAT) --ulang $(ULANG)
+	set -f; $(BIN)/python -m benchmarks.rekaman --baris $$BARIS --format "$$FORMAT" --ulang "$$ULANG"
 
 ekstrak: setup  ## synthetic resident extract: make ekstrak BARIS=450000 KELUAR=/tmp/penduduk.csv
-	$(BIN)/python -m pipelines.synthetic.penduduk --baris $(BARIS) --keluar $(KELUAR)
+	set -f; $(BIN)/python -m pipelines.synthetic.penduduk --baris $$BARIS --keluar "$$KELUAR"
 
 clean:
 	rm -rf warehouse/build warehouse/versi warehouse/arsip warehouse/laporan warehouse/gx \
