@@ -20,8 +20,9 @@ from test_rekaman import KEY, by_kecamatan, independent_counts
 from pipelines.assets.checks import audit_sel_kecil
 from pipelines.config import PROJECT_ROOT
 from pipelines.synthetic.penduduk import Generator
-from pipelines.validate.audit_sel_kecil import Aturan, audit, audit_file
-from pipelines.warehouse.db import Warehouse
+from pipelines.validate.audit_sel_kecil import Aturan, audit, audit_connection, audit_file
+from pipelines.warehouse.db import Warehouse, load_sql
+from pipelines.warehouse.sel_ditekan import bangun_dengan_penekanan
 
 ROWS = 20_000
 ONE_KELURAHAN = "53.71.03"  # Kota Raja: KEEP residents, all moved to its first kelurahan
@@ -232,6 +233,71 @@ def test_audit_pins_rounded_cells_when_a_total_leaves_no_room():
     hasil = audit(cells, totals, [], [], Aturan(4, 1))
     assert hasil.lulus
     assert [(r.minimum, r.maksimum) for r in hasil.rentang] == [(3, 4), (3, 4)]
+
+
+def build_example(tmp_path: Path, counts: list[int]) -> duckdb.DuckDBPyConnection:
+    """The example above as the real SQL mart and its suppression step build it, from exact
+    kelurahan counts of akta_perkawinan_terbit in three kelurahan of kecamatan 53.71.09."""
+    warehouse = Warehouse(raw_dir=str(tmp_path / "raw"), warehouse_dir=str(tmp_path / "wh"))
+    with warehouse.connect() as con:
+        kelurahan = [f"53.71.09.100{i}" for i in range(1, len(counts) + 1)]
+        wilayah = pd.DataFrame(
+            {
+                "kode": ["53.71.09", *kelurahan],
+                "nama": ["KEC", *(f"KEL {k[-1]}" for k in kelurahan)],
+                "tingkat": ["kecamatan", *["kelurahan"] * len(kelurahan)],
+                "kode_induk": ["53.71", *["53.71.09"] * len(kelurahan)],
+            }
+        )
+        dkb = pd.DataFrame(
+            {
+                "semester": "2024-S1",
+                "tanggal_data": date(2024, 6, 30),
+                "tingkat": ["kecamatan", *["kelurahan"] * len(kelurahan)],
+                "kode_wilayah": ["53.71.09", *kelurahan],
+                "ukuran": "akta_perkawinan_terbit",
+                "nilai": [sum(counts), *counts],
+            }
+        )
+        con.register("wilayah", wilayah)
+        con.register("dkb", dkb)
+        con.execute("CREATE TABLE conformed.wilayah AS SELECT * FROM wilayah")
+        con.execute("CREATE TABLE conformed.dkb_agregat AS SELECT * FROM dkb")
+        con.execute(
+            "CREATE TABLE mart.agregat_wilayah AS SELECT semester, kode_wilayah, tingkat, "
+            "ukuran, nilai FROM dkb WHERE tingkat = 'kecamatan'"
+        )
+        bangun_dengan_penekanan(con, "mart.agregat_kelurahan", load_sql("mart/agregat_kelurahan"))
+    return duckdb.connect(str(warehouse.paths.build_db), read_only=True)
+
+
+def test_suppression_step_withholds_the_pinned_block_and_the_audit_then_passes(tmp_path):
+    """The pinned example (4, 4 and 14; total 22), built by the real mart and its fallback:
+    the audit's pinned cells make their kecamatan × ukuran block empty (0..22, marked), after
+    which the same audit passes and no true count is published. With 4, 4 and 13 nothing is
+    pinned, so nothing is withheld and every value is the rounded count."""
+    with build_example(tmp_path / "terkunci", [4, 4, 14]) as con:
+        rows = con.execute(
+            "SELECT kode_wilayah, nilai, disamarkan, batas_bawah, batas_atas "
+            "FROM mart.agregat_kelurahan ORDER BY kode_wilayah"
+        ).fetchall()
+        ditekan = con.execute(
+            "SELECT semester, kode_kecamatan, ukuran, putaran FROM mart.sel_ditekan"
+        ).fetchall()
+        hasil = audit_connection(con)
+    assert ditekan == [("2024-S1", "53.71.09", "akta_perkawinan_terbit", 1)]
+    assert [r[1:] for r in rows] == [(None, True, 0, 22)] * 3
+    assert hasil.lulus and not hasil.temuan
+    assert [(r.minimum, r.maksimum) for r in hasil.rentang] == [(0, 22)] * 3
+
+    with build_example(tmp_path / "longgar", [4, 4, 13]) as con:
+        rows = con.execute(
+            "SELECT nilai, disamarkan, batas_bawah, batas_atas FROM mart.agregat_kelurahan "
+            "ORDER BY kode_wilayah"
+        ).fetchall()
+        assert con.execute("SELECT count(*) FROM mart.sel_ditekan").fetchone() == (0,)
+        assert audit_connection(con).lulus
+    assert rows == [(rounded(4), True, 0, 4), (rounded(4), True, 0, 4), (rounded(13), False, 5, 14)]
 
 
 def test_blocking_check_fails_on_a_pinned_cell_and_names_no_count(tmp_path: Path):

@@ -1,12 +1,15 @@
 """SQL assets: every conformed and mart table is one SELECT in `sql/<layer>/<name>.sql`, run
 into the warehouse by the same writer. The list below is the data flow the UI draws."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import dagster as dg
+import duckdb
 
 from pipelines.orchestration.partitions import SEMESTER
 from pipelines.warehouse.db import Warehouse, load_sql, replace_partition, replace_table
+from pipelines.warehouse.sel_ditekan import bangun_dengan_penekanan
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,8 @@ class SqlTable:
     description: str
     deps: tuple[str, ...]  # "layer.name" of the tables the SELECT reads
     partitioned: bool = False
+    # writes the table instead of a plain replace (con, table, SELECT) -> row count
+    build: Callable[[duckdb.DuckDBPyConnection, str, str], int] = replace_table
 
     @property
     def key(self) -> dg.AssetKey:
@@ -57,8 +62,10 @@ SQL_TABLES = (
     SqlTable(
         "mart",
         "agregat_kelurahan",
-        "Agregat DKB per kelurahan (jalur rekaman), sel kecil disamarkan.",
-        ("conformed.dkb_agregat", "conformed.wilayah"),
+        "Agregat DKB per kelurahan (jalur rekaman), sel kecil disamarkan; blok yang tetap "
+        "terkunci ditekan (mart.sel_ditekan, ditulis oleh aset ini).",
+        ("conformed.dkb_agregat", "conformed.wilayah", "mart.agregat_wilayah"),
+        build=bangun_dengan_penekanan,
     ),
     SqlTable(
         "mart",
@@ -162,7 +169,7 @@ def build_sql_asset(table: SqlTable) -> dg.AssetsDefinition:
                     {"semester": context.partition_key},
                 )
             else:
-                count = replace_table(con, target, select)
+                count = table.build(con, target, select)
         return dg.MaterializeResult(metadata={"dagster/row_count": count})
 
     return _sql

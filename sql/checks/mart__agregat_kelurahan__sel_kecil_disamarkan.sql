@@ -1,6 +1,7 @@
 -- Every kelurahan count is rounded to aturan_sel_kecil().basis, small counts (1–4) shown as 0.
 -- Also: every kelurahan of a published kecamatan is listed, and the true count lies in the
--- published range. Any row returned stops publication. Checked against the exact counts of the working file; only codes and the problem are
+-- published range; a block suppressed by the fallback (mart.sel_ditekan) is empty with range
+-- 0..kecamatan total. Any row returned stops publication. Checked against the exact counts of the working file; only codes and the problem are
 -- returned (never a count), since the rows land in the run's metadata.
 WITH aturan AS (
     SELECT * FROM aturan_sel_kecil()
@@ -10,11 +11,20 @@ asli AS (
     FROM conformed.dkb_agregat
     WHERE tingkat = 'kelurahan'
 ),
+ditekan AS (
+    SELECT DISTINCT semester, kode_kecamatan, ukuran FROM mart.sel_ditekan
+),
 terbit AS (
     SELECT m.*, coalesce(a.asli, 0) AS asli, a.asli IS NOT NULL AS ada_data,
-        count(*) OVER (PARTITION BY m.semester, m.kode_kecamatan, m.ukuran) AS jumlah_kelurahan
+        count(*) OVER (PARTITION BY m.semester, m.kode_kecamatan, m.ukuran) AS jumlah_kelurahan,
+        sum(coalesce(a.asli, 0)) OVER (
+            PARTITION BY m.semester, m.kode_kecamatan, m.ukuran
+        ) AS total_kecamatan,
+        d.ukuran IS NOT NULL AS ditekan
     FROM mart.agregat_kelurahan AS m
     LEFT JOIN asli AS a USING (semester, kode_wilayah, ukuran)
+    LEFT JOIN ditekan AS d
+        ON d.semester = m.semester AND d.kode_kecamatan = m.kode_kecamatan AND d.ukuran = m.ukuran
 ),
 per_sel AS (
     SELECT semester, kode_wilayah, ukuran,
@@ -22,6 +32,11 @@ per_sel AS (
             WHEN jumlah_kelurahan = 1 AND nilai IS NOT NULL
                 THEN 'kecamatan berkelurahan tunggal: nilai harus kosong'
             WHEN jumlah_kelurahan = 1 THEN NULL
+            WHEN ditekan AND (
+                nilai IS NOT NULL OR batas_bawah <> 0 OR batas_atas <> total_kecamatan
+                OR NOT disamarkan
+            ) THEN 'blok ditekan: nilai harus kosong, batas 0..total kecamatan, disamarkan'
+            WHEN ditekan THEN NULL
             WHEN nilai IS NULL THEN 'nilai kosong'
             WHEN nilai % t.basis <> 0 THEN 'nilai bukan kelipatan basis pembulatan'
             WHEN batas_bawah <> greatest(nilai - t.basis // 2, 0)

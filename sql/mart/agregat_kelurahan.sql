@@ -14,6 +14,11 @@
 --   3. a kecamatan with a single kelurahan in the reference: its kelurahan figure is the
 --      kecamatan's, which mart.agregat_wilayah publishes exactly (the LAKIP prints it), so no
 --      rounding here can protect it; the row is kept with nilai NULL and adds nothing.
+--   4. secondary suppression, the fallback when rounding is not enough: a kecamatan × ukuran ×
+--      semester block listed in mart.sel_ditekan (the audit found one of its cells pinned; the
+--      asset, pipelines/warehouse/sel_ditekan.py, fills it and rebuilds this table until the
+--      audit passes) is published with nilai NULL, batas_bawah 0 and batas_atas the kecamatan
+--      total, disamarkan true, for every kelurahan of the block.
 -- Kecamatan and kab/kota totals stay exact, in mart.agregat_wilayah.
 WITH aturan AS (
     SELECT basis, sel_kecil_maks FROM aturan_sel_kecil()
@@ -36,16 +41,26 @@ kerangka AS (
     FROM hitungan AS h
     JOIN conformed.wilayah AS w ON w.kode_induk = h.kode_kecamatan AND w.tingkat = 'kelurahan'
 ),
+ditekan AS (
+    SELECT DISTINCT semester, kode_kecamatan, ukuran FROM mart.sel_ditekan
+),
 dibulatkan AS (
     SELECT
         k.*,
         count(*) OVER (PARTITION BY k.semester, k.kode_kecamatan, k.ukuran) AS jumlah_kelurahan,
+        CAST(
+            sum(coalesce(h.nilai, 0)) OVER (PARTITION BY k.semester, k.kode_kecamatan, k.ukuran)
+            AS BIGINT
+        ) AS total_kecamatan,
+        d.ukuran IS NOT NULL AS ditekan,
         CAST(a.basis * floor((coalesce(h.nilai, 0) + a.basis // 2) / a.basis) AS BIGINT) AS bulat,
         a.basis,
         a.sel_kecil_maks
     FROM kerangka AS k
     CROSS JOIN aturan AS a
     LEFT JOIN hitungan AS h USING (semester, kode_wilayah, ukuran)
+    LEFT JOIN ditekan AS d
+        ON d.semester = k.semester AND d.kode_kecamatan = k.kode_kecamatan AND d.ukuran = k.ukuran
 )
 SELECT
     semester,
@@ -55,10 +70,18 @@ SELECT
     nama_wilayah,
     kode_kecamatan,
     ukuran,
-    CASE WHEN jumlah_kelurahan > 1 THEN bulat END AS nilai,
-    -- the published value may stand for a small count (with basis 10: every 0)
-    jumlah_kelurahan = 1 OR bulat - basis // 2 <= sel_kecil_maks AS disamarkan,
-    CASE WHEN jumlah_kelurahan > 1 THEN greatest(bulat - basis // 2, 0) END AS batas_bawah,
-    CASE WHEN jumlah_kelurahan > 1 THEN bulat + basis - 1 - basis // 2 END AS batas_atas
+    CASE WHEN jumlah_kelurahan > 1 AND NOT ditekan THEN bulat END AS nilai,
+    -- the published value may stand for a small count (with basis 10: every 0), or is withheld
+    jumlah_kelurahan = 1 OR ditekan OR bulat - basis // 2 <= sel_kecil_maks AS disamarkan,
+    CASE
+        WHEN jumlah_kelurahan = 1 THEN NULL
+        WHEN ditekan THEN 0
+        ELSE greatest(bulat - basis // 2, 0)
+    END AS batas_bawah,
+    CASE
+        WHEN jumlah_kelurahan = 1 THEN NULL
+        WHEN ditekan THEN total_kecamatan
+        ELSE bulat + basis - 1 - basis // 2
+    END AS batas_atas
 FROM dibulatkan
 ORDER BY semester, kode_wilayah, ukuran
