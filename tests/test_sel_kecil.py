@@ -20,9 +20,16 @@ from test_rekaman import KEY, by_kecamatan, independent_counts
 from pipelines.assets.checks import audit_sel_kecil
 from pipelines.config import PROJECT_ROOT
 from pipelines.synthetic.penduduk import Generator
-from pipelines.validate.audit_sel_kecil import Aturan, audit, audit_connection, audit_file
+from pipelines.validate.audit_sel_kecil import (
+    Aturan,
+    HasilAudit,
+    Rentang,
+    audit,
+    audit_connection,
+    audit_file,
+)
 from pipelines.warehouse.db import Warehouse, load_sql
-from pipelines.warehouse.sel_ditekan import bangun_dengan_penekanan
+from pipelines.warehouse.sel_ditekan import bangun_dengan_penekanan, blok_berikutnya
 
 ROWS = 20_000
 ONE_KELURAHAN = "53.71.03"  # Kota Raja: KEEP residents, all moved to its first kelurahan
@@ -332,3 +339,16 @@ def test_blocking_check_fails_on_a_pinned_cell_and_names_no_count(tmp_path: Path
     shown = result.metadata["contoh"].value
     assert "53.71.09.1001" in shown and "53.71.09.1002" in shown
     assert " 4 " not in shown and "| 4" not in shown  # the pinned count itself
+
+
+def test_a_block_still_pinned_after_suppression_widens_to_its_whole_kecamatan():
+    """A pinned cell in a block not yet suppressed suppresses that block; one in a block
+    already suppressed (tied to other measures by an identity) suppresses every measure of its
+    kecamatan and semester, and nothing of another kecamatan."""
+    kec = ("2024-S1", "53.71.09")
+    ukuran = {kec: {"penduduk", "wajib_ktp_el", "wajib_kia"}, ("2024-S1", "53.71.01"): {"penduduk"}}
+    pinned = Rentang(*kec, "53.71.09.1001", "wajib_kia", 3, 3)
+    hasil = HasilAudit([pinned], [pinned], [], Aturan(4, 1))
+    assert set(blok_berikutnya(hasil, set(), ukuran)) == {(*kec, "wajib_kia")}
+    after = blok_berikutnya(hasil, {(*kec, "wajib_kia")}, ukuran)
+    assert set(after) == {(*kec, "penduduk"), (*kec, "wajib_ktp_el")}
