@@ -261,11 +261,8 @@ def test_empty_semester_folder_fails_naming_it_and_published_file_is_unchanged(r
     assert not result.success
     refusals = set()
     for event in result.all_events:
-        if event.is_step_failure:
-            error = event.step_failure_data.error
-            while error.cause is not None:
-                error = error.cause
-            refusals.add(error.message.strip().split("FolderRejected: ", 1)[1])
+        if event.is_step_failure:  # a refusal is a dg.Failure whose description is the text
+            refusals.add(event.step_failure_data.user_failure_data.description)
     assert refusals == {
         f"Folder {folder} ditolak: tidak ada file DKB yang dikenali; yang diharapkan "
         "agregat_kecamatan.csv/.xlsx dan/atau penduduk.csv/.parquet (huruf besar/kecil tidak "

@@ -317,13 +317,10 @@ def _rejection(result: dg.ExecuteInProcessResult) -> str:
     """The gate's report, as the officer sees it at the end of the failed step."""
     messages = []
     for event in result.all_events:
-        if event.is_step_failure:
-            error = event.step_failure_data.error
-            while error.cause is not None:
-                error = error.cause
-            assert error.cls_name == "InputRejected", error.message
-            prefix = "pipelines.validate.errors.InputRejected: "
-            messages.append(error.message.strip().removeprefix(prefix))
+        if event.is_step_failure:  # a refusal is a dg.Failure carrying the report, no stack
+            failure = event.step_failure_data
+            assert failure.error.cls_name == "Failure", failure.error.message
+            messages.append(failure.user_failure_data.description)
     (message,) = messages
     return message
 
