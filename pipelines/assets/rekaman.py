@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
     description="Rekaman DKB per penduduk: validasi, karantina, pseudonim, hitungan per kelurahan.",
     metadata={"sumber": "dkb/{semester}/penduduk.csv|.parquet", "terbatas": "terbatas/"},
 )
+@refusal_as_failure()  # every refusal of this step, incl. a missing or empty semester folder
 def dkb_penduduk_kelurahan(
     context: dg.AssetExecutionContext, warehouse: Warehouse
 ) -> dg.MaterializeResult:
@@ -60,21 +61,20 @@ def dkb_penduduk_kelurahan(
         konteks = load_konteks(con, paths.raw_dir, semester)
     relative = str(path.relative_to(paths.raw_dir))
     received_at = datetime.now(UTC).replace(tzinfo=None)
-    with refusal_as_failure():
-        key = pseudonym_key()
-        if context.run.tags.get(TAG_KUNCI_ULANG) != "ya":  # re-keying replaces the fingerprint
-            pastikan_kunci_sama(paths.restricted_dir, key)
-        hasil = ingest_extract(
-            path,
-            semester=semester,
-            berkas=relative,
-            konteks=konteks,
-            severity=load_severity(paths.raw_dir),
-            key=key,
-            store=paths.restricted_dir,
-            threshold=quarantine_threshold(),
-            memory_limit=duckdb_memory_limit(),
-        )
+    key = pseudonym_key()
+    if context.run.tags.get(TAG_KUNCI_ULANG) != "ya":  # re-keying replaces the fingerprint
+        pastikan_kunci_sama(paths.restricted_dir, key)
+    hasil = ingest_extract(
+        path,
+        semester=semester,
+        berkas=relative,
+        konteks=konteks,
+        severity=load_severity(paths.raw_dir),
+        key=key,
+        store=paths.restricted_dir,
+        threshold=quarantine_threshold(),
+        memory_limit=duckdb_memory_limit(),
+    )
     with warehouse.connect() as con:
         count = replace_partition(con, TABLE, "semester", semester, hasil.agregat)
         # The extract itself is personal data: it is not copied to warehouse/arsip/.
