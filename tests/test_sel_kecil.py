@@ -25,6 +25,7 @@ from pipelines.validate.audit_sel_kecil import (
     HasilAudit,
     Rentang,
     audit,
+    audit_cells,
     audit_connection,
     audit_file,
 )
@@ -201,15 +202,8 @@ def test_audit_catches_the_leaks_of_the_rule_before_rounding(dua_semester):
             "SELECT semester, kode_kecamatan, kode_wilayah AS kode_kelurahan, ukuran, nilai, "
             f"disamarkan FROM ({OLD_RULE.read_text()})"
         ).df()
-        totals = con.execute(
-            "SELECT semester, kode_wilayah, ukuran, nilai FROM mart.agregat_wilayah "
-            "WHERE tingkat = 'kecamatan'"
-        ).df()
-        identities = con.execute("SELECT total, bagian_1, bagian_2 FROM identitas_ukuran()")
-        identities = identities.fetchall()
-        inequalities = con.execute("FROM ketaksamaan_ukuran()").fetchall()
-    old["batas_bawah"] = old["batas_atas"] = old.nilai  # shown exactly; hidden: empty
-    hasil = audit(old, totals, identities, inequalities, Aturan(4, 1))
+        old["batas_bawah"] = old["batas_atas"] = old.nilai  # shown exactly; hidden: empty
+        hasil = audit_cells(con, old, Aturan(4, 1))
     pinned = [r for r in hasil.temuan if r.lebar == 0]
     for r in pinned:
         assert r.minimum == truth[r.semester][(r.kode_kelurahan, r.ukuran)]

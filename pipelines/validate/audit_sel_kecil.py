@@ -190,6 +190,14 @@ def audit_connection(con: duckdb.DuckDBPyConnection) -> HasilAudit:
         "SELECT semester, kode_kecamatan, kode_wilayah AS kode_kelurahan, ukuran, batas_bawah, "
         "batas_atas FROM mart.agregat_kelurahan"
     ).df()
+    return audit_cells(con, cells)
+
+
+def audit_cells(
+    con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, aturan: Aturan | None = None
+) -> HasilAudit:
+    """The audit of these published cells against the file's kecamatan totals, identities and
+    inequalities (and its own rule parameters unless `aturan` is given)."""
     totals = con.execute(
         "SELECT semester, kode_wilayah, ukuran, nilai FROM mart.agregat_wilayah "
         "WHERE tingkat = 'kecamatan'"
@@ -197,10 +205,12 @@ def audit_connection(con: duckdb.DuckDBPyConnection) -> HasilAudit:
     identities = con.execute("SELECT total, bagian_1, bagian_2 FROM identitas_ukuran()")
     identities = [tuple(r) for r in identities.fetchall()]
     inequalities = [tuple(r) for r in con.execute("FROM ketaksamaan_ukuran()").fetchall()]
-    maks, lebar = con.execute(
-        "SELECT sel_kecil_maks, lebar_perlindungan FROM aturan_sel_kecil()"
-    ).fetchone()
-    return audit(cells, totals, identities, inequalities, Aturan(maks, lebar))
+    if aturan is None:
+        maks, lebar = con.execute(
+            "SELECT sel_kecil_maks, lebar_perlindungan FROM aturan_sel_kecil()"
+        ).fetchone()
+        aturan = Aturan(maks, lebar)
+    return audit(cells, totals, identities, inequalities, aturan)
 
 
 def audit_file(path: Path | str) -> HasilAudit:
