@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.config import PROJECT_ROOT, Paths
+from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT, Paths
 from pipelines.definitions import defs
 from pipelines.warehouse.db import Warehouse
 
@@ -53,6 +53,18 @@ def make_pipeline(tmp: Path) -> Pipeline:
     return Pipeline(
         Paths(raw_dir=raw, warehouse_dir=tmp / "warehouse"), dg.DagsterInstance.ephemeral()
     )
+
+
+def use_cli_instance(pipe: Pipeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the command line (`pipelines.cli.main`, or a subprocess given this environment) at
+    the pipeline's raw/ and warehouse folders and a Dagster home of its own; returns the home."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(INSTANCE_CONFIG, home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("DUKCAPIL_RAW_DIR", str(pipe.paths.raw_dir))
+    monkeypatch.setenv("DUKCAPIL_WAREHOUSE_DIR", str(pipe.paths.warehouse_dir))
+    return home
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import sys
 import dagster as dg
 import pytest
 from berkas import settle_all
+from conftest import use_cli_instance
 
 from pipelines.cli import main
 from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT
@@ -16,17 +17,8 @@ from pipelines.definitions import defs
 from pipelines.orchestration.schedules import masa_rilis
 
 
-def use(pipeline, tmp_path, monkeypatch):
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(INSTANCE_CONFIG, home / "dagster.yaml")
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    monkeypatch.setenv("DUKCAPIL_RAW_DIR", str(pipeline.paths.raw_dir))
-    monkeypatch.setenv("DUKCAPIL_WAREHOUSE_DIR", str(pipeline.paths.warehouse_dir))
-
-
 def test_ingest_shows_progress_summary_and_tabel3(pipeline, tmp_path, monkeypatch, capsys):
-    use(pipeline, tmp_path, monkeypatch)
+    use_cli_instance(pipeline, tmp_path, monkeypatch)
     assert main(["ingest", "--semester", "2023-S2"]) == 0
     out = capsys.readouterr().out
     total = len(defs.resolve_job_def("lakip").asset_layer.executable_asset_keys)
@@ -42,7 +34,7 @@ def test_ingest_shows_progress_summary_and_tabel3(pipeline, tmp_path, monkeypatc
 def test_rejected_file_exits_non_zero_with_file_row_column_value(
     pipeline, tmp_path, monkeypatch, capsys
 ):
-    use(pipeline, tmp_path, monkeypatch)
+    use_cli_instance(pipeline, tmp_path, monkeypatch)
     path = pipeline.paths.raw_dir / "dkb/2023-S2/agregat_kecamatan.csv"
     path.write_text(path.read_text().replace("1;ALAK;80.931;", "1;ALAK;80.9x1;"))
     assert main(["ingest", "--semester", "2023-S2"]) == 1
@@ -56,7 +48,7 @@ def test_rejected_file_exits_non_zero_with_file_row_column_value(
 
 
 def test_invalid_semester_name_is_refused(pipeline, tmp_path, monkeypatch, capsys):
-    use(pipeline, tmp_path, monkeypatch)
+    use_cli_instance(pipeline, tmp_path, monkeypatch)
     assert main(["ingest", "--semester", "2024-1"]) == 2
     assert "TAHUN-S1 atau TAHUN-S2" in capsys.readouterr().err
 
@@ -67,7 +59,7 @@ def test_invalid_semester_name_is_refused(pipeline, tmp_path, monkeypatch, capsy
 def test_semester_with_whitespace_or_more_is_refused_before_any_partition(
     pipeline, tmp_path, monkeypatch, capsys, semester
 ):
-    use(pipeline, tmp_path, monkeypatch)
+    use_cli_instance(pipeline, tmp_path, monkeypatch)
     assert main(["ingest", "--semester", semester]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"Semester {semester!r} tidak valid") and "Traceback" not in err
@@ -79,7 +71,7 @@ def test_semester_with_whitespace_or_more_is_refused_before_any_partition(
 def test_semester_without_folder_is_refused_before_any_partition(
     pipeline, tmp_path, monkeypatch, capsys
 ):
-    use(pipeline, tmp_path, monkeypatch)
+    use_cli_instance(pipeline, tmp_path, monkeypatch)
     assert main(["ingest", "--semester", "2031-S1"]) == 1
     err = capsys.readouterr().err
     folder = pipeline.paths.raw_dir / "dkb" / "2031-S1"
@@ -115,7 +107,7 @@ def test_sql_runs_a_query_file_read_only_and_refuses_what_is_not_a_file(
 def test_pulihkan_refuses_a_value_that_is_not_a_version_stamp(
     pipeline, tmp_path, monkeypatch, capsys, versi
 ):
-    use(pipeline, tmp_path, monkeypatch)
+    use_cli_instance(pipeline, tmp_path, monkeypatch)
     assert main(["pulihkan", "--versi", versi]) == 2
     assert capsys.readouterr().err.startswith(f"Versi {versi!r} tidak valid")
 
@@ -175,7 +167,7 @@ def test_make_with_a_hostile_value_runs_no_command_and_creates_no_partition(tmp_
 
 def test_a_release_run_by_hand_is_not_run_again_by_the_schedule(pipeline, tmp_path, monkeypatch):
     settle_all(pipeline.paths.raw_dir)
-    use(pipeline, tmp_path, monkeypatch)
+    use_cli_instance(pipeline, tmp_path, monkeypatch)
     with (
         dg.DagsterInstance.get() as instance,
         dg.build_schedule_context(
@@ -192,7 +184,7 @@ def test_refused_file_fails_only_its_step_with_the_refusal_first(
 ):
     """In the run's events (what the UI shows): one failed step, the refusing one, whose failure
     is the refusal itself; nothing downstream ran, so no check reports on data it never saw."""
-    use(pipeline, tmp_path, monkeypatch)
+    use_cli_instance(pipeline, tmp_path, monkeypatch)
     path = pipeline.paths.raw_dir / "dkb/2023-S2/agregat_kecamatan.csv"
     shutil.copy(PROJECT_ROOT / "tests/data/bad/dkb_teks_di_angka.csv", path)
     assert main(["ingest", "--semester", "2023-S2"]) == 1

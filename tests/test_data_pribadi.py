@@ -16,7 +16,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import Pipeline, make_pipeline
+from conftest import Pipeline, make_pipeline, use_cli_instance
 from test_rekaman import KEY, SEMESTER, plant_bad_records, read_rows, write_rows
 
 from pipelines.assets.rekaman import dkb_penduduk_kelurahan
@@ -238,12 +238,7 @@ def test_another_key_is_refused_and_kunci_ulang_rekeys_every_semester(
     extract is not the accepted file, then re-ingests 2023-S1 under the new key; 2023-S2 is
     then accepted. Restricted files are 0600 in 0700 folders."""
     pipe = make_pipeline(tmp_path)
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(INSTANCE_CONFIG, home / "dagster.yaml")
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    monkeypatch.setenv("DUKCAPIL_RAW_DIR", str(pipe.paths.raw_dir))
-    monkeypatch.setenv("DUKCAPIL_WAREHOUSE_DIR", str(pipe.paths.warehouse_dir))
+    use_cli_instance(pipe, tmp_path, monkeypatch)
     store = pipe.paths.restricted_dir
     old, new = KEY, "kunci-baru-semester-berikut-2024"
 
