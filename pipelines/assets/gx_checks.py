@@ -1,4 +1,5 @@
-"""great-expectations suites (pipelines/validate/suites.py) run as Dagster asset checks.
+"""great-expectations suites (pipelines/validate/suites.py, generated from the contract in
+sql/kontrak/) run as Dagster asset checks.
 
 GX runs against the working file, in a file-backed GX project under `warehouse/gx/`, so every
 run leaves Data Docs (HTML an officer can open) at `warehouse/gx/data_docs/index.html`.

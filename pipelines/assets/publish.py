@@ -4,6 +4,7 @@ import dagster as dg
 
 from pipelines.assets.transform import SQL_TABLES
 from pipelines.publish.publication import publish
+from pipelines.validate.kontrak import metadata_analis
 from pipelines.warehouse.db import Warehouse
 
 
@@ -13,6 +14,7 @@ from pipelines.warehouse.db import Warehouse
     deps=[t.key for t in SQL_TABLES if t.layer == "mart"],
     kinds={"duckdb"},
     description="Gudang data analis (warehouse/dukcapil.duckdb), diganti secara atomik.",
+    metadata=metadata_analis(),  # the analis.* views' columns, from sql/kontrak/analis.yml
 )
 def gudang_analis(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     path, objects = publish(warehouse.paths, run_id=context.run.run_id)

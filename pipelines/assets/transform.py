@@ -8,6 +8,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.orchestration.partitions import SEMESTER
+from pipelines.validate.kontrak import metadata_tabel
 from pipelines.warehouse.db import Warehouse, load_sql, replace_partition, replace_table
 from pipelines.warehouse.sel_ditekan import bangun_dengan_penekanan
 
@@ -153,7 +154,10 @@ def build_sql_asset(table: SqlTable) -> dg.AssetsDefinition:
         deps=[dg.AssetKey(d.split(".")) for d in table.deps],
         partitions_def=SEMESTER if table.partitioned else None,
         kinds={"duckdb", "sql"},
-        metadata={"sql": f"sql/{table.layer}/{table.name}.sql"},
+        metadata={
+            "sql": f"sql/{table.layer}/{table.name}.sql",
+            **metadata_tabel(table.layer, table.name),
+        },
     )
     def _sql(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         select = load_sql(f"{table.layer}/{table.name}")

@@ -1,20 +1,25 @@
-"""great-expectations suites on the conformed and mart tables, written as data.
+"""great-expectations suites on the conformed and mart tables, generated from the warehouse
+contract (`sql/kontrak/<layer>.yml`, read by pipelines/validate/kontrak.py).
 
-Which rule lives where: row-level rules that need several tables or the indicator formula stay
-in SQL (`sql/checks/`: kab/kota = sum of kecamatan, capaian = realisasi / target x 100, one IKU
-row per key, every formula indicator computed, every targeted indicator present). The suites
-below hold the column rules GX expresses well: not-null, ranges, sets of allowed values, key
-uniqueness of every other table. A suite is blocking when publishing a failure would print a
-wrong or empty figure; the reconciliation suite only warns, because the differences it lists
-are the point of the table.
+Which rule lives where: column and key rules (not-null, unique, ranges, sets of allowed values,
+regex, row counts, key uniqueness) are tests in the contract and become expectations here; rules
+that need several tables or the indicator formula stay in SQL (`sql/checks/`: kab/kota = sum of
+kecamatan, capaian recomputed from the counts, one IKU row per key, every formula indicator
+computed, every targeted indicator present). Every table whose contract has tests gets a suite,
+which also expects the table's columns in the contract's order, so a SQL change that drops or
+renames a column is caught on the run, before publication. A suite is blocking unless its
+table's contract says `severity: warn` (the reconciliation: the differences it lists are the
+point of the table).
 
-Each expectation is (GX expectation class name, keyword arguments). A value `Dari(sql)` is
-read from the warehouse at check time, so e.g. the category words follow raw.kategori_capaian.
+Each expectation is (GX expectation class name, keyword arguments). A value `Dari(sql)` is read
+from the warehouse at check time, so e.g. the category words follow raw.kategori_capaian.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from pipelines.validate.kontrak import Tabel, Uji, kontrak
 
 
 @dataclass(frozen=True)
@@ -31,135 +36,50 @@ class Suite:
     expectations: tuple[tuple[str, dict], ...]
 
 
-KATEGORI = Dari("SELECT DISTINCT kategori FROM raw.kategori_capaian")
-UKURAN = Dari("SELECT DISTINCT ukuran FROM conformed.dkb_agregat")
-INDIKATOR = Dari("SELECT kode_indikator FROM raw.indikator_definisi")
-TINGKAT = ["kota", "kabupaten", "kecamatan", "kelurahan"]
+def expectation(uji: Uji, column: str | None = None) -> tuple[str, dict]:
+    """One contract test as a GX expectation (class name, keyword arguments)."""
+    a = uji.args
+    on = {"column": column} if column else {}
+    match uji.name:
+        case "not_null":
+            return ("ExpectColumnValuesToNotBeNull", on)
+        case "unique":
+            return ("ExpectColumnValuesToBeUnique", on)
+        case "accepted_values":
+            values = Dari(a["query"]) if "query" in a else list(a["values"])
+            return ("ExpectColumnValuesToBeInSet", {**on, "value_set": values})
+        case "accepted_range":
+            return ("ExpectColumnValuesToBeBetween", {**on, **_bounds(a)})
+        case "regex":
+            return ("ExpectColumnValuesToMatchRegex", {**on, "regex": a["regex"]})
+        case "unique_combination_of_columns":
+            return ("ExpectCompoundColumnsToBeUnique", {"column_list": list(a["columns"])})
+        case "row_count":
+            return ("ExpectTableRowCountToBeBetween", _bounds(a))
+    raise ValueError(f"uji kontrak tanpa ekspektasi GX: {uji.name}")
 
 
-def _not_null(*columns: str) -> tuple[tuple[str, dict], ...]:
-    return tuple(("ExpectColumnValuesToNotBeNull", {"column": c}) for c in columns)
+def _bounds(args: dict) -> dict:
+    return {
+        "min_value": args.get("min_value"),
+        "max_value": args.get("max_value"),
+        **{k: args[k] for k in ("strict_min", "strict_max") if k in args},
+    }
 
 
-def _unique(*columns: str) -> tuple[str, dict]:
-    return ("ExpectCompoundColumnsToBeUnique", {"column_list": list(columns)})
-
-
-def _between(column: str, low: float | None = None, high: float | None = None, **kw):
-    return (
-        "ExpectColumnValuesToBeBetween",
-        {"column": column, "min_value": low, "max_value": high, **kw},
+def suite(table: Tabel) -> Suite:
+    columns = [c.name for c in table.columns]
+    return Suite(
+        table.key,
+        blocking=table.blocking,
+        expectations=(
+            ("ExpectTableColumnsToMatchOrderedList", {"column_list": columns}),
+            *(expectation(t) for t in table.tests),
+            *(expectation(t, c.name) for c in table.columns for t in c.tests),
+        ),
     )
 
 
-def _in(column: str, values) -> tuple[str, dict]:
-    return ("ExpectColumnValuesToBeInSet", {"column": column, "value_set": values})
-
-
-SUITES: tuple[Suite, ...] = (
-    Suite(
-        "conformed.wilayah",
-        blocking=True,
-        expectations=(
-            *_not_null("kode", "nama", "tingkat"),
-            ("ExpectColumnValuesToBeUnique", {"column": "kode"}),
-            (
-                "ExpectColumnValuesToMatchRegex",
-                {"column": "kode", "regex": r"^\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?$"},
-            ),
-            _in("tingkat", TINGKAT),
-        ),
-    ),
-    Suite(
-        "conformed.target_tahunan",
-        blocking=True,
-        expectations=(
-            *_not_null("kode_indikator", "tahun", "target"),
-            _unique("kode_indikator", "tahun"),
-            _between("target", 0, None, strict_min=True),
-            _in("kode_indikator", INDIKATOR),
-        ),
-    ),
-    Suite(
-        "mart.agregat_wilayah",
-        blocking=True,
-        expectations=(
-            *_not_null("semester", "kode_wilayah", "nama_wilayah", "ukuran", "nilai"),
-            _unique("semester", "kode_wilayah", "ukuran"),
-            _between("nilai", 0),
-            _in("ukuran", UKURAN),
-            _in("tingkat", TINGKAT),
-            ("ExpectColumnValuesToMatchRegex", {"column": "semester", "regex": r"^\d{4}-S[12]$"}),
-        ),
-    ),
-    Suite(
-        "mart.iku",
-        blocking=True,
-        expectations=(
-            *_not_null("tahun", "kode_wilayah", "kode_indikator", "nama_indikator"),
-            _between("realisasi", 0),
-            _between("capaian", 0),
-            _in("kategori", KATEGORI),
-            _in("jenis", ["rumus", "dilaporkan"]),
-            _in("arah", ["naik", "turun"]),
-        ),
-    ),
-    Suite(
-        "mart.pengukuran_kinerja",
-        blocking=True,
-        expectations=(
-            *_not_null("target", "realisasi", "capaian", "kategori"),
-            _unique("tahun", "kode_indikator"),
-            _between("realisasi", 0),
-            _in("kategori", KATEGORI),
-        ),
-    ),
-    Suite(
-        "mart.perbandingan_tahun_lalu",
-        blocking=True,
-        expectations=(
-            _unique("tahun", "kode_indikator"),
-            _in("dibanding_tahun_lalu", ["lebih tinggi", "lebih rendah", "sama"]),
-        ),
-    ),
-    Suite(
-        "mart.tren_rpjmd",
-        blocking=True,
-        expectations=(
-            *_not_null("target", "realisasi", "capaian", "capaian_hitung"),
-            _unique("tahun", "kode_indikator"),
-            _between("target", 0, None, strict_min=True),
-            _between("capaian_hitung", 0),
-        ),
-    ),
-    Suite(
-        "mart.realisasi_anggaran",
-        blocking=True,
-        expectations=(
-            # a program in the PK without a realisation row (or the reverse) would print blanks
-            *_not_null("kode_program", "anggaran_pk", "anggaran", "realisasi"),
-            _unique("tahun", "kode_program"),
-            _between("sisa", 0),
-            _between("serapan", 0, 100),
-        ),
-    ),
-    Suite(
-        "mart.ringkasan_kinerja",
-        blocking=True,
-        expectations=(
-            *_not_null("tahun", "jumlah_indikator", "rata_rata_capaian", "kategori"),
-            ("ExpectColumnValuesToBeUnique", {"column": "tahun"}),
-            _between("jumlah_indikator", 1),
-            _between("serapan_anggaran", 0, 100),
-        ),
-    ),
-    Suite(
-        "mart.rekonsiliasi",
-        blocking=False,
-        expectations=(
-            # every published figure must find its recomputed counterpart
-            _in("kelas", ["sama", "pembulatan tampilan", "material"]),
-            *_not_null("pemeriksaan", "uraian", "nilai_terbit"),
-        ),
-    ),
+SUITES: tuple[Suite, ...] = tuple(
+    suite(t) for t in kontrak().values() if t.layer in ("conformed", "mart") and t.tested
 )
