@@ -151,6 +151,10 @@ def load_layer(layer: str, path: Path | None = None) -> dict[str, Tabel]:
         if not raw.get("description") or not columns:
             raise KontrakError(f"{where}: description dan columns wajib")
         names = [c.name for c in columns]
+        if len(set(names)) < len(names):
+            raise KontrakError(f"{where}: nama kolom ganda")
+        if raw.get("severity", "error") not in ("error", "warn"):
+            raise KontrakError(f"{where}: severity harus error atau warn")
         tests = tuple(_uji(t, TABLE_TESTS, where) for t in raw.get("tests", []))
         for t in tests:
             if t.name == "unique_combination_of_columns" and set(t.args["columns"]) - set(names):
