@@ -2,11 +2,14 @@
 publication and leaves the analysts' file as it was."""
 
 import hashlib
+import shutil
 
 import dagster as dg
+import duckdb
 
-from pipelines.assets.gx_checks import data_docs_index
-from pipelines.validate.suites import SUITES
+from pipelines.assets.gx_checks import data_docs_index, run_suite
+from pipelines.config import Paths
+from pipelines.validate.suites import SUITES, Dari
 
 
 def _check_evaluations(instance: dg.DagsterInstance, run_id: str) -> dict:
@@ -39,6 +42,48 @@ def test_data_docs_html_is_written_for_every_suite(bundled):
     for suite in SUITES:
         assert suite.table in html
     assert list((index.parent / "validations").rglob("*.html"))
+
+
+def test_suites_are_the_contract_tests():
+    """sql/kontrak/mart.yml, Tabel 13: the key, the not-null amounts and serapan 0–100 become
+    expectations; the category words are read from raw.kategori_capaian; only the
+    reconciliation warns; tables without tests (mart.sel_ditekan) get no suite."""
+    suites = {s.table: s for s in SUITES}
+    tabel13 = suites["mart.realisasi_anggaran"].expectations
+    assert (
+        "ExpectCompoundColumnsToBeUnique",
+        {"column_list": ["tahun", "kode_program"]},
+    ) in tabel13
+    for column in ("kode_program", "anggaran_pk", "anggaran", "realisasi"):
+        assert ("ExpectColumnValuesToNotBeNull", {"column": column}) in tabel13
+    assert (
+        "ExpectColumnValuesToBeBetween",
+        {"column": "serapan", "min_value": 0, "max_value": 100},
+    ) in tabel13
+    assert (
+        "ExpectColumnValuesToBeInSet",
+        {
+            "column": "kategori",
+            "value_set": Dari("SELECT DISTINCT kategori FROM raw.kategori_capaian"),
+        },
+    ) in suites["mart.pengukuran_kinerja"].expectations
+    assert [t for t, s in suites.items() if not s.blocking] == ["mart.rekonsiliasi"]
+    assert "mart.sel_ditekan" not in suites
+
+
+def test_a_column_renamed_in_the_sql_fails_the_suite(bundled, tmp_path):
+    """A SQL edit renames Tabel 13's `serapan`: the suite expects the contract's columns in
+    order, so the run's check fails before anything is published."""
+    paths = Paths(raw_dir=bundled.paths.raw_dir, warehouse_dir=tmp_path)
+    paths.build_db.parent.mkdir(parents=True)
+    shutil.copy(bundled.paths.build_db, paths.build_db)
+    with duckdb.connect(str(paths.build_db)) as con:
+        con.execute("ALTER TABLE mart.realisasi_anggaran RENAME COLUMN serapan TO serapan_persen")
+        suite = next(s for s in SUITES if s.table == "mart.realisasi_anggaran")
+        validation = run_suite(suite, paths, con)
+    assert not validation.success
+    failed = {r.expectation_config.type for r in validation.results if not r.success}
+    assert "expect_table_columns_to_match_ordered_list" in failed
 
 
 def test_pk_program_without_realisation_blocks_publication(pipeline):
