@@ -257,10 +257,10 @@ def markdown(tables: dict[str, Tabel]) -> str:
         out += ["| column | type | unit | meaning |", "|---|---|---|---|"]
         for c in table.columns:
             out.append(f"| {c.name} | {c.type} | {c.unit or ''} | {_cell(c.description)} |")
-        checks = [t.uraian() for t in table.tests] + [
+        checks = ["columns as listed", *(t.uraian() for t in table.tests)] + [
             f"`{c.name}` {t.uraian()}" for c in table.columns for t in c.tests
         ]
-        if checks:
+        if table.tested:  # the tables that have a GX suite
             when = "blocks publication" if table.blocking else "warns"
             out += [
                 "",
