@@ -105,7 +105,8 @@ def build_gx_check(suite: Suite) -> dg.AssetChecksDefinition:
         asset=dg.AssetKey([layer, table]),
         name="gx_suite",
         blocking=suite.blocking,
-        description=f"Suite great-expectations {suite.table}: {len(suite.expectations)} ekspektasi",
+        description=f"Suite great-expectations {suite.table}: {len(suite.expectations)} ekspektasi "
+        f"dari kontrak sql/kontrak/{layer}.yml",
     )
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as con:
