@@ -39,6 +39,7 @@ class SqlTable:
     partitioned: bool = False
     build: Build = replace_table
     writes: tuple[str, ...] = ()  # other tables the build writes (`-- writes:`)
+    python_reads: tuple[str, ...] = ()  # tables the build's Python reads (part of deps)
 
     @property
     def key(self) -> dg.AssetKey:
@@ -58,7 +59,7 @@ def read_sql_table(path: Path) -> SqlTable:
     writes = tuple(w.strip() for w in fields.get("writes", "").split(",") if w.strip())
     build, build_reads = BUILDERS[fields["build"]] if "build" in fields else (replace_table, ())
     # a table the asset writes itself (mart.sel_ditekan) is no upstream of it
-    reads = (tables_read(load_sql(f"{layer}/{name}")) | set(build_reads)) - set(writes)
+    reads = (tables_read(path.read_text(encoding="utf-8")) | set(build_reads)) - set(writes)
     return SqlTable(
         layer,
         name,
@@ -67,6 +68,7 @@ def read_sql_table(path: Path) -> SqlTable:
         partitioned=fields.get("partitioned") == "semester",
         build=build,
         writes=writes,
+        python_reads=build_reads,
     )
 
 

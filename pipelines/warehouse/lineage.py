@@ -1,6 +1,6 @@
 """Lineage read from the SQL itself: the tables a SELECT reads, found by DuckDB's own parser
 (`json_serialize_sql`), so no dependency list is typed beside the SQL (as dbt's `ref()` does).
-A table macro of `sql/macros/` that reads a table counts as reading it wherever it is called."""
+A macro of `sql/macros/` that reads a table counts as reading it wherever it is called."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ _HEADER = re.compile(rf"--\s*({'|'.join(HEADER_KEYS)}):\s*(.*?)\s*$")
 
 
 class SqlLineageError(ValueError):
-    """A SELECT the parser cannot read, or a table read without its layer."""
+    """A SELECT that DuckDB's parser cannot read."""
 
 
 def header(path: Path) -> dict[str, str]:
@@ -65,21 +65,26 @@ def _refs(con: duckdb.DuckDBPyConnection, select: str) -> tuple[set[str], set[st
     return named - {t for s, t in tables if not s and t in ctes}, calls
 
 
-@cache
-def _macros() -> dict[str, frozenset[str]]:
-    """Every macro of sql/macros/ with the tables its body reads, through the macros it calls."""
-    from pipelines.warehouse.db import install_macros  # db imports this module
+# One macro per file of sql/macros/: `CREATE [OR REPLACE] MACRO name(params) AS [TABLE] body`.
+_MACRO = re.compile(
+    r"CREATE\s+(?:OR\s+REPLACE\s+)?MACRO\s+(\w+)\s*\(.*?\)\s+AS\s+(TABLE\s+)?(.*)",
+    re.IGNORECASE | re.DOTALL,
+)
 
+
+@cache
+def _macros(folder: Path) -> dict[str, frozenset[str]]:
+    """Every macro of `folder` with the tables its body reads, through the macros it calls.
+    Read from the text: DuckDB binds a macro's tables when it is created, so a macro that reads
+    a table could not be installed before the table exists."""
     con = duckdb.connect()
-    install_macros(con)
-    rows = con.execute(
-        "SELECT function_name, function_type, macro_definition FROM duckdb_functions() "
-        "WHERE function_type IN ('macro', 'table_macro') AND NOT internal"
-    ).fetchall()
-    refs = {
-        name: _refs(con, body if kind == "table_macro" else f"SELECT {body}")
-        for name, kind, body in rows
-    }
+    refs = {}
+    for path in sorted(folder.glob("*.sql")):
+        match = _MACRO.search(path.read_text(encoding="utf-8"))
+        if match:
+            name, table, body = match.groups()
+            body = body.strip().rstrip(";")
+            refs[name] = _refs(con, body if table else f"SELECT {body}")
     con.close()
 
     def reads(name: str, seen: frozenset[str]) -> set[str]:
@@ -91,10 +96,10 @@ def _macros() -> dict[str, frozenset[str]]:
     return {name: frozenset(reads(name, frozenset({name}))) for name in refs}
 
 
-def tables_read(select: str) -> set[str]:
-    """`schema.table` of every table `select` reads, its CTEs excluded, through macros too.
-    A table named without its schema is returned bare (it is no warehouse table)."""
-    macros = _macros()
+def tables_read(select: str, macro_folder: Path = SQL_DIR / "macros") -> set[str]:
+    """`schema.table` of every table `select` reads, its CTEs excluded, through the macros of
+    `macro_folder` too. A table named without its schema is returned bare (no warehouse table)."""
+    macros = _macros(macro_folder)
     con = duckdb.connect()
     try:
         tables, calls = _refs(con, select)
