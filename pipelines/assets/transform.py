@@ -15,7 +15,7 @@ import duckdb
 
 from pipelines.orchestration.partitions import SEMESTER
 from pipelines.warehouse.db import Warehouse, load_sql, replace_partition, replace_table
-from pipelines.warehouse.lineage import header, sql_files, tables_read
+from pipelines.warehouse.lineage import SqlLineageError, header, sql_files, tables_read
 from pipelines.warehouse.sel_ditekan import bangun_dengan_penekanan
 
 SQL_LAYERS = ("conformed", "mart")
@@ -35,7 +35,7 @@ class SqlTable:
     layer: str
     name: str
     description: str
-    deps: tuple[str, ...]  # "layer.name" of the tables the SELECT reads (from the SQL)
+    deps: tuple[str, ...]  # "layer.name" of the tables it reads: parsed from the SQL (+ build)
     partitioned: bool = False
     build: Build = replace_table
     writes: tuple[str, ...] = ()  # other tables the build writes (`-- writes:`)
@@ -56,10 +56,16 @@ def read_sql_table(path: Path) -> SqlTable:
     layer, name = path.parent.name, path.stem
     if "description" not in fields:
         raise ValueError(f"sql/{layer}/{name}.sql: baris '-- description: ...' tidak ada")
+    if fields.get("partitioned", "semester") != "semester":
+        raise ValueError(f"sql/{layer}/{name}.sql: '-- partitioned:' hanya mengenal 'semester'")
     writes = tuple(w.strip() for w in fields.get("writes", "").split(",") if w.strip())
     build, build_reads = BUILDERS[fields["build"]] if "build" in fields else (replace_table, ())
     # a table the asset writes itself (mart.sel_ditekan) is no upstream of it
-    reads = (tables_read(path.read_text(encoding="utf-8")) | set(build_reads)) - set(writes)
+    try:
+        parsed = tables_read(path.read_text(encoding="utf-8"))
+    except SqlLineageError as error:
+        raise SqlLineageError(f"sql/{layer}/{name}.sql: {error}") from None
+    reads = (parsed | set(build_reads)) - set(writes)
     return SqlTable(
         layer,
         name,
