@@ -5,7 +5,7 @@ import dagster as dg
 from pipelines.assets.checks import SQL_CHECKS, audit_sel_kecil
 from pipelines.assets.exports import EXPORT_ASSETS
 from pipelines.assets.gx_checks import GX_CHECKS
-from pipelines.assets.ingest import INGEST_ASSETS
+from pipelines.assets.ingest import INGEST_ASSETS, build_side_asset
 from pipelines.assets.publish import gudang_analis
 from pipelines.assets.rekaman import dkb_penduduk_kelurahan
 from pipelines.assets.transform import SQL_ASSETS
@@ -14,8 +14,20 @@ from pipelines.orchestration.schedules import masa_rilis
 from pipelines.orchestration.sensors import rilis_baru
 from pipelines.warehouse.db import Warehouse
 
+SIDE_ASSETS = [
+    build_side_asset("cek_baris_total", INGEST_ASSETS),
+    build_side_asset("berkas_diterima", [*INGEST_ASSETS, dkb_penduduk_kelurahan]),
+]
+
 defs = dg.Definitions(
-    assets=[*INGEST_ASSETS, dkb_penduduk_kelurahan, *SQL_ASSETS, gudang_analis, *EXPORT_ASSETS],
+    assets=[
+        *INGEST_ASSETS,
+        dkb_penduduk_kelurahan,
+        *SIDE_ASSETS,
+        *SQL_ASSETS,
+        gudang_analis,
+        *EXPORT_ASSETS,
+    ],
     asset_checks=[*SQL_CHECKS, audit_sel_kecil, *GX_CHECKS],
     jobs=[lakip_job],
     sensors=[rilis_baru],

@@ -52,9 +52,7 @@ class Gudang:
         with duckdb.connect(str(self.paths.build_db)) as con:
             for schema in ("raw", "conformed", "mart"):
                 con.execute(f"CREATE SCHEMA {schema}")
-            _tabel(
-                con, "raw.indikator_definisi", "kode_indikator TEXT, tahun_akhir BIGINT", definisi
-            )
+            _tabel(con, "conformed.indikator", "kode_indikator TEXT, tahun_akhir BIGINT", definisi)
             _tabel(
                 con,
                 "mart.pengukuran_kinerja",

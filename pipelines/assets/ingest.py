@@ -308,3 +308,29 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
 
 
 INGEST_ASSETS = [build_ingest_asset(s) for s in (*S.UNPARTITIONED_SOURCES, S.DKB_AGREGAT_KECAMATAN)]
+
+# Side tables. Each ingesting step adds the rows of the files it read (it holds them, and the
+# receipt must be written with the data, in the same step); the table itself is an asset of its
+# own, downstream of every step that writes it: readers depend on it, not on its writers, and
+# the graph shows who writes it.
+SIDE_TABLES = {
+    "cek_baris_total": "Baris JUMLAH/TOTAL tiap berkas masukan: nilai tercetak vs jumlah baris.",
+    "berkas_diterima": "Setiap versi berkas masukan yang pernah diterima: sha256, ukuran, arsip.",
+}
+
+
+def build_side_asset(name: str, writers: list[dg.AssetsDefinition]) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=["raw", name],
+        group_name="ingest",
+        description=SIDE_TABLES[name],
+        deps=[key for w in writers for key in w.keys],
+        kinds={"duckdb"},
+        metadata={"ditulis_oleh": ", ".join(k.to_user_string() for w in writers for k in w.keys)},
+    )
+    def _side(warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            count = con.execute(f"SELECT count(*) FROM raw.{name}").fetchone()[0]
+        return dg.MaterializeResult(metadata={"dagster/row_count": count})
+
+    return _side

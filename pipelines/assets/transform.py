@@ -1,8 +1,14 @@
 """SQL assets: every conformed and mart table is one SELECT in `sql/<layer>/<name>.sql`, run
-into the warehouse by the same writer. The list below is the data flow the UI draws."""
+into the warehouse by the same writer. Each file declares its asset once, in its opening
+comment (`-- description:`, and where needed `-- partitioned: semester`, `-- build:`,
+`-- writes:`); its dependencies are the tables its SQL reads (pipelines/warehouse/lineage.py),
+never a list typed beside it. tests/test_lineage.py keeps the layers' rule: raw -> conformed
+-> mart, marts reading only conformed and mart tables."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from graphlib import TopologicalSorter
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -10,7 +16,19 @@ import duckdb
 from pipelines.orchestration.partitions import SEMESTER
 from pipelines.validate.kontrak import metadata_tabel
 from pipelines.warehouse.db import Warehouse, load_sql, replace_partition, replace_table
+from pipelines.warehouse.lineage import SqlLineageError, header, sql_files, tables_read
 from pipelines.warehouse.sel_ditekan import bangun_dengan_penekanan
+
+SQL_LAYERS = ("conformed", "mart")
+
+Build = Callable[[duckdb.DuckDBPyConnection, str, str], int]  # (con, table, SELECT) -> rows
+
+# `-- build: <name>` in a SQL file: writes its table instead of a plain replace, with the tables
+# its Python reads besides the SELECT (no parser sees those): the small-cell audit of
+# pipelines/validate/audit_sel_kecil.py reads the exact kecamatan totals.
+BUILDERS: dict[str, tuple[Build, tuple[str, ...]]] = {
+    "penekanan_sel": (bangun_dengan_penekanan, ("mart.agregat_wilayah",)),
+}
 
 
 @dataclass(frozen=True)
@@ -18,149 +36,79 @@ class SqlTable:
     layer: str
     name: str
     description: str
-    deps: tuple[str, ...]  # "layer.name" of the tables the SELECT reads
+    deps: tuple[str, ...]  # "layer.name" of the tables it reads: parsed from the SQL (+ build)
     partitioned: bool = False
-    # writes the table instead of a plain replace (con, table, SELECT) -> row count
-    build: Callable[[duckdb.DuckDBPyConnection, str, str], int] = replace_table
+    build: Build = replace_table
+    writes: tuple[str, ...] = ()  # other tables the build writes (`-- writes:`)
+    python_reads: tuple[str, ...] = ()  # tables the build's Python reads (part of deps)
 
     @property
     def key(self) -> dg.AssetKey:
         return dg.AssetKey([self.layer, self.name])
 
+    @property
+    def sql(self) -> str:
+        return f"{self.layer}/{self.name}"
 
-SQL_TABLES = (
-    SqlTable(
-        "conformed",
-        "wilayah",
-        "Wilayah kab/kota, kecamatan, kelurahan per kode Kemendagri.",
-        ("raw.daerah", "raw.wilayah"),
-    ),
-    SqlTable(
-        "conformed",
-        "dkb_agregat",
-        "Agregat DKB per semester dalam bentuk panjang (wilayah, ukuran).",
-        ("raw.dkb_agregat_kecamatan", "raw.dkb_penduduk_kelurahan"),
-        partitioned=True,
-    ),
-    SqlTable(
-        "conformed",
-        "target_tahunan",
-        "Target yang berlaku per indikator per tahun (PK > RKT > RPJMD).",
-        ("raw.indikator_target",),
-    ),
-    SqlTable(
-        "conformed",
-        "anggaran_program",
-        "Anggaran PK, pagu dan realisasi per program per tahun.",
-        ("raw.anggaran_pk", "raw.realisasi_anggaran"),
-    ),
-    SqlTable(
-        "mart",
-        "agregat_wilayah",
-        "Agregat DKB per wilayah (kecamatan dan kota) per semester.",
-        ("conformed.dkb_agregat", "conformed.wilayah"),
-    ),
-    SqlTable(
-        "mart",
-        "agregat_kelurahan",
-        "Agregat DKB per kelurahan (jalur rekaman), sel kecil disamarkan; blok yang tetap "
-        "terkunci ditekan (mart.sel_ditekan, ditulis oleh aset ini).",
-        ("conformed.dkb_agregat", "conformed.wilayah", "mart.agregat_wilayah"),
-        build=bangun_dengan_penekanan,
-    ),
-    SqlTable(
-        "mart",
-        "selisih_jalur_dkb",
-        "Agregat file vs hitungan rekaman per kecamatan, bila semester punya keduanya.",
-        ("raw.dkb_agregat_kecamatan", "raw.dkb_penduduk_kelurahan", "conformed.wilayah"),
-    ),
-    SqlTable(
-        "mart",
-        "iku",
-        "Tabel IKU per periode, wilayah, indikator: realisasi, target, capaian.",
-        (
-            "mart.agregat_wilayah",
-            "raw.indikator_definisi",
-            "raw.realisasi_dilaporkan",
-            "conformed.target_tahunan",
-            "raw.kategori_capaian",
-            "conformed.wilayah",
-        ),
-    ),
-    SqlTable(
-        "mart",
-        "pengukuran_kinerja",
-        "Tabel 3: pengukuran capaian kinerja sasaran per tahun.",
-        ("mart.iku",),
-    ),
-    SqlTable(
-        "mart",
-        "perbandingan_tahun_lalu",
-        "Tabel 10: capaian tahun ini dibanding tahun lalu.",
-        ("mart.pengukuran_kinerja", "raw.riwayat_capaian", "raw.indikator_definisi"),
-    ),
-    SqlTable(
-        "mart",
-        "tren_rpjmd",
-        "Tabel 11: target, realisasi, capaian per tahun sejak awal RPJMD.",
-        ("mart.pengukuran_kinerja", "raw.riwayat_capaian", "raw.indikator_definisi"),
-    ),
-    SqlTable(
-        "mart",
-        "realisasi_anggaran",
-        "Tabel 13: realisasi dan serapan anggaran per program.",
-        ("conformed.anggaran_program",),
-    ),
-    SqlTable(
-        "mart",
-        "ringkasan_kinerja",
-        "Rata-rata capaian, serapan anggaran dan indeks efisiensi per tahun.",
-        (
-            "mart.pengukuran_kinerja",
-            "raw.riwayat_capaian",
-            "mart.realisasi_anggaran",
-            "raw.kategori_capaian",
-        ),
-    ),
-    SqlTable(
-        "mart",
-        "rekonsiliasi",
-        "Angka LAKIP terbit vs hitung ulang dari masukan: selisih dan kelasnya.",
-        (
-            "raw.terbitan",
-            "mart.agregat_wilayah",
-            "mart.iku",
-            "mart.tren_rpjmd",
-            "mart.pengukuran_kinerja",
-            "mart.perbandingan_tahun_lalu",
-            "mart.realisasi_anggaran",
-            "mart.ringkasan_kinerja",
-            "raw.kategori_capaian",
-            "conformed.wilayah",
-            # raw.cek_baris_total is written by these ingestion assets
-            "raw.anggaran_pk",
-            "raw.realisasi_anggaran",
-            "raw.dkb_agregat_kecamatan",
-        ),
-    ),
-)
+
+def read_sql_table(path: Path) -> SqlTable:
+    """The asset a SQL file declares: its header, and the tables its SELECT reads."""
+    fields = header(path)
+    layer, name = path.parent.name, path.stem
+    if "description" not in fields:
+        raise ValueError(f"sql/{layer}/{name}.sql: baris '-- description: ...' tidak ada")
+    if fields.get("partitioned", "semester") != "semester":
+        raise ValueError(f"sql/{layer}/{name}.sql: '-- partitioned:' hanya mengenal 'semester'")
+    writes = tuple(w.strip() for w in fields.get("writes", "").split(",") if w.strip())
+    build, build_reads = BUILDERS[fields["build"]] if "build" in fields else (replace_table, ())
+    # a table the asset writes itself (mart.sel_ditekan) is no upstream of it
+    try:
+        parsed = tables_read(path.read_text(encoding="utf-8"))
+    except SqlLineageError as error:
+        raise SqlLineageError(f"sql/{layer}/{name}.sql: {error}") from None
+    reads = (parsed | set(build_reads)) - set(writes)
+    return SqlTable(
+        layer,
+        name,
+        fields["description"],
+        tuple(sorted(reads)),
+        partitioned=fields.get("partitioned") == "semester",
+        build=build,
+        writes=writes,
+        python_reads=build_reads,
+    )
+
+
+def load_sql_tables() -> tuple[SqlTable, ...]:
+    """Every SQL asset of sql/conformed/ and sql/mart/, upstream before downstream."""
+    tables = {f"{t.layer}.{t.name}": t for t in map(read_sql_table, sql_files(*SQL_LAYERS))}
+    order = TopologicalSorter({k: [d for d in t.deps if d in tables] for k, t in tables.items()})
+    return tuple(tables[k] for k in order.static_order())
+
+
+SQL_TABLES = load_sql_tables()
 
 
 def build_sql_asset(table: SqlTable) -> dg.AssetsDefinition:
-    @dg.asset(
-        key=table.key,
-        group_name=table.layer,
-        description=table.description,
-        deps=[dg.AssetKey(d.split(".")) for d in table.deps],
+    specs = [
+        dg.AssetSpec(
+            key=key,
+            group_name=table.layer,
+            description=table.description if key == table.key else f"Ditulis oleh {table.key}.",
+            deps=[dg.AssetKey(d.split(".")) for d in table.deps] if key == table.key else [],
+            kinds={"duckdb", "sql"},
+            metadata={"sql": f"sql/{table.sql}.sql", **metadata_tabel(*key.path)},
+        )
+        for key in (table.key, *(dg.AssetKey(w.split(".")) for w in table.writes))
+    ]
+
+    @dg.multi_asset(
+        name=f"{table.layer}__{table.name}",
+        specs=specs,
         partitions_def=SEMESTER if table.partitioned else None,
-        kinds={"duckdb", "sql"},
-        metadata={
-            "sql": f"sql/{table.layer}/{table.name}.sql",
-            **metadata_tabel(table.layer, table.name),
-        },
     )
-    def _sql(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-        select = load_sql(f"{table.layer}/{table.name}")
+    def _sql(context: dg.AssetExecutionContext, warehouse: Warehouse):
+        select = load_sql(table.sql)
         target = f"{table.layer}.{table.name}"
         with warehouse.connect() as con:
             if table.partitioned:
@@ -174,7 +122,14 @@ def build_sql_asset(table: SqlTable) -> dg.AssetsDefinition:
                 )
             else:
                 count = table.build(con, target, select)
-        return dg.MaterializeResult(metadata={"dagster/row_count": count})
+            written = {
+                w: con.execute(f"SELECT count(*) FROM {w}").fetchone()[0] for w in table.writes
+            }
+        yield dg.MaterializeResult(asset_key=table.key, metadata={"dagster/row_count": count})
+        for other, rows in written.items():
+            yield dg.MaterializeResult(
+                asset_key=dg.AssetKey(other.split(".")), metadata={"dagster/row_count": rows}
+            )
 
     return _sql
 

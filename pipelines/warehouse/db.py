@@ -32,8 +32,8 @@ def load_sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8").strip().rstrip(";")
 
 
-def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    for path in sorted((SQL_DIR / "macros").glob("*.sql")):
+def install_macros(con: duckdb.DuckDBPyConnection, folder: Path = SQL_DIR / "macros") -> None:
+    for path in sorted(folder.glob("*.sql")):
         con.execute(path.read_text(encoding="utf-8"))
 
 

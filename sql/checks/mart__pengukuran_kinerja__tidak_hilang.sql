@@ -6,7 +6,7 @@
 WITH hilang AS (
     SELECT t.tahun, t.kode_indikator
     FROM iku_terbit AS t
-    LEFT JOIN raw.indikator_definisi AS d USING (kode_indikator)
+    LEFT JOIN conformed.indikator AS d USING (kode_indikator)
     WHERE (d.tahun_akhir IS NULL OR t.tahun <= d.tahun_akhir)
       AND NOT EXISTS (
           SELECT 1 FROM mart.pengukuran_kinerja AS p

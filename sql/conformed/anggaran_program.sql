@@ -1,3 +1,4 @@
+-- description: Anggaran PK, pagu dan realisasi per program per tahun.
 -- Budget per program and year: the PK amount, the final pagu and the realisation. Programs are
 -- joined on their Permendagri 90/2019 code because their printed names vary between tables.
 SELECT

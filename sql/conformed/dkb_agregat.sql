@@ -1,43 +1,16 @@
--- DKB counts of one semester in long form: one row per (region, ukuran). Both input paths
--- write this same shape, so the indicators do not care which path fed them:
---   jalur 'agregat'  per kecamatan, from raw/dkb/<semester>/agregat_kecamatan.*
---   jalur 'rekaman'  per kelurahan, counted from the resident extract raw/dkb/<semester>/penduduk.*
--- When a semester has both, the record-level counts win (they are computed here, from the
--- rows, by documented definitions); mart.selisih_jalur_dkb lists where the two disagree.
+-- description: Agregat DKB per semester dalam bentuk panjang (wilayah, ukuran).
+-- partitioned: semester
+-- DKB counts of one semester in long form: one row per (region, ukuran), from the path that
+-- feeds the indicators (conformed.dkb_jalur has both). When a semester has both, the
+-- record-level counts win (they are computed here, from the rows, by documented definitions);
+-- mart.selisih_jalur_dkb lists where the two disagree.
 -- Parameter: $semester, e.g. '2023-S2'.
-WITH per_kecamatan AS (
-    UNPIVOT (
-        SELECT * EXCLUDE (kecamatan, _diterima_pada)
-        FROM raw.dkb_agregat_kecamatan
-        WHERE semester = $semester
-    )
-    ON COLUMNS(* EXCLUDE (semester, kode_kecamatan, _berkas, _baris, _sha256))
-    INTO NAME ukuran VALUE nilai
-),
-agregat AS (
-    SELECT
-        semester,
-        -- data as of 30 June (S1) or 31 December (S2)
-        CASE WHEN right(semester, 2) = 'S1'
-            THEN make_date(CAST(left(semester, 4) AS INTEGER), 6, 30)
-            ELSE make_date(CAST(left(semester, 4) AS INTEGER), 12, 31)
-        END AS tanggal_data,
-        kode_kecamatan AS kode_wilayah,
-        'kecamatan' AS tingkat,
-        ukuran,
-        CAST(nilai AS BIGINT) AS nilai,
-        'agregat' AS jalur,
-        _berkas AS sumber_berkas,
-        _baris AS sumber_baris
-    FROM per_kecamatan
-),
-rekaman AS (
+WITH semester_ini AS (
     SELECT
         semester, tanggal_data, kode_wilayah, tingkat, ukuran, nilai, jalur,
         sumber_berkas, sumber_baris
-    FROM raw.dkb_penduduk_kelurahan
+    FROM conformed.dkb_jalur
     WHERE semester = $semester
 )
-SELECT * FROM rekaman
-UNION ALL
-SELECT * FROM agregat WHERE NOT EXISTS (SELECT 1 FROM rekaman)
+SELECT * FROM semester_ini
+WHERE jalur = 'rekaman' OR NOT EXISTS (SELECT 1 FROM semester_ini WHERE jalur = 'rekaman')

@@ -1,3 +1,4 @@
+-- description: Target yang berlaku per indikator per tahun (PK > RKT > RPJMD).
 -- The target that governs each indicator in each year: the Perjanjian Kinerja where there is
 -- one, else the RKT, else the Renstra, else the RPJMD.
 SELECT kode_indikator, tahun, dokumen, target, sumber

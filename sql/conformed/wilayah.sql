@@ -1,3 +1,4 @@
+-- description: Wilayah kab/kota, kecamatan, kelurahan per kode Kemendagri.
 -- Every region the office reports on, one row per Kemendagri code: the kab/kota itself, its
 -- kecamatan and its kelurahan. Names come from the reference, never from exports.
 WITH daerah AS (

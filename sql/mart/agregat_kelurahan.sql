@@ -1,3 +1,6 @@
+-- description: Agregat DKB per kelurahan (jalur rekaman), sel kecil disamarkan; blok yang tetap terkunci ditekan (mart.sel_ditekan).
+-- build: penekanan_sel
+-- writes: mart.sel_ditekan
 -- DKB counts per kelurahan and semester for analysts, every count rounded so that no small
 -- cell can be recovered. Only the record-level path produces kelurahan figures.
 --

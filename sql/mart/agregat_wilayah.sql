@@ -1,3 +1,4 @@
+-- description: Agregat DKB per wilayah (kecamatan dan kota) per semester.
 -- DKB counts per region and semester, rolled up from the level they arrive at (kecamatan or
 -- kelurahan) to every ancestor region up to the kab/kota. Analyst-facing, so only kecamatan and
 -- kab/kota rows: kelurahan figures are published with the small-cell rule in

@@ -1,9 +1,10 @@
+-- description: Tabel IKU per periode, wilayah, indikator: realisasi, target, capaian.
 -- The IKU table: one row per (period, region, indicator) with numerator, denominator,
 -- realisasi, target, capaian and its interpretation. Formula indicators are computed from the
 -- DKB aggregates of every semester and region; reported indicators come from the office, per
 -- year, at the kab/kota level. Full precision: the display rule is applied only when printing.
 WITH definisi AS (
-    SELECT * FROM raw.indikator_definisi
+    SELECT * FROM conformed.indikator
 ),
 periode_wilayah AS (
     SELECT DISTINCT semester, tahun, kode_wilayah, nama_wilayah, tingkat FROM mart.agregat_wilayah
@@ -44,7 +45,7 @@ dilaporkan AS (
         NULL AS penyebut,
         r.realisasi,
         r.sumber AS sumber_realisasi
-    FROM raw.realisasi_dilaporkan AS r
+    FROM conformed.realisasi_dilaporkan AS r
     CROSS JOIN (SELECT * FROM conformed.wilayah WHERE kode_induk IS NULL) AS w
 ),
 semua AS (
@@ -97,6 +98,6 @@ SELECT
     k.kategori,
     c.sumber_realisasi
 FROM dengan_capaian AS c
-LEFT JOIN raw.kategori_capaian AS k
+LEFT JOIN conformed.kategori_capaian AS k
     ON c.capaian >= k.batas_bawah AND (k.batas_atas IS NULL OR c.capaian < k.batas_atas)
 ORDER BY c.tahun, c.semester NULLS LAST, c.kode_wilayah, c.urutan

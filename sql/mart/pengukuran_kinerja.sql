@@ -1,3 +1,4 @@
+-- description: Tabel 3: pengukuran capaian kinerja sasaran per tahun.
 -- Tabel 3 (Pengukuran Capaian Kinerja Sasaran): for each year, the kab/kota-level IKU that have
 -- a target that year, formula indicators taken from the year's last DKB semester (31 December
 -- once Semester II is in).

@@ -1,3 +1,4 @@
+-- description: Tabel 10: capaian tahun ini dibanding tahun lalu.
 -- Tabel 10: capaian of each year next to the previous year's. The previous year comes from this
 -- warehouse when it was computed here, else from the published LAKIP (riwayat_capaian).
 WITH tahun_ini AS (
@@ -7,7 +8,7 @@ semua_tahun AS (
     SELECT tahun, kode_indikator, capaian, 'dihitung' AS sumber FROM tahun_ini
     UNION ALL
     SELECT r.tahun, r.kode_indikator, r.capaian, 'LAKIP terbit' AS sumber
-    FROM raw.riwayat_capaian AS r
+    FROM conformed.riwayat_capaian AS r
     ANTI JOIN tahun_ini AS t USING (tahun, kode_indikator)
 ),
 tahun_laporan AS (
@@ -38,7 +39,7 @@ SELECT
         ELSE 'sama'
     END AS dibanding_tahun_lalu
 FROM pasangan AS p
-JOIN raw.indikator_definisi AS d USING (kode_indikator)
+JOIN conformed.indikator AS d USING (kode_indikator)
 LEFT JOIN tahun_ini AS ini ON ini.tahun = p.tahun AND ini.kode_indikator = p.kode_indikator
 LEFT JOIN semua_tahun AS lalu ON lalu.tahun = p.tahun - 1 AND lalu.kode_indikator = p.kode_indikator
 ORDER BY p.tahun, d.urutan

@@ -1,3 +1,4 @@
+-- description: Tabel 13: realisasi dan serapan anggaran per program.
 -- Tabel 13: budget per program, realisation, remainder and absorption (serapan, %).
 SELECT
     tahun,

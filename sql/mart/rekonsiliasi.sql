@@ -1,4 +1,5 @@
--- Reconciliation: every figure a published report states (raw.terbitan: tables and narrative)
+-- description: Angka LAKIP terbit vs hitung ulang dari masukan: selisih dan kelasnya.
+-- Reconciliation: every figure a published report states (conformed.terbitan: tables, narrative)
 -- next to the same figure recomputed from the inputs, plus the report's own internal
 -- consistency (row identities, column totals) and the TOTAL rows of the input files.
 -- kelas: 'sama' (identical), 'pembulatan tampilan' (the printed figure is the recomputed one
@@ -60,7 +61,7 @@ hitung_teks AS (
            k.kategori AS teks, 'raw.kategori_capaian atas mart.tren_rpjmd' AS sumber
     FROM mart.tren_rpjmd AS t
     CROSS JOIN kota
-    JOIN raw.kategori_capaian AS k
+    JOIN conformed.kategori_capaian AS k
         ON t.capaian_hitung >= k.batas_bawah
         AND (k.batas_atas IS NULL OR t.capaian_hitung < k.batas_atas)
     UNION ALL
@@ -90,8 +91,8 @@ terbit AS (
         *,
         angka_id(nilai_terbit) AS angka_terbit,
         desimal_id(nilai_terbit) AS desimal,
-        _berkas || ' baris ' || _baris AS sumber_terbit
-    FROM raw.terbitan
+        sumber_berkas || ' baris ' || sumber_baris AS sumber_terbit
+    FROM conformed.terbitan
 ),
 -- 1. Each published figure against its recomputed counterpart.
 banding AS (
@@ -207,7 +208,7 @@ jumlah_kolom AS (
 total_berkas AS (
     SELECT
         'baris total berkas masukan' AS pemeriksaan,
-        c._berkas AS tabel,
+        c.sumber_berkas AS tabel,
         NULL AS tahun,
         NULL AS kode_wilayah,
         'baris ' || c.baris AS baris_tercetak,
@@ -218,9 +219,9 @@ total_berkas AS (
         c.jumlah_baris AS angka_hitung,
         NULL AS teks_hitung,
         0 AS desimal,
-        c._berkas || ' baris ' || c.baris AS sumber_terbit,
+        c.sumber_berkas || ' baris ' || c.baris AS sumber_terbit,
         'jumlah baris data berkas yang sama' AS sumber_hitung
-    FROM raw.cek_baris_total AS c
+    FROM conformed.cek_baris_total AS c
 ),
 semua AS (
     SELECT * FROM banding

@@ -1,3 +1,4 @@
+-- description: Rata-rata capaian, serapan anggaran dan indeks efisiensi per tahun.
 -- One row per year: the average capaian of the IKU (Tabel 10 "RATA-RATA"), its category, the
 -- budget absorbed (Tabel 13 total) and the efficiency index = average capaian / absorption,
 -- i.e. performance achieved per percent of budget absorbed (above 1: more than proportional).
@@ -5,7 +6,7 @@ WITH capaian AS (
     SELECT tahun, capaian, 'dihitung' AS sumber FROM mart.pengukuran_kinerja
     UNION ALL
     SELECT r.tahun, r.capaian, 'LAKIP terbit' AS sumber
-    FROM raw.riwayat_capaian AS r
+    FROM conformed.riwayat_capaian AS r
     ANTI JOIN (SELECT DISTINCT tahun FROM mart.pengukuran_kinerja) AS p USING (tahun)
 ),
 kinerja AS (
@@ -40,7 +41,7 @@ SELECT
     k.rata_rata_capaian / nullif(a.serapan_anggaran, 0) AS indeks_efisiensi
 FROM kinerja AS k
 FULL OUTER JOIN anggaran AS a USING (tahun)
-LEFT JOIN raw.kategori_capaian AS kat
+LEFT JOIN conformed.kategori_capaian AS kat
     ON k.rata_rata_capaian >= kat.batas_bawah
     AND (kat.batas_atas IS NULL OR k.rata_rata_capaian < kat.batas_atas)
 ORDER BY tahun

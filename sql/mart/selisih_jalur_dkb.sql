@@ -1,19 +1,18 @@
+-- description: Agregat file vs hitungan rekaman per kecamatan, bila semester punya keduanya.
 -- Semesters that arrived both as an aggregate file and as a resident extract: the two figures
 -- per kecamatan and ukuran side by side (record-level feeds the indicators; see
 -- conformed/dkb_agregat.sql). Lists every pair, with the difference, so an officer can see
 -- whether the aggregate book and the extract tell the same story. Analyst-safe (kecamatan).
 WITH agregat AS (
-    UNPIVOT (
-        SELECT * EXCLUDE (kecamatan, _diterima_pada, _berkas, _baris, _sha256)
-        FROM raw.dkb_agregat_kecamatan
-    )
-    ON COLUMNS(* EXCLUDE (semester, kode_kecamatan))
-    INTO NAME ukuran VALUE nilai
+    SELECT semester, kode_wilayah AS kode_kecamatan, ukuran, nilai
+    FROM conformed.dkb_jalur
+    WHERE jalur = 'agregat'
 ),
 rekaman AS (
     SELECT r.semester, w.kode_induk AS kode_kecamatan, r.ukuran, sum(r.nilai) AS nilai
-    FROM raw.dkb_penduduk_kelurahan AS r
+    FROM conformed.dkb_jalur AS r
     JOIN conformed.wilayah AS w ON w.kode = r.kode_wilayah
+    WHERE r.jalur = 'rekaman'
     GROUP BY ALL
 )
 SELECT

@@ -1,3 +1,4 @@
+-- description: Tabel 11: target, realisasi, capaian per tahun sejak awal RPJMD.
 -- Tabel 11: target, realisasi and capaian of every indicator in every year, the published
 -- history (2019–2022 in the bundled data) next to the years computed here. `capaian` is the
 -- figure of record (published for history years); `capaian_hitung` is always recomputed from
@@ -10,7 +11,7 @@ WITH dihitung AS (
 terbit AS (
     SELECT r.tahun, r.kode_indikator, r.nama_tercetak, r.target, r.realisasi, r.capaian,
            'LAKIP terbit: ' || r.sumber AS sumber
-    FROM raw.riwayat_capaian AS r
+    FROM conformed.riwayat_capaian AS r
     ANTI JOIN dihitung AS d USING (tahun, kode_indikator)
 ),
 semua AS (
@@ -33,5 +34,5 @@ SELECT
     END AS capaian_hitung,
     s.sumber
 FROM semua AS s
-JOIN raw.indikator_definisi AS d USING (kode_indikator)
+JOIN conformed.indikator AS d USING (kode_indikator)
 ORDER BY s.tahun, d.urutan
