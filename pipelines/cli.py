@@ -37,9 +37,10 @@ from pipelines.orchestration.jobs import (
     segarkan_job,
     tags_penyegaran,
 )
-from pipelines.orchestration.partitions import SEMESTER, is_semester
+from pipelines.orchestration.partitions import SEMESTER
 from pipelines.orchestration.releases import discover_semesters, release_tags, scan
 from pipelines.publish.publication import VERSION_PATTERN, describe_versions, rollback
+from pipelines.semester import is_semester
 from pipelines.validate.numbers import format_id_number
 from pipelines.warehouse.db import Warehouse
 

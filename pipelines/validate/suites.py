@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipelines.semester import POLA_KOLOM
+
 
 @dataclass(frozen=True)
 class Dari:
@@ -89,7 +91,7 @@ SUITES: tuple[Suite, ...] = (
             _between("nilai", 0),
             _in("ukuran", UKURAN),
             _in("tingkat", TINGKAT),
-            ("ExpectColumnValuesToMatchRegex", {"column": "semester", "regex": r"^\d{4}-S[12]$"}),
+            ("ExpectColumnValuesToMatchRegex", {"column": "semester", "regex": POLA_KOLOM}),
         ),
     ),
     Suite(
