@@ -1,4 +1,4 @@
-"""Command line for officers: the same Dagster job the UI launches, with a readable summary.
+"""Command line for officers: the same Dagster jobs the UI runs, with a readable summary.
 
     python -m pipelines.cli run                  # every semester found under raw/dkb/
     python -m pipelines.cli ingest --semester 2024-S1
@@ -31,9 +31,16 @@ from pipelines.ingest.berkas import FolderRejected, semester_files, semester_fol
 from pipelines.ingest.kunci import TAG_KUNCI_ULANG, catatan, sidik_kunci
 from pipelines.ingest.readers import file_sha256
 from pipelines.ingest.rekaman import find_extract
-from pipelines.orchestration.partitions import SEMESTER, is_semester
+from pipelines.orchestration.jobs import (
+    catat_penyegaran_dilewati,
+    lakip_job,
+    segarkan_job,
+    tags_penyegaran,
+)
+from pipelines.orchestration.partitions import SEMESTER
 from pipelines.orchestration.releases import discover_semesters, release_tags, scan
 from pipelines.publish.publication import VERSION_PATTERN, describe_versions, rollback
+from pipelines.semester import is_semester
 from pipelines.validate.numbers import format_id_number
 from pipelines.warehouse.db import Warehouse
 
@@ -138,35 +145,17 @@ class _Progress:
             print(f"      ✗ {event.step_key} GAGAL", flush=True)
 
 
-def run_semester(
+def _execute(
+    job: dg.JobDefinition,
     semester: str,
     instance: dg.DagsterInstance,
-    resources: dict | None = None,
-    tags: dict[str, str] | None = None,
-) -> bool:
-    """Materialise every asset for one semester, showing progress; True when it succeeded."""
-    from pipelines.definitions import defs
-
-    if not is_semester(semester):
-        print(
-            f"Semester '{semester}' tidak valid: gunakan bentuk TAHUN-S1 atau TAHUN-S2.",
-            file=sys.stderr,
-        )
-        return False
-    warehouse = (resources or {}).get("warehouse")
-    raw_dir = warehouse.paths.raw_dir if warehouse is not None else paths_from_env().raw_dir
-    if not (raw_dir / "dkb" / semester).is_dir():
-        # No folder: refuse before a partition exists, so a typo leaves no permanent semester.
-        try:
-            semester_files(raw_dir, semester)
-        except FolderRejected as refusal:
-            print(str(refusal), file=sys.stderr)
-        return False
-    instance.add_dynamic_partitions(SEMESTER.name, [semester])
-    job = defs.resolve_job_def("lakip")
-    progress = _Progress(len(job.asset_layer.executable_asset_keys))
-    print(f"== Semester {semester}: {progress.total} aset", flush=True)
-    run_id, outcome, started = str(uuid.uuid4()), {}, time.monotonic()
+    progress: _Progress,
+    resources: dict | None,
+    tags: dict[str, str] | None,
+) -> tuple[bool, str]:
+    """Run one job for one semester in-process, printing its events as they are stored;
+    (succeeded, run id)."""
+    run_id, outcome = str(uuid.uuid4()), {}
 
     def execute() -> None:
         try:
@@ -196,17 +185,61 @@ def run_semester(
             break
         time.sleep(0.3)
     worker.join()
-
-    result = outcome.get("result")
-    ok = result is not None and result.success
     if "error" in outcome:
         progress.failures.append(str(outcome["error"]))
+    result = outcome.get("result")
+    return result is not None and result.success, run_id
+
+
+def run_semester(
+    semester: str,
+    instance: dg.DagsterInstance,
+    resources: dict | None = None,
+    tags: dict[str, str] | None = None,
+) -> bool:
+    """Materialise every asset for one semester, showing progress; True when it succeeded.
+    Two runs, as the UI's sensors do (orchestration/jobs.py): the ingestion (`lakip`), then,
+    only if it succeeded, the refresh (`lakip_segarkan`)."""
+    from pipelines.definitions import defs
+
+    if not is_semester(semester):
+        print(
+            f"Semester '{semester}' tidak valid: gunakan bentuk TAHUN-S1 atau TAHUN-S2.",
+            file=sys.stderr,
+        )
+        return False
+    warehouse = (resources or {}).get("warehouse")
+    raw_dir = warehouse.paths.raw_dir if warehouse is not None else paths_from_env().raw_dir
+    if not (raw_dir / "dkb" / semester).is_dir():
+        # No folder: refuse before a partition exists, so a typo leaves no permanent semester.
+        try:
+            semester_files(raw_dir, semester)
+        except FolderRejected as refusal:
+            print(str(refusal), file=sys.stderr)
+        return False
+    instance.add_dynamic_partitions(SEMESTER.name, [semester])
+    jobs = [defs.resolve_job_def(j.name) for j in (lakip_job, segarkan_job)]
+    progress = _Progress(sum(len(j.asset_layer.executable_asset_keys) for j in jobs))
+    print(f"== Semester {semester}: {progress.total} aset", flush=True)
+    started = time.monotonic()
+    ok, run_id = _execute(jobs[0], semester, instance, progress, resources, tags)
+    run_ids = [run_id]
+    ingestion = instance.get_run_by_id(run_id)
+    if ok:
+        ok, run_id = _execute(
+            jobs[1], semester, instance, progress, resources, tags_penyegaran(ingestion)
+        )
+        run_ids.append(run_id)
+    elif ingestion is not None:
+        catat_penyegaran_dilewati(instance, ingestion)
+
     sys.stdout.flush()
     for failure in progress.failures:
         print(f"\n{failure}\n", file=sys.stderr, flush=True)
     seconds = time.monotonic() - started
     print(f"== Semester {semester}: {'BERHASIL' if ok else 'GAGAL'} dalam {seconds:.1f} dtk")
-    print(f"   aset diperbarui: {progress.done} dari {progress.total}; run {run_id}")
+    runs = ", ".join(run_ids)
+    print(f"   aset diperbarui: {progress.done} dari {progress.total}; run {runs}")
     if ok:
         return True
     if progress.failed_checks:

@@ -9,9 +9,9 @@ from pipelines.assets.ingest import INGEST_ASSETS, build_side_asset
 from pipelines.assets.publish import gudang_analis
 from pipelines.assets.rekaman import dkb_penduduk_kelurahan
 from pipelines.assets.transform import SQL_ASSETS
-from pipelines.orchestration.jobs import lakip_job
+from pipelines.orchestration.jobs import lakip_job, segarkan_job
 from pipelines.orchestration.schedules import masa_rilis
-from pipelines.orchestration.sensors import rilis_baru
+from pipelines.orchestration.sensors import masukan_gagal, rilis_baru, segarkan_setelah_masukan
 from pipelines.warehouse.db import Warehouse
 
 SIDE_ASSETS = [
@@ -29,8 +29,8 @@ defs = dg.Definitions(
         *EXPORT_ASSETS,
     ],
     asset_checks=[*SQL_CHECKS, audit_sel_kecil, *GX_CHECKS],
-    jobs=[lakip_job],
-    sensors=[rilis_baru],
+    jobs=[lakip_job, segarkan_job],
+    sensors=[rilis_baru, segarkan_setelah_masukan, masukan_gagal],
     schedules=[masa_rilis],
     resources={"warehouse": Warehouse.from_env()},
     executor=dg.in_process_executor,

@@ -32,8 +32,10 @@ class Pipeline:
         )
 
     def run(self, semester: str = BUNDLED_SEMESTER, **kwargs) -> dg.ExecuteInProcessResult:
+        """Every asset and check in one run, as the UI's "Materialize all" does (the officer's
+        flow is two runs, ingestion then refresh: pipelines/orchestration/jobs.py)."""
         self.instance.add_dynamic_partitions("semester", [semester])
-        return defs.resolve_job_def("lakip").execute_in_process(
+        return defs.resolve_implicit_global_asset_job_def().execute_in_process(
             instance=self.instance,
             partition_key=semester,
             resources={"warehouse": self.warehouse},

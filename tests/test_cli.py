@@ -1,5 +1,7 @@
 """The officer's command: progress, a summary, and a readable error when a file is rejected."""
 
+import asyncio
+import logging
 import os
 import re
 import shutil
@@ -10,18 +12,40 @@ import dagster as dg
 import pytest
 from berkas import settle_all
 from conftest import use_cli_instance
+from dagster._core.loader import LoadingContextForTest
+from dagster._core.storage.asset_check_execution_record import (
+    AssetCheckExecutionResolvedStatus as Status,
+)
 
 from pipelines.cli import main
 from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT
 from pipelines.definitions import defs
+from pipelines.orchestration.releases import TAG_DKB, TAG_SHARED
 from pipelines.orchestration.schedules import masa_rilis
+
+JOBS = ("lakip", "lakip_segarkan")  # ingestion, then the refresh
+
+
+def check_history(instance: dg.DagsterInstance) -> dict[dg.AssetCheckKey, list]:
+    """Every check's executions, newest first, as (run id, status resolved as the UI does it:
+    a check still planned in a finished failed run is "Execution failed")."""
+    context = LoadingContextForTest(instance)
+    return {
+        key: [
+            (r.run_id, asyncio.run(r.resolve_status(context)))
+            for r in instance.event_log_storage.get_asset_check_execution_history(key, limit=50)
+        ]
+        for key in defs.resolve_asset_graph().asset_check_keys
+    }
 
 
 def test_ingest_shows_progress_summary_and_tabel3(pipeline, tmp_path, monkeypatch, capsys):
     use_cli_instance(pipeline, tmp_path, monkeypatch)
     assert main(["ingest", "--semester", "2023-S2"]) == 0
     out = capsys.readouterr().out
-    total = len(defs.resolve_job_def("lakip").asset_layer.executable_asset_keys)
+    per_job = [len(defs.resolve_job_def(j).asset_layer.executable_asset_keys) for j in JOBS]
+    total = sum(per_job)
+    assert total == len(defs.resolve_asset_graph().get_all_asset_keys())  # nothing left out
     assert f"[ 1/{total}] ✓" in out and f"[{total}/{total}] ✓" in out
     assert "✓ publikasi/gudang_analis" in out
     assert "== Semester 2023-S2: BERHASIL" in out
@@ -29,6 +53,21 @@ def test_ingest_shows_progress_summary_and_tabel3(pipeline, tmp_path, monkeypatc
     # The printed TOTAL of the PK budget differs from its rows: reported, not fixed.
     assert "456.066.892 ≠ jumlah baris 456.006.892" in out
     assert "97,56 %   139,38 %" in out  # Tabel 3, indicator 2a
+
+    # Two runs: the ingestion, then the refresh of the same semester, with the same release
+    # tags and a link back; every check ran in the refresh, and passed.
+    with dg.DagsterInstance.get() as instance:
+        refresh, ingestion = instance.get_runs()  # newest first
+        history = check_history(instance)
+    assert (ingestion.job_name, refresh.job_name) == JOBS
+    assert ingestion.status == refresh.status == dg.DagsterRunStatus.SUCCESS
+    assert refresh.tags["dagster/partition"] == ingestion.tags["dagster/partition"] == "2023-S2"
+    for tag in (TAG_DKB, TAG_SHARED):
+        assert refresh.tags[tag] == ingestion.tags[tag] and tag in ingestion.tags
+    assert refresh.tags["dukcapil/run_masukan"] == ingestion.run_id
+    assert f"run {ingestion.run_id}, {refresh.run_id}" in out
+    assert len(history) == 18
+    assert all(runs == [(refresh.run_id, Status.SUCCEEDED)] for runs in history.values())
 
 
 def test_rejected_file_exits_non_zero_with_file_row_column_value(
@@ -179,33 +218,48 @@ def test_a_release_run_by_hand_is_not_run_again_by_the_schedule(pipeline, tmp_pa
         assert isinstance(masa_rilis(context), dg.SkipReason)
 
 
-def test_refused_file_fails_only_its_step_with_the_refusal_first(
+def test_refused_file_fails_only_its_ingestion_run_and_leaves_the_last_checks_green(
     pipeline, tmp_path, monkeypatch, capsys
 ):
-    """In the run's events (what the UI shows): one failed step, the refusing one, whose failure
-    is the refusal itself; nothing downstream ran, so no check reports on data it never saw."""
+    """A good semester, then a refused revision of its DKB file. In the runs (what the UI shows):
+    the refused run fails at its one refusing step, its first error entry is the refusal, it
+    says why nothing downstream ran, and no refresh is started; no check of the instance is
+    "Execution failed", and every check still shows the good run's result."""
     use_cli_instance(pipeline, tmp_path, monkeypatch)
+    assert main(["ingest", "--semester", "2023-S2"]) == 0
+    published = pipeline.paths.published_db.read_bytes()
+    with dg.DagsterInstance.get() as instance:
+        good = check_history(instance)
+    capsys.readouterr()
+
     path = pipeline.paths.raw_dir / "dkb/2023-S2/agregat_kecamatan.csv"
     shutil.copy(PROJECT_ROOT / "tests/data/bad/dkb_teks_di_angka.csv", path)
     assert main(["ingest", "--semester", "2023-S2"]) == 1
     refusal = f"File {path} ditolak: 1 kesalahan ditemukan"
-    err = capsys.readouterr().err
-    assert err.lstrip().startswith(refusal), err[:500]
-    assert "nilai '22.074 anak'" in err and "Traceback" not in err
+    captured = capsys.readouterr()
+    assert captured.err.lstrip().startswith(refusal), captured.err[:500]
+    assert "nilai '22.074 anak'" in captured.err and "Traceback" not in captured.err
+    assert "== Semester 2023-S2: GAGAL" in captured.out and "TIDAK diubah" in captured.out
 
     with dg.DagsterInstance.get() as instance:
-        (run,) = instance.get_runs()
-        events = [e.dagster_event for e in instance.all_logs(run.run_id) if e.dagster_event]
+        refused, *earlier = instance.get_runs()
+        entries = instance.all_logs(refused.run_id)
+        after = check_history(instance)
+    assert [r.job_name for r in earlier] == ["lakip_segarkan", "lakip"]  # no second refresh
+    assert (refused.job_name, refused.status) == ("lakip", dg.DagsterRunStatus.FAILURE)
+    events = [e.dagster_event for e in entries if e.dagster_event]
     failures = [e for e in events if e.is_step_failure]
     assert [e.step_key for e in failures] == ["raw__dkb_agregat_kecamatan"]
     failure = failures[0].step_failure_data
     assert failure.user_failure_data.description.startswith(refusal)
     assert failure.error.cls_name == "Failure" and failure.error.cause is None  # no stack below
-    materialised = {e.asset_key for e in events if e.event_type_value == "ASSET_MATERIALIZATION"}
-    assert dg.AssetKey(["raw", "dkb_agregat_kecamatan"]) not in materialised
-    assert dg.AssetKey(["publikasi", "gudang_analis"]) not in materialised
-    checks = [
-        e.event_specific_data for e in events if e.event_type_value == "ASSET_CHECK_EVALUATION"
-    ]
-    assert checks and all(c.passed and c.asset_key in materialised for c in checks)
-    assert not pipeline.paths.published_db.exists()
+    first_error = next(e for e in entries if e.level >= logging.ERROR)
+    assert first_error.message.startswith(refusal)
+    reason = entries[-1].message  # the last line of the run's page: why nothing followed
+    assert reason.startswith("lakip_segarkan (conformed, mart, pemeriksaan, publikasi, ekspor)")
+    assert "semester 2023-S2 tidak dijalankan" in reason
+    assert not any(e.event_type_value.startswith("ASSET_CHECK") for e in events)
+
+    assert after == good  # no planned, failed or new evaluation on the last good data
+    assert all(runs == [(earlier[0].run_id, Status.SUCCEEDED)] for runs in after.values())
+    assert pipeline.paths.published_db.read_bytes() == published

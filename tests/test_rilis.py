@@ -1,5 +1,6 @@
 """Release sensor and release-window schedule: one run per new or revised release, none for an
-unchanged one; a budget change refreshes the latest semester."""
+unchanged one; a budget change refreshes the latest semester. Run-status sensors: the refresh
+follows a successful ingestion run only."""
 
 import json
 import shutil
@@ -9,10 +10,10 @@ import pytest
 from berkas import new_semester, revise_penduduk, settle, settle_all
 
 from pipelines.cli import main
-from pipelines.config import INSTANCE_CONFIG
+from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT
 from pipelines.definitions import defs
 from pipelines.orchestration.schedules import masa_rilis
-from pipelines.orchestration.sensors import rilis_baru
+from pipelines.orchestration.sensors import masukan_gagal, rilis_baru, segarkan_setelah_masukan
 
 
 @pytest.fixture
@@ -208,7 +209,9 @@ def test_a_release_run_by_hand_is_not_run_again_by_the_sensor(pipeline, raw, tmp
         before = tick(pipeline, instance)  # the sensor asks for the bundled release (A)
         revise_penduduk(raw, 10)  # the officer revises it (B) and runs it by hand
         assert main(["ingest", "--semester", "2023-S2"]) == 0
-        (run,) = instance.get_runs()
+        # The ingestion run carries the release tags (its refresh a copy, counted once).
+        (run,) = instance.get_runs(dg.RunsFilter(job_name="lakip"))
+        assert len(instance.get_runs()) == 2
         assert run.tags["dukcapil/rilis_dkb"] != before.run_requests[0].tags["dukcapil/rilis_dkb"]
 
         assert tick(pipeline, instance, before.cursor).run_requests == []
@@ -223,3 +226,66 @@ def test_a_release_run_by_hand_is_not_run_again_by_the_sensor(pipeline, raw, tmp
         assert [r.partition_key for r in tick(pipeline, instance, after.cursor).run_requests] == [
             "2023-S2"
         ]
+
+
+def run_requested(pipeline, instance, request: dg.RunRequest, job: str, **kwargs):
+    """Execute a run request as the daemon would: its job, partition and tags."""
+    return defs.resolve_job_def(job).execute_in_process(
+        instance=instance,
+        partition_key=request.partition_key,
+        tags=request.tags,
+        resources={"warehouse": pipeline.warehouse},
+        **kwargs,
+    )
+
+
+def status_context(instance, result: dg.ExecuteInProcessResult, sensor: str):
+    event = result.get_run_success_event() if result.success else result.get_run_failure_event()
+    return dg.build_run_status_sensor_context(
+        sensor_name=sensor,
+        dagster_event=event,
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+        partition_key=result.dagster_run.tags["dagster/partition"],
+    )
+
+
+def test_release_sensor_then_ingestion_then_refresh_and_a_refusal_stops_the_chain(
+    pipeline, instance, raw
+):
+    """rilis_baru asks for `lakip` (ingestion); its success makes segarkan_setelah_masukan ask
+    for `lakip_segarkan`, same semester and release tags, once per ingestion run; a refused
+    file's failed run asks for nothing and says why on its own page."""
+    first = tick(pipeline, instance)
+    (request,) = first.run_requests
+    assert request.job_name in (None, "lakip")
+    ingestion = run_requested(pipeline, instance, request, "lakip")
+    assert ingestion.success
+    assert not ingestion.get_asset_check_evaluations()  # checks belong to the refresh
+
+    follow = segarkan_setelah_masukan(
+        status_context(instance, ingestion, "segarkan_setelah_masukan")
+    )
+    assert follow.partition_key == "2023-S2" and follow.run_key == ingestion.run_id
+    assert follow.tags == {**request.tags, "dukcapil/run_masukan": ingestion.run_id}
+    assert segarkan_setelah_masukan.job_name == "lakip_segarkan"  # what the daemon launches
+    refresh = run_requested(pipeline, instance, follow, "lakip_segarkan")
+    assert refresh.success
+    checks = refresh.get_asset_check_evaluations()
+    assert len(checks) == 18 and all(c.passed for c in checks)
+    assert pipeline.paths.published_db.exists()
+    assert tick(pipeline, instance, first.cursor).run_requests == []  # run once, not twice
+
+    published = pipeline.paths.published_db.read_bytes()
+    path = raw / "dkb/2023-S2/agregat_kecamatan.csv"
+    shutil.copy(PROJECT_ROOT / "tests/data/bad/dkb_teks_di_angka.csv", path)
+    settle(path)
+    (revised,) = tick(pipeline, instance, first.cursor).run_requests
+    refused = run_requested(pipeline, instance, revised, "lakip", raise_on_error=False)
+    assert not refused.success
+    skip = masukan_gagal(status_context(instance, refused, "masukan_gagal"))
+    assert isinstance(skip, dg.SkipReason)
+    assert "lakip_segarkan" in skip.skip_message and "tidak dijalankan" in skip.skip_message
+    assert instance.all_logs(refused.run_id)[-1].message == skip.skip_message
+    assert len(instance.get_runs(dg.RunsFilter(job_name="lakip_segarkan"))) == 1
+    assert pipeline.paths.published_db.read_bytes() == published

@@ -1,5 +1,7 @@
 """The Dagster UI as an officer uses it: start `dagster dev`, open it in headless Chromium, see
-the asset graph, launch one semester, see the run succeed; then stop everything started here.
+the asset graph, launch one semester's ingestion (`lakip`), see it succeed and the daemon's
+run-status sensor start the refresh (`lakip_segarkan`), which succeeds and publishes; then stop
+everything started here.
 
 Chromium comes from Debian (`apt-get install -y chromium`; `make test` installs it when run as
 root). Without it the test is skipped, except under CI, where it must run.
@@ -60,6 +62,13 @@ mutation($params: ExecutionParams!) {
 }
 """
 STATUS = "query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
+SENSOR_TICKS = """
+query($sensor: SensorSelector!) {
+  sensorOrError(sensorSelector: $sensor) {
+    ... on Sensor { sensorState { ticks(limit: 1) { status } } }
+  }
+}
+"""
 RUNS = "query { runsOrError { ... on Runs { results { runId status tags { key value } } } } }"
 
 
@@ -176,7 +185,18 @@ def test_officer_materialises_one_semester_from_the_ui(dagster_ui, pipeline):
             page.get_by_role("button", name="asset_group publikasi publikasi").dblclick()
             expect(page.get_by_text("gudang_analis").first).to_be_visible(timeout=60_000)
 
-            # Launch the semester as the "Materialize" dialog does: partition, then the job.
+            # The refresh follows an ingestion run that succeeds after the run-status sensor's
+            # first tick (which only sets its cursor): wait for that tick, as an officer who
+            # opens the UI a while after `make ui` does.
+            def ticked():
+                sensor = {**repo, "sensorName": "segarkan_setelah_masukan"}
+                state = graphql(SENSOR_TICKS, {"sensor": sensor})["sensorOrError"]["sensorState"]
+                return bool(state["ticks"])
+
+            wait_for(ticked, 120, "the run-status sensor's first tick")
+
+            # Launch the semester's ingestion as the job's "Materialize all" dialog does:
+            # partition, then the job.
             added = graphql(ADD_PARTITION, {"repo": repo, "key": SEMESTER})["addDynamicPartition"]
             assert added["__typename"] in {
                 "AddDynamicPartitionSuccess",
@@ -207,17 +227,29 @@ def test_officer_materialises_one_semester_from_the_ui(dagster_ui, pipeline):
             page.goto(f"{dagster_ui}/runs/{run_id}", timeout=60_000)
             expect(page.get_by_text("Success", exact=True).first).to_be_visible(timeout=60_000)
 
-            # Meanwhile the daemon ran the release sensor, which found the bundled release.
-            def sensor_run():
-                for run in graphql(RUNS)["runsOrError"]["results"]:
-                    tags = {t["key"]: t["value"] for t in run["tags"]}
-                    if tags.get("dagster/sensor_name") == "rilis_baru" and run["status"] in {
-                        "SUCCESS",
-                        "FAILURE",
-                    }:
-                        return run["status"], tags["dagster/partition"]
+            # The daemon's run-status sensor started the refresh of that semester.
+            def finished_run(**wanted):
+                def find():
+                    for run in graphql(RUNS)["runsOrError"]["results"]:
+                        tags = {t["key"]: t["value"] for t in run["tags"]}
+                        done = run["status"] in {"SUCCESS", "FAILURE", "CANCELED"}
+                        if done and all(tags.get(k) == v for k, v in wanted.items()):
+                            return run["status"], tags["dagster/partition"], run["runId"]
 
-            assert wait_for(sensor_run, 300, "the release sensor's run") == ("SUCCESS", SEMESTER)
+                return find
+
+            refresh = wait_for(
+                finished_run(**{"dukcapil/run_masukan": run_id}), 600, "the refresh run"
+            )
+            assert refresh[:2] == ("SUCCESS", SEMESTER)
+            assert pipeline.paths.published_db.exists()
+
+            # Meanwhile the daemon ran the release sensor, which found the bundled release.
+            sensor_run = finished_run(**{"dagster/sensor_name": "rilis_baru"})
+            assert wait_for(sensor_run, 300, "the release sensor's run")[:2] == (
+                "SUCCESS",
+                SEMESTER,
+            )
         finally:
             browser.close()
 

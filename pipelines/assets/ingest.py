@@ -49,6 +49,10 @@ def refusal_as_failure() -> Iterator[None]:
     try:
         yield
     except InputRejected as rejected:
+        try:  # also the run's first error entry: Dagster's own says only "step … failed"
+            dg.AssetExecutionContext.get().log.error(str(rejected))
+        except dg.DagsterInvariantViolationError:  # called outside a run
+            pass
         raise dg.Failure(description=str(rejected), allow_retries=False) from None
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pipelines.config import max_file_bytes
 from pipelines.ingest.sources import ALL_FILES, DKB_FILES, Files
-from pipelines.orchestration.partitions import is_semester
+from pipelines.semester import is_semester
 from pipelines.validate.errors import Failure, InputRejected
 from pipelines.validate.numbers import format_id_number
 

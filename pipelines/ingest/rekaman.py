@@ -31,7 +31,7 @@ from pipelines.ingest.data_pribadi import SPILL, lindungi
 from pipelines.ingest.kunci import sidik_file, tulis_sidik
 from pipelines.ingest.readers import file_sha256
 from pipelines.ingest.sources import ATURAN_REKAMAN, EKSTRAK_PENDUDUK, SIAK_KODE
-from pipelines.orchestration.partitions import cut_off
+from pipelines.semester import cut_off
 from pipelines.validate.errors import Failure, InputRejected
 from pipelines.validate.rekaman import Aturan, Konteks, compile_rules, schema
 from pipelines.warehouse.db import install_macros, load_sql

@@ -172,7 +172,8 @@ def _labels_read(runs: Iterable[dg.DagsterRun]) -> tuple[dict[str, str], dict[st
 def run_history(instance: dg.DagsterInstance, job_name: str) -> tuple[dict[str, str], dict]:
     """From the instance's runs of the job (by the sensor, the schedule or by hand: all carry
     the release tags): per semester the label of its most recent run and its number of runs;
-    SHARED_GROUP -> the shared label of the most recent run."""
+    SHARED_GROUP -> the shared label of the most recent run. `job_name` is the ingestion job
+    (`lakip`): its refresh runs carry a copy of the tags and must not count twice."""
     return _labels_read(instance.get_runs(dg.RunsFilter(job_name=job_name)))  # newest first
 
 

@@ -1,12 +1,19 @@
 """Release sensor: a new or revised DKB semester folder, or a changed budget/indicator/
-reference/published-figures file, under raw/ starts the `lakip` run of the semester it concerns
-(see releases.py); a release already run by hand (`make ingest`) is not run again."""
+reference/published-figures file, under raw/ starts the `lakip` (ingestion) run of the semester
+it concerns (see releases.py); a release already run by hand (`make ingest`) is not run again.
+Run-status sensors: a successful `lakip` run starts `lakip_segarkan` for the same semester; a
+failed one starts nothing and says so on its own run page (jobs.py)."""
 
 import json
 
 import dagster as dg
 
-from pipelines.orchestration.jobs import lakip_job
+from pipelines.orchestration.jobs import (
+    catat_penyegaran_dilewati,
+    lakip_job,
+    segarkan_job,
+    tags_penyegaran,
+)
 from pipelines.orchestration.partitions import SEMESTER
 from pipelines.orchestration.releases import (
     SHARED_GROUP,
@@ -64,3 +71,32 @@ def rilis_baru(context: dg.SensorEvaluationContext, warehouse: Warehouse) -> dg.
             }
         ),
     )
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[lakip_job],
+    request_job=segarkan_job,
+    minimum_interval_seconds=10,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Run lakip (masukan) berhasil: jalankan lakip_segarkan untuk semester yang sama.",
+)
+def segarkan_setelah_masukan(context: dg.RunStatusSensorContext) -> dg.RunRequest:
+    run = context.dagster_run
+    # One refresh per ingestion run, even if the sensor evaluates the same event twice.
+    return dg.RunRequest(
+        run_key=run.run_id,
+        partition_key=run.tags.get("dagster/partition"),
+        tags=tags_penyegaran(run),
+    )
+
+
+@dg.run_failure_sensor(
+    monitored_jobs=[lakip_job],
+    minimum_interval_seconds=10,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Run lakip (masukan) gagal: lakip_segarkan tidak dijalankan; alasannya ditulis "
+    "di halaman run yang gagal.",
+)
+def masukan_gagal(context: dg.RunFailureSensorContext) -> dg.SkipReason:
+    return dg.SkipReason(catat_penyegaran_dilewati(context.instance, context.dagster_run))

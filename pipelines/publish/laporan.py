@@ -16,13 +16,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines.semester import romawi
 from pipelines.warehouse.db import load_sql
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 BULAN = (
     "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
 ).split()
-ROMAWI = {"S1": "I", "S2": "II"}
 
 
 def template(name: str) -> dict:
@@ -83,7 +83,7 @@ def konteks(con: duckdb.DuckDBPyConnection, tahun: int) -> dict:
     return {
         "tahun": tahun,
         **{f"tahun_{n}": tahun - n for n in range(1, 5)},
-        "semester_romawi": ROMAWI.get(semester[-2:], "?") if semester else "?",
+        "semester_romawi": romawi(semester) if semester else "?",
         "tanggal_data": (
             f"{tanggal.day} {BULAN[tanggal.month - 1]} {tanggal.year}" if tanggal else "?"
         ),

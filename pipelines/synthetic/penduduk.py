@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from pipelines.config import PROJECT_ROOT
 from pipelines.ingest.readers import read_raw
 from pipelines.ingest.sources import DKB_AGREGAT_KECAMATAN
-from pipelines.orchestration.partitions import cut_off
+from pipelines.semester import cut_off
 from pipelines.validate.gate import RegionResolver
 from pipelines.validate.numbers import parse_id_number
 

@@ -9,7 +9,8 @@ tests. It is the one declaration that feeds:
 
 Tests a column may carry: `not_null`, `unique`, `accepted_values` (`values: [...]`, or `query:` a
 SELECT read from the working warehouse when the suite runs), `accepted_range` (`min_value`,
-`max_value`, `strict_min`, `strict_max`), `regex`. Tests of a table: `unique_combination_of_columns`
+`max_value`, `strict_min`, `strict_max`), `regex`, `semester` (the name rule of
+pipelines/semester.py). Tests of a table: `unique_combination_of_columns`
 (its key) and `row_count` (`min_value`, `max_value`). A table's `severity` (`error`, default, or
 `warn`) says whether a failing suite blocks publication. `columns_from: <table>` takes another
 table's columns (same layer); the table's own `columns` then only add tests or override fields.
@@ -35,7 +36,7 @@ LAYERS = ("conformed", "mart", "analis")
 README = PROJECT_ROOT / "warehouse" / "README.md"
 MULAI, SELESAI = "<!-- kontrak:mulai -->", "<!-- kontrak:selesai -->"
 
-COLUMN_TESTS = {"not_null", "unique", "accepted_values", "accepted_range", "regex"}
+COLUMN_TESTS = {"not_null", "unique", "accepted_values", "accepted_range", "regex", "semester"}
 TABLE_TESTS = {"unique_combination_of_columns", "row_count"}
 
 
@@ -65,6 +66,8 @@ class Uji:
             return prefix + " and ".join(bounds)
         if self.name == "regex":
             return f"matches `{a['regex']}`"
+        if self.name == "semester":
+            return "a semester name such as `2023-S2` (`pipelines/semester.py`)"
         if self.name == "unique_combination_of_columns":
             return "key (" + ", ".join(a["columns"]) + ")"
         return self.name.replace("_", " ")

@@ -8,13 +8,13 @@ instead, because the pipeline must never reject or "fix" a source that is merely
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from pipelines.semester import POLA_KOLOM, cut_off, is_semester
 from pipelines.validate.numbers import parse_id_number
 
 KODE_KECAMATAN = r"^\d{2}\.\d{2}\.\d{2}$"
@@ -26,10 +26,9 @@ TAHUN = {"ge": 2000, "le": 2100}
 
 def _semester_ended(semester: str) -> bool:
     """DKB is released as of 30 June (S1) and 31 December (S2): a later semester cannot exist."""
-    if not re.fullmatch(r"\d{4}-S[12]", str(semester)):
+    if not is_semester(str(semester)):
         return False  # reported by the format rule
-    year, half = int(semester[:4]), semester[-1]
-    return (date(year, 6, 30) if half == "1" else date(year, 12, 31)) < date.today()
+    return cut_off(semester) < date.today()
 
 
 def _identity(df: pd.DataFrame, total: str, *parts: str) -> pd.Series:
@@ -190,7 +189,7 @@ class RealisasiAnggaran(pa.DataFrameModel):
 
 
 class DkbAgregatKecamatan(pa.DataFrameModel):
-    semester: Series[str] = pa.Field(str_matches=r"^\d{4}-S[12]$", description="Mis. 2023-S2")
+    semester: Series[str] = pa.Field(str_matches=POLA_KOLOM, description="Mis. 2023-S2")
 
     kecamatan: Series[str] = pa.Field(description="Nama kecamatan seperti tertulis di file")
     kode_kecamatan: Series[str] = pa.Field(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipelines.semester import POLA_KOLOM
 from pipelines.validate.kontrak import Tabel, Uji, kontrak
 
 
@@ -52,6 +53,8 @@ def expectation(uji: Uji, column: str | None = None) -> tuple[str, dict]:
             return ("ExpectColumnValuesToBeBetween", {**on, **_bounds(a)})
         case "regex":
             return ("ExpectColumnValuesToMatchRegex", {**on, "regex": a["regex"]})
+        case "semester":  # the one semester rule, pipelines/semester.py
+            return ("ExpectColumnValuesToMatchRegex", {**on, "regex": POLA_KOLOM})
         case "unique_combination_of_columns":
             return ("ExpectCompoundColumnsToBeUnique", {"column_list": list(a["columns"])})
         case "row_count":

@@ -15,11 +15,7 @@ WITH per_kecamatan AS (
 agregat AS (
     SELECT
         semester,
-        -- data as of 30 June (S1) or 31 December (S2)
-        CASE WHEN right(semester, 2) = 'S1'
-            THEN make_date(CAST(left(semester, 4) AS INTEGER), 6, 30)
-            ELSE make_date(CAST(left(semester, 4) AS INTEGER), 12, 31)
-        END AS tanggal_data,
+        semester_tanggal(semester) AS tanggal_data,
         kode_kecamatan AS kode_wilayah,
         'kecamatan' AS tingkat,
         ukuran,

@@ -67,7 +67,7 @@ dibulatkan AS (
 )
 SELECT
     semester,
-    CAST(left(semester, 4) AS INTEGER) AS tahun,
+    semester_tahun(semester) AS tahun,
     tanggal_data,
     kode_wilayah,
     nama_wilayah,

@@ -25,7 +25,7 @@ digulung AS (
 )
 SELECT
     d.semester,
-    CAST(left(d.semester, 4) AS INTEGER) AS tahun,
+    semester_tahun(d.semester) AS tahun,
     d.tanggal_data,
     d.kode_wilayah,
     w.nama AS nama_wilayah,
