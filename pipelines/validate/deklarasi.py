@@ -6,7 +6,9 @@ file may leave it out follow from its dtype and nullability. The model's `Config
 holds what is not a column (where the files lie, partitioning, …). `Source.of(model)` turns a
 model into what the reader, the gate, the warehouse writer and the Dagster asset read, so
 adding an input is one model and its files. Checks carry their rule in the officer's words as
-pandera's `error`, which the gate reports as it is.
+pandera's `error`, which the gate reports as it is. The reader matches a file's headers only
+through `Column.headers`, so spellings kept in a data file (an export variant's headers per
+measure) can later be merged in `Source.of` without touching the reader or the gate.
 
 Pure: imports nothing of the pipeline, so pipelines/ingest builds on it and nothing here looks
 back up.
