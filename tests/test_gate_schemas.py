@@ -4,6 +4,7 @@ Every case edits one cell of a copy of a bundled file, so the rest of the file s
 the error must point at that cell.
 """
 
+import ast
 import csv
 import re
 import shutil
@@ -259,3 +260,16 @@ def test_an_input_gate_waits_for_the_inputs_its_reference_sets_read():
         dg.AssetKey(["raw", "daerah"]),
         dg.AssetKey(["raw", "wilayah"]),
     }
+
+
+def test_validation_does_not_import_ingestion():
+    """ingest builds on validate (the declarations, the gate, the errors), never the reverse."""
+    for path in (PROJECT_ROOT / "pipelines/validate").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = [
+            node.module if isinstance(node, ast.ImportFrom) else alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in node.names
+        ]
+        assert not [m for m in imported if m and m.startswith("pipelines.ingest")], path.name
