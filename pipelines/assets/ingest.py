@@ -288,4 +288,4 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
     return _ingest
 
 
-INGEST_ASSETS = [build_ingest_asset(s) for s in (*S.UNPARTITIONED_SOURCES, S.DKB_AGREGAT_KECAMATAN)]
+INGEST_ASSETS = [build_ingest_asset(s) for s in S.SOURCES.values()]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pipelines.validate.deklarasi import Files, Source
 from pipelines.validate.schemas import SOURCES
 
-__all__ = ["Files", "Source"]
+__all__ = ["SOURCES", "Files", "Source"]
 
 DAERAH = SOURCES["daerah"]
 WILAYAH = SOURCES["wilayah"]
@@ -24,6 +24,7 @@ TERBITAN = SOURCES["terbitan"]
 DKB_AGREGAT_KECAMATAN = SOURCES["dkb_agregat_kecamatan"]
 
 UNPARTITIONED_SOURCES = tuple(s for s in SOURCES.values() if not s.partitioned)
+PARTITIONED_SOURCES = tuple(s for s in SOURCES.values() if s.partitioned)
 
 # Files read without a pandera Source: the record-level extract and the reference lists its
 # rules use (pipelines/ingest/rekaman.py).
@@ -35,6 +36,6 @@ SIAK_KODE = Files("siak_kode", "referensi/siak_kode.csv", ("csv",))
 
 # Every file a run reads, in order: the first input declared for a folder reports whatever else
 # lies in that folder.
-DKB_FILES = (DKB_AGREGAT_KECAMATAN.files, EKSTRAK_PENDUDUK)
+DKB_FILES = (*(s.files for s in PARTITIONED_SOURCES), EKSTRAK_PENDUDUK)
 SHARED_FILES = (*(s.files for s in UNPARTITIONED_SOURCES), ATURAN_REKAMAN, SIAK_KODE)
 ALL_FILES = (*SHARED_FILES, *DKB_FILES)
