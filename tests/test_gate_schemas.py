@@ -4,17 +4,22 @@ Every case edits one cell of a copy of a bundled file, so the rest of the file s
 the error must point at that cell.
 """
 
+import ast
 import csv
+import re
 import shutil
 from pathlib import Path
 
+import dagster as dg
 import pytest
 from openpyxl import load_workbook
 
+from pipelines.assets.ingest import build_ingest_asset
 from pipelines.config import PROJECT_ROOT
 from pipelines.ingest import sources as S
 from pipelines.ingest.berkas import find_files
 from pipelines.ingest.readers import read_raw
+from pipelines.validate.deklarasi import identities
 from pipelines.validate.errors import InputRejected
 from pipelines.validate.gate import RegionResolver, validate_table
 
@@ -192,3 +197,79 @@ def test_missing_column_is_named(tmp_path):
         InputRejected, match=r"baris 1, kolom DOKUMEN \(dokumen\), nilai '\(tidak ada\)'"
     ):
         _validate(S.TARGET, bad)
+
+
+def _spelled_out(identity, text: str) -> int:
+    """How often `text` spells the identity's three measures one after the other (a VALUES row,
+    a Python call, a rule's words), whatever quotes, commas or operators lie between."""
+    between = r"[\s'\",=+()]{1,40}"
+    pattern = between.join(
+        rf"\b{name}\b" for name in (identity.total, identity.bagian_1, identity.bagian_2)
+    )
+    return len(re.findall(pattern, text))
+
+
+def test_row_identities_are_declared_once_in_the_macro():
+    """The identities live in sql/macros/identitas_ukuran.sql only: the gate's identity rules
+    are rows read from it (with the macro's words as their message), and no other code or SQL
+    file spells one out (the reconciliation and the small-cell audit select from the macro)."""
+    declared = identities()
+    assert len(declared) == 5
+    gate = {
+        c.name: c.error
+        for c in S.DKB_AGREGAT_KECAMATAN.schema.checks
+        if c.name in declared  # the rules named after an identity of the macro
+    }
+    assert gate == {
+        "rekam_ktp_el": "wajib_ktp_el = ktp_el_sudah_rekam + ktp_el_belum_rekam",
+        "kia": "wajib_kia = kia_memiliki + kia_belum_memiliki",
+    }
+    files = [*(PROJECT_ROOT / "pipelines").rglob("*.py"), *(PROJECT_ROOT / "sql").rglob("*.sql")]
+    for identity in declared.values():
+        where = {
+            str(f.relative_to(PROJECT_ROOT)): n
+            for f in files
+            if (n := _spelled_out(identity, f.read_text(encoding="utf-8")))
+        }
+        assert where == {"sql/macros/identitas_ukuran.sql": 1}, identity
+    rekonsiliasi = (PROJECT_ROOT / "sql/mart/rekonsiliasi.sql").read_text(encoding="utf-8")
+    assert "FROM identitas_ukuran()" in rekonsiliasi
+
+
+def test_every_rule_of_every_input_carries_its_message():
+    """A check's `error` is its rule in the officer's words, reported by the gate as it is; a
+    check left with pandera's default (its own name, e.g. `greater_than(0)`) would reach the
+    officer untranslated."""
+    checked = 0
+    for source in (*S.UNPARTITIONED_SOURCES, S.DKB_AGREGAT_KECAMATAN):
+        schema = source.schema
+        for check in [*schema.checks, *(c for col in schema.columns.values() for c in col.checks)]:
+            assert check.error and not check.error.startswith(check.name), (source.name, check)
+            checked += 1
+    assert checked > 30
+
+
+def test_an_input_gate_waits_for_the_inputs_its_reference_sets_read():
+    """Upstream inputs follow from the declaration: a reference set, or kecamatan names."""
+    assert S.DKB_AGREGAT_KECAMATAN.upstream == ("wilayah", "wilayah_alias")
+    assert S.TERBITAN.upstream == S.WILAYAH_ALIAS.upstream == ("daerah", "wilayah")
+    assert S.TARGET.upstream == S.RIWAYAT.upstream == ("indikator_definisi",)
+    assert S.WILAYAH.upstream == S.ANGGARAN_PK.upstream == ()
+    asset = build_ingest_asset(S.TERBITAN)
+    assert set(asset.asset_deps[asset.key]) == {
+        dg.AssetKey(["raw", "daerah"]),
+        dg.AssetKey(["raw", "wilayah"]),
+    }
+
+
+def test_validation_does_not_import_ingestion():
+    """ingest builds on validate (the declarations, the gate, the errors), never the reverse."""
+    for path in (PROJECT_ROOT / "pipelines/validate").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = [
+            node.module if isinstance(node, ast.ImportFrom) else alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in node.names
+        ]
+        assert not [m for m in imported if m and m.startswith("pipelines.ingest")], path.name

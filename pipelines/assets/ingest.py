@@ -17,28 +17,11 @@ from pipelines.ingest.berkas import find_files, semester_files, semester_folders
 from pipelines.ingest.readers import read_raw
 from pipelines.ingest.sources import Source
 from pipelines.orchestration.partitions import SEMESTER
+from pipelines.validate.deklarasi import REFERENCE_SETS, REGION_ALIASES_SQL, REGION_NAMES_SQL
 from pipelines.validate.errors import Failure, InputRejected
 from pipelines.validate.gate import RegionResolver, check_total_rows, validate_table
 from pipelines.validate.numbers import format_id_number
-from pipelines.validate.schemas import SCHEMAS
 from pipelines.warehouse.db import Warehouse, replace_partition, replace_table
-
-# Inputs whose gate needs another input first (known codes, region names).
-_UPSTREAM = {
-    "wilayah_alias": ["daerah", "wilayah"],
-    "indikator_target": ["indikator_definisi"],
-    "realisasi_dilaporkan": ["indikator_definisi"],
-    "riwayat_capaian": ["indikator_definisi"],
-    "dkb_agregat_kecamatan": ["wilayah", "wilayah_alias"],
-    "terbitan": ["daerah", "wilayah"],
-}
-
-_KNOWN_SETS = {
-    # Every Kemendagri code the office reports on: the kab/kota, its kecamatan and kelurahan.
-    "wilayah": "SELECT kode FROM raw.daerah UNION SELECT kode_kecamatan FROM raw.wilayah "
-    "UNION SELECT kode FROM raw.wilayah",
-    "indikator": "SELECT kode_indikator FROM raw.indikator_definisi",
-}
 
 
 @contextmanager
@@ -58,7 +41,7 @@ def refusal_as_failure() -> Iterator[None]:
 
 def column_schema(source: Source) -> dg.TableSchema:
     """The pandera model as Dagster column documentation (shown in the UI)."""
-    schema = SCHEMAS[source.name].to_schema()
+    schema = source.schema
     return dg.TableSchema(
         columns=[
             dg.TableColumn(name, str(column.dtype), description=column.description or "")
@@ -98,13 +81,11 @@ def _expected(source: Source, path: Path) -> dict[str, tuple[object, str]]:
 def _read_context(warehouse: Warehouse, source: Source):
     needed = {c.references for c in source.columns if c.references}
     with warehouse.connect() as con:
-        known = {name: {r[0] for r in con.execute(_KNOWN_SETS[name]).fetchall()} for name in needed}
+        known = {n: {r[0] for r in con.execute(REFERENCE_SETS[n].sql).fetchall()} for n in needed}
         regions = None
         if source.region_name_column:
-            names = dict(
-                con.execute("SELECT DISTINCT kecamatan, kode_kecamatan FROM raw.wilayah").fetchall()
-            )
-            aliases = dict(con.execute("SELECT alias, kode FROM raw.wilayah_alias").fetchall())
+            names = dict(con.execute(REGION_NAMES_SQL).fetchall())
+            aliases = dict(con.execute(REGION_ALIASES_SQL).fetchall())
             regions = RegionResolver.from_tables(names, aliases)
     return known, regions
 
@@ -185,7 +166,7 @@ def _empty_partition(con, source: Source, partition: str) -> int:
         [source.name],
     ).fetchone()[0]
     if not exists:
-        columns = SCHEMAS[source.name].to_schema().columns
+        columns = source.schema.columns
         empty = pd.DataFrame({n: pd.Series(dtype=str(c.dtype)) for n, c in columns.items()})
         empty = empty.astype({n: "string" for n in empty.columns if empty[n].dtype == object})
         lineage = {"_berkas": "string", "_baris": "int64", "_sha256": "string"}
@@ -296,7 +277,7 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
         key_prefix="raw",
         group_name="ingest",
         description=source.description,
-        deps=[dg.AssetKey(["raw", name]) for name in _UPSTREAM.get(source.name, [])],
+        deps=[dg.AssetKey(["raw", name]) for name in source.upstream],
         partitions_def=SEMESTER if source.partitioned else None,
         metadata={
             "dagster/column_schema": column_schema(source),
@@ -311,7 +292,7 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
     return _ingest
 
 
-INGEST_ASSETS = [build_ingest_asset(s) for s in (*S.UNPARTITIONED_SOURCES, S.DKB_AGREGAT_KECAMATAN)]
+INGEST_ASSETS = [build_ingest_asset(s) for s in S.SOURCES.values()]
 
 # Side tables. Each ingesting step adds the rows of the files it read (it holds them, and the
 # receipt must be written with the data, in the same step); the table itself is an asset of its

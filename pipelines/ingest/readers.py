@@ -15,35 +15,18 @@ import csv
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import load_workbook
 
-from pipelines.ingest.sources import Source, normalise_label
+from pipelines.validate.deklarasi import Source, normalise_label
 from pipelines.validate.errors import Failure, InputRejected
+from pipelines.validate.tabel import RawTable, UncachedFormula
 
 HEADER_SEARCH_ROWS = 30
 _DELIMITERS = (";", ",", "\t", "|")
 _TOTAL_LABEL = re.compile(r"^(JUMLAH|TOTAL)\b")
-
-
-@dataclass
-class RawTable:
-    """Cells of one file as received, indexed by the row number a person sees in the file."""
-
-    path: Path
-    sha256: str
-    header_row: int
-    body: pd.DataFrame  # canonical columns, object dtype, index = row number in file
-    total_rows: pd.DataFrame  # the JUMLAH/TOTAL rows, same columns
-    headers: dict[str, str] = field(default_factory=dict)  # canonical name -> printed header
-    missing_columns: list[str] = field(default_factory=list)
-
-    def label(self, column: str) -> str:
-        printed = self.headers.get(column)
-        return f"{printed} ({column})" if printed and printed != column else column
 
 
 def file_sha256(path: Path) -> str:
@@ -56,23 +39,6 @@ def file_sha256(path: Path) -> str:
 
 _ZIP = b"PK\x03\x04"  # every .xlsx is a zip archive
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and any password-protected workbook
-_UNCACHED_FORMULA = (
-    "rumus tanpa nilai tersimpan: buka dan simpan ulang di Excel, atau tempel sebagai nilai"
-)
-
-
-class UncachedFormula(str):
-    """A formula cell whose workbook holds no computed value (written by a program, never
-    opened in Excel): openpyxl reads it as empty, which must not pass as a blank cell."""
-
-    def __new__(cls, formula: str, coordinate: str) -> UncachedFormula:
-        cell = super().__new__(cls, formula)
-        cell.coordinate = coordinate
-        return cell
-
-    @property
-    def rule(self) -> str:
-        return f"sel {self.coordinate}: {_UNCACHED_FORMULA}"
 
 
 def _refuse(path: Path, rule: str) -> InputRejected:

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
-from pipelines.ingest.readers import RawTable, UncachedFormula
-from pipelines.ingest.sources import Column, Source, normalise_label
+from pipelines.validate.deklarasi import Column, Source, normalise_label
 from pipelines.validate.errors import Failure, InputRejected
 from pipelines.validate.numbers import format_id_number, parse_id_number
-from pipelines.validate.schemas import SCHEMAS
+from pipelines.validate.tabel import RawTable, UncachedFormula
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def _parse_cell(
 
 
 def _type_cells(raw: RawTable, source: Source, known: Mapping[str, set[str]]):
-    schema = SCHEMAS[source.name].to_schema()
+    schema = source.schema
     failures: list[Failure] = []
     columns: dict[str, list[object]] = {}
     for col in source.columns:
@@ -127,26 +126,6 @@ def _with_dtypes(frame: pd.DataFrame, source: Source) -> pd.DataFrame:
     return frame
 
 
-_RULES = (
-    (re.compile(r"^greater_than_or_equal_to\(0\)$"), "tidak boleh negatif (harus ≥ 0)"),
-    (re.compile(r"^greater_than_or_equal_to\((.+)\)$"), "harus ≥ {0}"),
-    (re.compile(r"^greater_than\((.+)\)$"), "harus > {0}"),
-    (re.compile(r"^less_than_or_equal_to\((.+)\)$"), "harus ≤ {0}"),
-    (re.compile(r"^in_range\((.+), (.+)\)$"), "harus antara {0} dan {1}"),
-    (re.compile(r"^isin\((.+)\)$"), "bukan salah satu nilai yang diizinkan {0}"),
-    (re.compile(r"^str_matches\('(.+)'\)$"), "format tidak sesuai pola {0}"),
-)
-
-
-def _rule(check: str) -> str:
-    """pandera's check name in words a data officer reads; the name itself stays in brackets."""
-    for pattern, words in _RULES:
-        match = pattern.match(check)
-        if match:
-            return f"{words.format(*match.groups())} [{check}]"
-    return check
-
-
 def _duplicate_rule(typed: pd.DataFrame, row: int, columns: list[str]) -> str:
     same = (typed[columns] == typed.loc[row, columns]).all(axis=1)
     others = [str(r) for r in typed.index[same] if r != row]
@@ -164,7 +143,7 @@ def _pandera_failures(
     for _, case in cases[cases["schema_context"] != "DataFrameSchema"].iterrows():
         row = None if pd.isna(case["index"]) else int(case["index"])
         column, value = str(case["column"]), str(case["failure_case"])
-        rule = _rule(str(case["check"]))
+        rule = str(case["check"])  # the check's `error`: its rule in the officer's words
         if case["check"] == "field_uniqueness" and row is not None:
             rule = _duplicate_rule(typed, row, [column])
         if column == "kode_kecamatan" and source.region_name_column and row is not None:
@@ -252,7 +231,7 @@ def validate_table(
     checked = _with_dtypes(typed[~typed.index.isin(failed_rows)].copy(), source)
     if not raw.missing_columns:
         try:
-            validated = SCHEMAS[source.name].validate(checked, lazy=True)
+            validated = source.model.validate(checked, lazy=True)
         except pa.errors.SchemaErrors as exc:
             failures += _pandera_failures(exc, raw, checked, source)
     if failures:

@@ -4,10 +4,10 @@ and run where the data is.
 A province extract has millions of rows, so the rules are not run row by row in pandas: the
 pandera (polars backend) schema below is the rule language and the data dictionary, and
 `compile_rules` translates each of its checks into a DuckDB predicate that the record-level
-ingestion evaluates over the whole file in one SQL pass (`pipelines/ingest/rekaman.py`). The
-same schema can validate a small extract with pandera itself (`schema(...).validate(lf)`);
-tests check both engines agree. Severity (karantina or fatal) is data:
-`raw/referensi/aturan_rekaman.csv`.
+ingestion evaluates over the whole file in one SQL pass (`pipelines/ingest/rekaman.py`). A
+cross-column rule is written once, in SQL; pandera runs that same SQL through DuckDB when it
+validates a small extract itself (`schema(...).validate(lf)`), so the two engines cannot
+disagree on it. Severity (karantina or fatal) is data: `raw/referensi/aturan_rekaman.csv`.
 
 Every value arrives as text, exactly as exported, so that a rejected cell is reported as it was
 in the file (a NIK mangled by Excel to `5.37101E+15` is shown as such).
@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import duckdb
 import pandera.polars as pa
 import polars as pl
 
@@ -68,30 +69,34 @@ def _sql_literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _custom(name: str, description: str, sql: str, polars: pl.Expr, nilai: str | None = None):
-    """A cross-column rule: `sql` (DuckDB) and `polars` state the same condition (true = valid)."""
+def _run_sql(sql: str, frame: pl.LazyFrame, k: Konteks) -> pl.LazyFrame:
+    """`sql` (true = valid) on every row of `frame`, in its order, for pandera's polars backend:
+    the same condition, over the same tables, that the ingestion compiles into its one pass."""
+    con = duckdb.connect()
+    try:
+        con.register("_data", frame.collect().with_row_index("_r"))
+        con.register("_kelurahan_dikenal", pl.DataFrame({"kode": list(k.kelurahan)}))
+        return (
+            con.execute(f"SELECT coalesce({sql}, false) AS ok FROM _data ORDER BY _r").pl().lazy()
+        )
+    finally:
+        con.close()
+
+
+def _custom(k: Konteks, name: str, description: str, sql: str, nilai: str | None = None):
+    """A cross-column rule, written once as a DuckDB condition over the columns as exported
+    (true = valid); `nilai` is the SQL of the value the quarantine shows."""
     return pa.Check(
-        lambda data: data.lazyframe.select(polars.fill_null(False)),
+        lambda data: _run_sql(sql, data.lazyframe, k),
         name=name,
         description=description,
         statistics={"sql": sql, "nilai": nilai},
     )
 
 
-def _date(column: str) -> pl.Expr:
-    return pl.col(column).str.to_date("%Y-%m-%d", strict=False)
-
-
 def schema(k: Konteks) -> pa.DataFrameSchema:
     """The record-level extract as pandera sees it (columns as SIAK exports name them)."""
     cutoff = k.cutoff.isoformat()
-    kode_kelurahan = pl.concat_str(
-        pl.col("NO_PROP").str.zfill(2),
-        pl.col("NO_KAB").str.zfill(2),
-        pl.col("NO_KEC").str.zfill(2),
-        pl.col("NO_KEL").str.zfill(4),
-        separator=".",
-    )
 
     def code(column: str, domain: str, description: str, nullable: bool = False) -> pa.Column:
         return pa.Column(
@@ -139,11 +144,11 @@ def schema(k: Konteks) -> pa.DataFrameSchema:
                 [
                     pa.Check.str_matches(ISO_DATE, name="tgl_lhr_format"),
                     _custom(
+                        k,
                         "tgl_lhr_wajar",
                         f"tanggal lahir ada di kalender, tidak sebelum 1900 dan tidak setelah "
                         f"cut-off {cutoff}",
                         f"TRY_CAST(TGL_LHR AS DATE) BETWEEN DATE '1900-01-01' AND DATE '{cutoff}'",
-                        _date("TGL_LHR").is_between(date(1900, 1, 1), k.cutoff),
                     ),
                 ],
                 description="Tanggal lahir, YYYY-MM-DD; umur dihitung pada tanggal cut-off",
@@ -159,16 +164,12 @@ def schema(k: Konteks) -> pa.DataFrameSchema:
                 [
                     pa.Check.str_matches(r"^[0-9]{1,2}$", name="no_kab_angka"),
                     _custom(
+                        k,
                         "kab_kota_dilayani",
                         "baris milik kab/kota yang dilayani (raw/referensi/daerah.csv)",
                         f"{zfill_sql('NO_PROP', 2)} || '.' || {zfill_sql('NO_KAB', 2)} IN ("
                         + ", ".join(_sql_literal(c) for c in k.kode_daerah)
                         + ")",
-                        pl.concat_str(
-                            pl.col("NO_PROP").str.zfill(2),
-                            pl.col("NO_KAB").str.zfill(2),
-                            separator=".",
-                        ).is_in(list(k.kode_daerah)),
                         nilai="NO_PROP || '.' || NO_KAB",
                     ),
                 ],
@@ -180,10 +181,10 @@ def schema(k: Konteks) -> pa.DataFrameSchema:
                 [
                     pa.Check.str_matches(r"^[0-9]{1,4}$", name="no_kel_angka"),
                     _custom(
+                        k,
                         "kelurahan_dikenal",
                         "kode kelurahan ada di referensi wilayah Kemendagri",
                         f"{KODE_KELURAHAN_SQL} IN (SELECT kode FROM _kelurahan_dikenal)",
-                        kode_kelurahan.is_in(list(k.kelurahan)),
                         nilai=KODE_KELURAHAN_SQL,
                     ),
                 ],
@@ -195,13 +196,12 @@ def schema(k: Konteks) -> pa.DataFrameSchema:
                 "Tanggal cetak KTP-el (kosong bila belum dicetak)",
                 [
                     _custom(
+                        k,
                         "cetak_berarti_rekam",
                         "KTP-el yang sudah dicetak pasti sudah direkam",
                         "TGL_CETAK_KTP IS NULL OR STATUS_KTP NOT IN ("
                         + ", ".join(_sql_literal(c) for c in STATUS_KTP_BELUM_REKAM)
                         + ")",
-                        pl.col("TGL_CETAK_KTP").is_null()
-                        | ~pl.col("STATUS_KTP").is_in(list(STATUS_KTP_BELUM_REKAM)),
                         nilai="'STATUS_KTP=' || STATUS_KTP || ', TGL_CETAK_KTP=' || TGL_CETAK_KTP",
                     )
                 ],
@@ -215,10 +215,10 @@ def schema(k: Konteks) -> pa.DataFrameSchema:
             "NO_AKTA_KWN": pa.Column(
                 str,
                 _custom(
+                    k,
                     "akta_kawin_berarti_pernah_kawin",
                     "akta perkawinan hanya untuk penduduk berstatus kawin/cerai",
                     "NO_AKTA_KWN IS NULL OR STAT_KWN <> '1'",
-                    pl.col("NO_AKTA_KWN").is_null() | (pl.col("STAT_KWN") != "1"),
                     nilai="'STAT_KWN=' || STAT_KWN || ', NO_AKTA_KWN=' || NO_AKTA_KWN",
                 ),
                 nullable=True,

@@ -4,6 +4,9 @@
 -- its base. The small-cell rule (sql/mart/agregat_kelurahan.sql) needs them: a hidden count
 -- that is the only hidden term of an identity is one subtraction away from being known.
 -- tests/test_rekaman.py checks that each identity holds in counts made from the resident rows.
+-- Declared here only: the gate reads these rows for the identities an aggregate export must keep
+-- (pipelines/validate/deklarasi.py: identity_check), the reconciliation checks every one inside
+-- a published table (sql/mart/rekonsiliasi.sql); tests/test_gate_schemas.py keeps it so.
 CREATE OR REPLACE MACRO identitas_ukuran() AS TABLE
     SELECT * FROM (
         VALUES

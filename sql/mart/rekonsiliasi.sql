@@ -119,13 +119,10 @@ banding AS (
         ON ht.tahun = t.tahun AND ht.kode_wilayah = t.kode_wilayah
         AND ht.kunci = t.kunci AND ht.kolom = t.kolom
 ),
--- 2. Row identities inside one published table: jumlah = memiliki + belum.
-identitas(jumlah, bagian_1, bagian_2) AS (
-    VALUES
-        ('wajib_ktp_el', 'ktp_el_sudah_rekam', 'ktp_el_belum_rekam'),
-        ('wajib_kia', 'kia_memiliki', 'kia_belum_memiliki'),
-        ('anak_0_17', 'anak_akta_kelahiran_memiliki', 'anak_akta_kelahiran_belum'),
-        ('penduduk', 'penduduk_akta_kelahiran_memiliki', 'penduduk_akta_kelahiran_belum')
+-- 2. Row identities inside one published table: jumlah = memiliki + belum (the identities of
+-- sql/macros/identitas_ukuran.sql, declared there once for the gate, the audit and this).
+identitas AS (
+    SELECT total AS jumlah, bagian_1, bagian_2 FROM identitas_ukuran()
 ),
 baris AS (
     SELECT
