@@ -294,13 +294,44 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
 
 INGEST_ASSETS = [build_ingest_asset(s) for s in S.SOURCES.values()]
 
+
 # Side tables. Each ingesting step adds the rows of the files it read (it holds them, and the
 # receipt must be written with the data, in the same step); the table itself is an asset of its
 # own, downstream of every step that writes it: readers depend on it, not on its writers, and
 # the graph shows who writes it.
+def _kolom(*columns: tuple[str, str, str]) -> dg.TableSchema:
+    return dg.TableSchema(
+        columns=[dg.TableColumn(name, type, description=d) for name, type, d in columns]
+    )
+
+
 SIDE_TABLES = {
-    "cek_baris_total": "Baris JUMLAH/TOTAL tiap berkas masukan: nilai tercetak vs jumlah baris.",
-    "berkas_diterima": "Setiap versi berkas masukan yang pernah diterima: sha256, ukuran, arsip.",
+    "cek_baris_total": (
+        "Baris JUMLAH/TOTAL tiap berkas masukan: nilai tercetak vs jumlah baris.",
+        _kolom(
+            ("baris", "BIGINT", "Baris JUMLAH/TOTAL di berkas"),
+            ("kolom", "VARCHAR", "Kolom yang dijumlahkan"),
+            ("nilai_tercetak", "DOUBLE", "Total seperti tertulis di berkas"),
+            ("jumlah_baris", "DOUBLE", "Jumlah baris data berkas di kolom itu"),
+            ("selisih", "DOUBLE", "Total tercetak dikurangi jumlah baris"),
+            ("_berkas", "VARCHAR", "Berkas di bawah raw/"),
+            ("_sha256", "VARCHAR", "SHA-256 berkas"),
+            ("sumber", "VARCHAR", "Masukan pemilik berkas, mis. anggaran_pk"),
+        ),
+    ),
+    "berkas_diterima": (
+        "Setiap versi berkas masukan yang pernah diterima: sha256, ukuran, arsip.",
+        _kolom(
+            ("berkas", "VARCHAR", "Berkas di bawah raw/"),
+            ("sha256", "VARCHAR", "SHA-256 isi berkas"),
+            ("ukuran_byte", "BIGINT", "Ukuran berkas"),
+            ("jumlah_baris", "BIGINT", "Baris data yang diterima"),
+            ("sumber", "VARCHAR", "Masukan pemilik berkas"),
+            ("partisi", "VARCHAR", "Semester (masukan DKB) atau kosong"),
+            ("arsip", "VARCHAR", "Salinan di warehouse/arsip/"),
+            ("diterima_pada", "TIMESTAMP", "Saat berkas diterima"),
+        ),
+    ),
 }
 
 
@@ -308,10 +339,13 @@ def build_side_asset(name: str, writers: list[dg.AssetsDefinition]) -> dg.Assets
     @dg.asset(
         key=["raw", name],
         group_name="ingest",
-        description=SIDE_TABLES[name],
+        description=SIDE_TABLES[name][0],
         deps=[key for w in writers for key in w.keys],
         kinds={"duckdb"},
-        metadata={"ditulis_oleh": ", ".join(k.to_user_string() for w in writers for k in w.keys)},
+        metadata={
+            "ditulis_oleh": ", ".join(k.to_user_string() for w in writers for k in w.keys),
+            "dagster/column_schema": SIDE_TABLES[name][1],
+        },
     )
     def _side(warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:

@@ -12,6 +12,7 @@ from pipelines.ingest.data_pribadi import bersihkan_sementara
 from pipelines.ingest.kunci import TAG_KUNCI_ULANG, pastikan_kunci_sama
 from pipelines.ingest.rekaman import find_extract, ingest_extract, load_konteks, load_severity
 from pipelines.orchestration.partitions import SEMESTER
+from pipelines.validate.kontrak import metadata_tabel
 from pipelines.warehouse.db import Warehouse, replace_partition
 
 TABLE = "raw.dkb_penduduk_kelurahan"
@@ -31,7 +32,12 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
     deps=[dg.AssetKey(["raw", "daerah"]), dg.AssetKey(["raw", "wilayah"])],
     kinds={"duckdb", "pandera"},
     description="Rekaman DKB per penduduk: validasi, karantina, pseudonim, hitungan per kelurahan.",
-    metadata={"sumber": "dkb/{semester}/penduduk.csv|.parquet", "terbatas": "terbatas/"},
+    metadata={
+        "sumber": "dkb/{semester}/penduduk.csv|.parquet",
+        "terbatas": "terbatas/",
+        # Its table has the shape of conformed.dkb_jalur's rekaman rows: the same column docs.
+        "dagster/column_schema": metadata_tabel("conformed", "dkb_jalur")["dagster/column_schema"],
+    },
 )
 @refusal_as_failure()  # every refusal of this step, incl. a missing or empty semester folder
 def dkb_penduduk_kelurahan(

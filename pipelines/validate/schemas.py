@@ -42,7 +42,9 @@ class Daerah(pa.DataFrameModel):
         matches(KODE_DAERAH), headers=("KODE",), unique=True, description="Kode kab/kota"
     )
     nama: Series[str] = col(headers=("NAMA",), description="Nama kabupaten/kota")
-    tingkat: Series[str] = col(isin(["kota", "kabupaten"]), headers=("TINGKAT",))
+    tingkat: Series[str] = col(
+        isin(["kota", "kabupaten"]), headers=("TINGKAT",), description="kota atau kabupaten"
+    )
     nama_instansi: Series[str] = col(
         headers=("NAMA INSTANSI",), description="Nama dinas seperti dicetak di laporan"
     )
@@ -65,7 +67,11 @@ class Wilayah(pa.DataFrameModel):
     kelurahan: Series[str] = col(
         headers=("KELURAHAN", "DESA/KELURAHAN"), description="Nama kelurahan/desa"
     )
-    kode_kecamatan: Series[str] = col(matches(KODE_KECAMATAN), headers=("KODE KECAMATAN",))
+    kode_kecamatan: Series[str] = col(
+        matches(KODE_KECAMATAN),
+        headers=("KODE KECAMATAN",),
+        description="Kode Kemendagri kecamatan tempat kelurahan berada",
+    )
 
     @pa.dataframe_check(name="kode_dalam_kecamatan", error="kode diawali kode_kecamatan")
     def kelurahan_in_kecamatan(cls, df: pd.DataFrame) -> pd.Series:
@@ -87,7 +93,9 @@ class WilayahAlias(pa.DataFrameModel):
     kode: Series[str] = col(
         headers=("KODE",), references="wilayah", description="Kode Kemendagri yang dimaksud"
     )
-    catatan: Series[str] = col(headers=("CATATAN",), nullable=True)
+    catatan: Series[str] = col(
+        headers=("CATATAN",), nullable=True, description="Catatan asal ejaan lain (opsional)"
+    )
 
     class Config:
         name = "wilayah_alias"
@@ -109,12 +117,15 @@ class IndikatorDefinisi(pa.DataFrameModel):
     nomor: Series[str] = col(
         headers=("NOMOR", "NO"), nullable=True, description="Nomor seperti dicetak"
     )
-    sasaran: Series[str] = col(headers=("SASARAN", "SASARAN STRATEGIS"))
+    sasaran: Series[str] = col(
+        headers=("SASARAN", "SASARAN STRATEGIS"),
+        description="Sasaran strategis yang diukur indikator",
+    )
     nama_indikator: Series[str] = col(
         headers=("NAMA INDIKATOR", "INDIKATOR KINERJA"),
         description="Nama indikator seperti dicetak",
     )
-    satuan: Series[str] = col(headers=("SATUAN",))
+    satuan: Series[str] = col(headers=("SATUAN",), description="Satuan indikator, mis. %")
     arah: Series[str] = col(
         isin(["naik", "turun"]), headers=("ARAH",), description="naik = makin tinggi makin baik"
     )
@@ -129,8 +140,17 @@ class IndikatorDefinisi(pa.DataFrameModel):
     penyebut: Series[str] = col(
         headers=("PENYEBUT",), nullable=True, description="Ukuran DKB penyebut"
     )
-    pengali: Series[float] = col(gt(0), headers=("PENGALI",), nullable=True)
-    rumus_tercetak: Series[str] = col(headers=("RUMUS TERCETAK", "RUMUS"), nullable=True)
+    pengali: Series[float] = col(
+        gt(0),
+        headers=("PENGALI",),
+        nullable=True,
+        description="Pengali rumus, mis. 100 untuk persen (indikator rumus)",
+    )
+    rumus_tercetak: Series[str] = col(
+        headers=("RUMUS TERCETAK", "RUMUS"),
+        nullable=True,
+        description="Rumus seperti tercetak di laporan",
+    )
     tahun_akhir: Series[pd.Int64Dtype] = col(
         *tahun(),
         headers=("TAHUN AKHIR",),
@@ -159,10 +179,23 @@ class IndikatorDefinisi(pa.DataFrameModel):
 
 
 class KategoriCapaian(pa.DataFrameModel):
-    batas_bawah: Series[float] = col(ge(0), headers=("BATAS BAWAH",), unique=True)
-    batas_atas: Series[float] = col(headers=("BATAS ATAS",), nullable=True)
-    kategori: Series[str] = col(headers=("KATEGORI",))
-    keterangan: Series[str] = col(headers=("KETERANGAN",), nullable=True)
+    batas_bawah: Series[float] = col(
+        ge(0),
+        headers=("BATAS BAWAH",),
+        unique=True,
+        description="Batas bawah capaian kategori ini (inklusif), persen",
+    )
+    batas_atas: Series[float] = col(
+        headers=("BATAS ATAS",),
+        nullable=True,
+        description="Batas atas capaian (eksklusif; kosong untuk kategori teratas)",
+    )
+    kategori: Series[str] = col(
+        headers=("KATEGORI",), description="Kategori yang tercetak, mis. SANGAT MEMUASKAN"
+    )
+    keterangan: Series[str] = col(
+        headers=("KETERANGAN",), nullable=True, description="Rentang seperti ditulis laporan"
+    )
 
     @pa.dataframe_check(name="batas_urut", error="batas_bawah < batas_atas")
     def ordered(cls, df: pd.DataFrame) -> pd.Series:
@@ -176,13 +209,21 @@ class KategoriCapaian(pa.DataFrameModel):
 
 
 class IndikatorTarget(pa.DataFrameModel):
-    kode_indikator: Series[str] = col(headers=("KODE INDIKATOR",), references="indikator")
-    tahun: Series[int] = col(*tahun(), headers=("TAHUN",))
-    dokumen: Series[str] = col(isin(["RPJMD", "RENSTRA", "RKT", "PK"]), headers=("DOKUMEN",))
+    kode_indikator: Series[str] = col(
+        headers=("KODE INDIKATOR",),
+        references="indikator",
+        description="Kode indikator (definisi_indikator.csv)",
+    )
+    tahun: Series[int] = col(*tahun(), headers=("TAHUN",), description="Tahun target")
+    dokumen: Series[str] = col(
+        isin(["RPJMD", "RENSTRA", "RKT", "PK"]),
+        headers=("DOKUMEN",),
+        description="Dokumen perencanaan asal target (RPJMD, RENSTRA, RKT, PK)",
+    )
     target: Series[float] = col(
         gt(0), headers=("TARGET",), description="Target dalam satuan indikator"
     )
-    sumber: Series[str] = col(headers=("SUMBER",))
+    sumber: Series[str] = col(headers=("SUMBER",), description="Dokumen/halaman asal angka")
 
     class Config:
         name = "indikator_target"
@@ -193,9 +234,15 @@ class IndikatorTarget(pa.DataFrameModel):
 
 
 class RealisasiDilaporkan(pa.DataFrameModel):
-    kode_indikator: Series[str] = col(headers=("KODE INDIKATOR",), references="indikator")
-    tahun: Series[int] = col(*tahun(), headers=("TAHUN",))
-    realisasi: Series[float] = col(ge(0), headers=("REALISASI",))
+    kode_indikator: Series[str] = col(
+        headers=("KODE INDIKATOR",),
+        references="indikator",
+        description="Kode indikator (definisi_indikator.csv)",
+    )
+    tahun: Series[int] = col(*tahun(), headers=("TAHUN",), description="Tahun realisasi")
+    realisasi: Series[float] = col(
+        ge(0), headers=("REALISASI",), description="Realisasi yang dilaporkan dinas"
+    )
     sumber: Series[str] = col(headers=("SUMBER",), description="Dokumen/laporan asal angka")
 
     class Config:
@@ -208,17 +255,23 @@ class RealisasiDilaporkan(pa.DataFrameModel):
 
 
 class RiwayatCapaian(pa.DataFrameModel):
-    kode_indikator: Series[str] = col(headers=("KODE INDIKATOR",), references="indikator")
-    tahun: Series[int] = col(*tahun(), headers=("TAHUN",))
+    kode_indikator: Series[str] = col(
+        headers=("KODE INDIKATOR",),
+        references="indikator",
+        description="Kode indikator (definisi_indikator.csv)",
+    )
+    tahun: Series[int] = col(*tahun(), headers=("TAHUN",), description="Tahun angka")
     nama_tercetak: Series[str] = col(
         headers=("NAMA TERCETAK",), description="Nama indikator seperti dicetak tahun itu"
     )
-    target: Series[float] = col(gt(0), headers=("TARGET",))
-    realisasi: Series[float] = col(ge(0), headers=("REALISASI",))
+    target: Series[float] = col(gt(0), headers=("TARGET",), description="Target seperti tercetak")
+    realisasi: Series[float] = col(
+        ge(0), headers=("REALISASI",), description="Realisasi seperti tercetak"
+    )
     capaian: Series[float] = col(
         ge(0), headers=("CAPAIAN",), description="Capaian seperti diterbitkan"
     )
-    sumber: Series[str] = col(headers=("SUMBER",))
+    sumber: Series[str] = col(headers=("SUMBER",), description="Dokumen tempat angka tercetak")
 
     class Config:
         name = "riwayat_capaian"
@@ -229,9 +282,16 @@ class RiwayatCapaian(pa.DataFrameModel):
 
 
 class AnggaranPK(pa.DataFrameModel):
-    tahun: Series[int] = col(*tahun(), headers=("TAHUN",))
-    kode_program: Series[str] = col(matches(KODE_PROGRAM), headers=("KODE PROGRAM", "KODE"))
-    nama_program: Series[str] = col(headers=("NAMA PROGRAM", "PROGRAM"))
+    tahun: Series[int] = col(*tahun(), headers=("TAHUN",), description="Tahun anggaran")
+    kode_program: Series[str] = col(
+        matches(KODE_PROGRAM),
+        headers=("KODE PROGRAM", "KODE"),
+        description="Kode program (Permendagri 90/2019), mis. 2.12.02",
+    )
+    nama_program: Series[str] = col(
+        headers=("NAMA PROGRAM", "PROGRAM"),
+        description="Nama program seperti di Perjanjian Kinerja",
+    )
     anggaran: Series[float] = col(
         ge(0), headers=("ANGGARAN", "ANGGARAN (RP)"), description="Rupiah"
     )
@@ -251,8 +311,14 @@ class AnggaranPK(pa.DataFrameModel):
 class RealisasiAnggaran(pa.DataFrameModel):
     # Not in the file: the year of the folder anggaran/<tahun>/ it lies in.
     tahun: Series[int] = col(*tahun(), description="Tahun anggaran (dari nama folder)")
-    kode_program: Series[str] = col(matches(KODE_PROGRAM), headers=("KODE", "KODE PROGRAM"))
-    nama_program: Series[str] = col(headers=("PROGRAM", "URAIAN"))
+    kode_program: Series[str] = col(
+        matches(KODE_PROGRAM),
+        headers=("KODE", "KODE PROGRAM"),
+        description="Kode program (Permendagri 90/2019)",
+    )
+    nama_program: Series[str] = col(
+        headers=("PROGRAM", "URAIAN"), description="Nama program seperti di ekspor realisasi"
+    )
     anggaran: Series[float] = col(
         ge(0),
         headers=("ANGGARAN (RP)", "TARGET (RP)", "PAGU (RP)", "ANGGARAN"),
@@ -423,13 +489,17 @@ class Terbitan(pa.DataFrameModel):
         headers=("KUNCI",), description="ukuran DKB, kode_indikator, kode_program, TOTAL"
     )
     kolom: Series[str] = col(
-        isin([*KOLOM_TERBITAN_ANGKA, *KOLOM_TERBITAN_TEKS]), headers=("KOLOM",)
+        isin([*KOLOM_TERBITAN_ANGKA, *KOLOM_TERBITAN_TEKS]),
+        headers=("KOLOM",),
+        description="Kolom tabel tercetak, mis. target, realisasi, capaian",
     )
     # Kept as printed ("96,65", "SANGAT MEMUASKAN"): reconciliation needs the printed digits.
     nilai_terbit: Series[str] = col(
         headers=("NILAI TERBIT", "NILAI"), description="Nilai persis seperti dicetak"
     )
-    keterangan: Series[str] = col(headers=("KETERANGAN",), nullable=True)
+    keterangan: Series[str] = col(
+        headers=("KETERANGAN",), nullable=True, description="Catatan atas angka (opsional)"
+    )
 
     @pa.dataframe_check(
         name="nilai_terbit_angka", error="nilai_terbit kolom angka harus angka berformat Indonesia"
