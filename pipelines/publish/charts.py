@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")  # files only: runs headless in Dagster and CI
 
@@ -27,6 +28,10 @@ from pipelines.publish.laporan import (  # noqa: E402
 )
 
 DPI = 150
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies and in greyscale print
+WARNA_TARGET, WARNA_REALISASI = "#BBBBBB", "#0072B2"
+# A4 text column (16 cm) in inches: a chart placed at this width prints at 100 %, fonts as set
+LEBAR_A4 = 6.3
 
 
 def _label(teks: str, lebar: int = 38) -> str:
@@ -132,6 +137,58 @@ def serapan_anggaran(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> 
     ax.set_title(f"{judul} (total serapan {angka_id(total['capaian'])}%)", fontsize=11)
     ax.legend(fontsize=8, loc="lower right")
     return fig
+
+
+def _kelompok(rows) -> list[tuple[str, object]]:
+    """Indicators grouped as the report numbers them (1, 1b under 1, 2, …)."""
+    kelompok, kunci = [], None
+    for r in rows.itertuples():
+        if r.nomor is not None or kunci is None:
+            kunci = r.nomor or str(r.urutan)
+            kelompok.append((kunci, []))
+        kelompok[-1][1].append(r)
+    return kelompok
+
+
+def capaian_kelompok(rows: list, judul: str) -> plt.Figure:
+    """One indicator group: target against realisasi per indicator, the figures written on the
+    bars in the report's format, the capaian and category beside them (one message: where the
+    realisasi stands against the target)."""
+    y = np.arange(len(rows))[::-1]
+    fig, ax = plt.subplots(figsize=(LEBAR_A4, 0.9 * len(rows) + 1.3))
+    target = [float(r.target) for r in rows]
+    realisasi = [float(r.realisasi) for r in rows]
+    b1 = ax.barh(y + 0.19, target, 0.38, label="Target", color=WARNA_TARGET)
+    b2 = ax.barh(y - 0.19, realisasi, 0.38, label="Realisasi", color=WARNA_REALISASI)
+    ax.bar_label(b1, labels=[f"{angka_id(v)}%" for v in target], fontsize=7, padding=2)
+    ax.bar_label(b2, labels=[f"{angka_id(v)}%" for v in realisasi], fontsize=7, padding=2)
+    ax.set_yticks(y, [_label(r.nama_indikator, 28) for r in rows], fontsize=7)
+    ax.set_xlim(0, max(target + realisasi) * 1.25)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: angka_id(v)))
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_xlabel("%", fontsize=7)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(_label(judul, 70), fontsize=8.5)
+    ax.legend(fontsize=7, loc="lower right", frameon=False)
+    return fig
+
+
+def tulis_grafik_kelompok(
+    con: duckdb.DuckDBPyConnection, tahun: int, folder: Path
+) -> dict[str, Path]:
+    """One chart per indicator group of Tabel 3 for the Word document, keyed by the group's
+    number; the title states the comparison the query decided (lebih tinggi/rendah dari)."""
+    rows = query(con, "lakip/narasi", tahun).dropna(subset=["target", "realisasi"])
+    out = {}
+    for nomor, kelompok in _kelompok(rows):
+        bagian = [
+            f"{r.nama_indikator}: realisasi {angka_id(r.realisasi)}% {r.dibanding_target} "
+            f"target {angka_id(r.target)}%"
+            for r in kelompok
+        ]
+        fig = capaian_kelompok(kelompok, "; ".join(bagian))
+        out[nomor] = _simpan(fig, folder / f"grafik_indikator_{nomor}.png")
+    return out
 
 
 def tulis_grafik(con: duckdb.DuckDBPyConnection, tahun: int, folder: Path) -> list[Path]:

@@ -32,7 +32,9 @@ GABUNG_KIRI, GABUNG_ATAS = "<", "^"
 def baris_tabel(con: duckdb.DuckDBPyConnection, spec: dict, tahun: int) -> list[list]:
     """The body rows of one table, total rows included, in print order."""
     if spec["sumber"] != "kecamatan":
-        return query(con, spec["sumber"], tahun).values.tolist()
+        df = query(con, spec["sumber"], tahun)
+        # columns named "_…" key the rows for the document's reconciliation; not printed
+        return df[[c for c in df.columns if not c.startswith("_")]].values.tolist()
     wide = per_kecamatan(con, tahun)
     if wide.empty:  # no DKB semester for the year yet: header and source line only
         return []
