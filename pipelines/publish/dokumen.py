@@ -175,12 +175,16 @@ class Penyusun:
         t = self.doc.add_table(rows=len(header) + len(rows), cols=lebar)
         t.style = "Table Grid"
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        # one look-up of each row's cells: Table.cell() re-reads the whole grid on every call
+        grid = [row.cells for row in t.rows]
         for r, cells in enumerate(header):
             t.rows[r].repeat_header = True  # header repeated on every printed page
             for c, teks in enumerate(cells):
-                if teks in (GABUNG_KIRI, GABUNG_ATAS):
-                    continue
-                self._isi_sel(t.cell(r, c), teks.format(**self.ctx), tebal=True, tengah=True)
+                if teks not in (GABUNG_KIRI, GABUNG_ATAS):
+                    self._isi_sel(grid[r][c], teks.format(**self.ctx), tebal=True, tengah=True)
+        for i, values in enumerate(rows):
+            for c, teks in enumerate(values):
+                self._isi_sel(grid[len(header) + i][c], teks, tebal=i in tebal)
         for r, cells in enumerate(header):
             for c, teks in enumerate(cells):
                 if teks in (GABUNG_KIRI, GABUNG_ATAS):
@@ -191,10 +195,7 @@ class Penyusun:
                 while bawah + 1 < len(header) and header[bawah + 1][c] == GABUNG_ATAS:
                     bawah += 1
                 if (kanan, bawah) != (c, r):
-                    t.cell(r, c).merge(t.cell(bawah, kanan))
-        for i, values in enumerate(rows):
-            for c, teks in enumerate(values):
-                self._isi_sel(t.cell(len(header) + i, c), teks, tebal=i in tebal)
+                    grid[r][c].merge(grid[bawah][kanan])
         if catatan:
             p = self.doc.add_paragraph()
             run = p.add_run(catatan.format(**self.ctx))
