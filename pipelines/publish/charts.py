@@ -166,10 +166,10 @@ def capaian_kelompok(rows: list, judul: str) -> plt.Figure:
     ax.set_xlim(0, max(target + realisasi) * 1.25)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: angka_id(v)))
     ax.tick_params(axis="x", labelsize=7)
-    ax.set_xlabel("%", fontsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(_label(judul, 70), fontsize=8.5)
-    ax.legend(fontsize=7, loc="lower right", frameon=False)
+    # legend under the axis, never over a bar's label
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=2, frameon=False)
     return fig
 
 

@@ -11,6 +11,7 @@ placeholder once and never overwritten."""
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import subprocess
 import tempfile
@@ -40,6 +41,8 @@ from pipelines.publish.narrative import _isi
 from pipelines.warehouse.db import load_sql
 
 TEMPLAT = TEMPLATES_DIR / "lakip_dokumen.docx"
+LEBAR_IKU = [5, 30, 60, 12]  # NO., SASARAN, INDIKATOR, TARGET of Tabel 1 and 2
+ANGKA = re.compile(r"-?\d{1,3}(\.\d{3})*(,\d+)?\*?")  # a printed figure: right-aligned
 KATA_BANDING = {"lebih tinggi dari": "lebih tinggi", "lebih rendah dari": "lebih rendah"}
 KATA_BANDING["sama dengan"] = "sama"
 
@@ -165,18 +168,30 @@ class Penyusun:
         rows: list[list[str]],
         catatan: str | None = None,
         tebal: set[int] = frozenset(),
+        lebar: list[float] | None = None,
+        gabung_ke_bawah: list[int] = (),
     ) -> None:
         """A table as the report prints it: title lines, header rows with the layout spec's
-        merges ("<" left, "^" up), body rows (text already formatted), source line."""
+        merges ("<" left, "^" up), body rows (text already formatted), source line; relative
+        column widths `lebar` (the spec's) over the text width; the 1-based columns
+        `gabung_ke_bawah` merge a cell with the empty cells below it (one sasaran, many IKU)."""
         for line in judul:
             p = self.doc.add_paragraph(line.format(**self.ctx), style="Caption")
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        lebar = len(header[0])
-        t = self.doc.add_table(rows=len(header) + len(rows), cols=lebar)
+        n_kolom = len(header[0])
+        t = self.doc.add_table(rows=len(header) + len(rows), cols=n_kolom)
         t.style = "Table Grid"
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
         # one look-up of each row's cells: Table.cell() re-reads the whole grid on every call
         grid = [row.cells for row in t.rows]
+        if lebar:
+            bagian = self.doc.sections[-1]
+            teks = bagian.page_width - bagian.left_margin - bagian.right_margin
+            t.autofit = False
+            for c, w in enumerate(lebar):
+                t.columns[c].width = int(teks * w / sum(lebar))
+                for row in grid:
+                    row[c].width = t.columns[c].width
         for r, cells in enumerate(header):
             t.rows[r].repeat_header = True  # header repeated on every printed page
             for c, teks in enumerate(cells):
@@ -190,12 +205,21 @@ class Penyusun:
                 if teks in (GABUNG_KIRI, GABUNG_ATAS):
                     continue
                 kanan, bawah = c, r
-                while kanan + 1 < lebar and cells[kanan + 1] == GABUNG_KIRI:
+                while kanan + 1 < n_kolom and cells[kanan + 1] == GABUNG_KIRI:
                     kanan += 1
                 while bawah + 1 < len(header) and header[bawah + 1][c] == GABUNG_ATAS:
                     bawah += 1
                 if (kanan, bawah) != (c, r):
                     grid[r][c].merge(grid[bawah][kanan])
+        for c in gabung_ke_bawah:
+            awal = None
+            for i, values in enumerate([*rows, None]):
+                akhir = values is None or values[c - 1] is not None or i in tebal
+                if akhir and awal is not None and i - 1 > awal:
+                    h = len(header)
+                    grid[h + awal][c - 1].merge(grid[h + i - 1][c - 1])
+                if akhir:
+                    awal = i if values is not None and values[c - 1] is not None else None
         if catatan:
             p = self.doc.add_paragraph()
             run = p.add_run(catatan.format(**self.ctx))
@@ -208,6 +232,8 @@ class Penyusun:
         run.bold, run.font.size = tebal, Pt(8)
         if tengah:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif ANGKA.fullmatch(run.text):
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
     def gambar(self, path: Path, keterangan: str) -> None:
         self.doc.add_picture(str(path), width=Cm(LEBAR_A4 * 2.54))
@@ -287,6 +313,8 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
         header_ind,
         _baris_indikator(rkt, lambda r: angka_id(r.target)),
         "Sumber: Rencana Kinerja Tahunan {tahun}.",
+        lebar=LEBAR_IKU,
+        gabung_ke_bawah=[1, 2],
     )
     d.judul(f"C. Perjanjian Kinerja (PK) Tahun {tahun}", 2)
     d.tabel(
@@ -294,6 +322,8 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
         header_ind,
         _baris_indikator(ind, lambda r: d.a(r.target, "Tabel 2", r.kode_indikator, "target")),
         None,
+        lebar=LEBAR_IKU,
+        gabung_ke_bawah=[1, 2],
     )
     anggaran_pk = query(con, "lakip/tabel_02_anggaran", tahun)
     rows, nomor = [], 0
@@ -313,6 +343,7 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
         rows,
         "Sumber: Perjanjian Kinerja {tahun}; TOTAL dijumlah dari baris program.",
         tebal={len(rows) - 1},
+        lebar=[5, 60, 20],
     )
     d.ganti_halaman()
 
@@ -334,6 +365,8 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
             ],
         ),
         s3["catatan"],
+        lebar=[*s3["lebar"], 18],
+        gabung_ke_bawah=[1, 2],
     )
     skala = con.execute(
         "SELECT batas_bawah, batas_atas, kategori FROM raw.kategori_capaian"
@@ -389,13 +422,13 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
         if r.jenis == "rumus":
             d.paragraf("Rumus perhitungan:", tebal=True)
             d.paragraf(
-                f"{r.rumus_tercetak} = "
+                f"{r.rumus_tercetak.replace(' x ', ' × ')} = "
                 f"{d.a(r.pembilang, 'Bab III B', k, 'pembilang')} / "
                 f"{d.a(r.penyebut, 'Bab III B', k, 'penyebut')} × {angka_id(r.pengali)} = "
                 f"{baris['realisasi']}%"
             )
         else:
-            d.paragraf(f"Realisasi dilaporkan dinas (sumber: {r.sumber_realisasi}).")
+            d.paragraf("Realisasi indikator ini dilaporkan dinas; tidak dihitung dari DKB.")
         if k in tabel_kec:
             _tabel_kecamatan(d, tabel_kec[k], tahun)
         if kelompok_akhir.get(nomor) == k and nomor in grafik_kelompok:
@@ -419,7 +452,7 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
                 d.a(r["capaian"], "Tabel 10", kunci, kol),
             ]
         )
-    d.tabel(s10["judul"], s10["header"], rows, s10["catatan"], tebal)
+    d.tabel(s10["judul"], s10["header"], rows, s10["catatan"], tebal, s10["lebar"], [1, 2])
 
     # Bab III C: the planning period (Tabel 11), landscape ---------------------------------------
     d.halaman(lanskap=True)
@@ -446,7 +479,7 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
     catatan = s11["catatan"].replace("capaian sebagaimana tercetak", "capaian dihitung ulang")
     if ditandai:
         catatan += " * berbeda dengan angka yang dicetak LAKIP terbit (lihat daftar rekonsiliasi)."
-    d.tabel(s11["judul"], s11["header"], rows, catatan)
+    d.tabel(s11["judul"], s11["header"], rows, catatan, lebar=s11["lebar"])
     d.halaman(lanskap=False)
 
     # Bab III D, E ------------------------------------------------------------------------------
@@ -492,7 +525,7 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
             ]
         )
     if rows:
-        d.tabel(s13["judul"], s13["header"], rows, s13["catatan"], tebal={len(rows) - 1})
+        d.tabel(s13["judul"], s13["header"], rows, s13["catatan"], {len(rows) - 1}, s13["lebar"])
         efisiensi = query(con, "lakip/efisiensi", tahun)
         total = efisiensi[efisiensi["kunci"] == "TOTAL"].iloc[0]
         d.paragraf(
@@ -562,7 +595,7 @@ def _tabel_kecamatan(d: Penyusun, spec: dict, tahun: int) -> None:
                     )
                 )
         out.append(cells)
-    d.tabel(spec["judul"], spec["header"], out, spec["catatan"], tebal={len(out) - 1})
+    d.tabel(spec["judul"], spec["header"], out, spec["catatan"], {len(out) - 1}, spec["lebar"])
 
 
 def _tabel_12(d: Penyusun, raw_dir: Path, tahun: int) -> None:
