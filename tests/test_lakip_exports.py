@@ -68,7 +68,7 @@ def test_workbook_tabel3_figure(workbook, nama, target, realisasi, capaian):
     assert values(cells[3:6]) == pytest.approx([target, realisasi, capaian])
     # real numbers shown with two decimals (96,65 under an Indonesian locale), not text
     assert all(isinstance(c.value, int | float) for c in cells[3:6])
-    assert {c.number_format for c in cells[3:6]} == {"#,##0.00"}
+    assert {c.number_format for c in cells[3:6]} == {'#,##0.00" %"'}
 
 
 def test_workbook_tabel3_layout_as_printed(workbook):
@@ -169,7 +169,25 @@ def test_workbook_tabel13_budget(workbook):
     total = row_of(ws, 2, "TOTAL ANGGARAN")
     # realisasi summed from the rows: 476.120.800 (the report prints 476.120.700)
     assert values(total)[2:] == [492601328, 476120800, 96.65]
-    assert total[2].number_format == '#,##0",-"'
+    # no literal ",-": under an English locale it read "328,349,528,-"
+    assert total[2].number_format == "#,##0"
+
+
+@pytest.mark.parametrize(
+    ("lembar", "orientasi", "judul"),
+    [
+        ("Tabel 4", "portrait", "$4:$5"),
+        ("Tabel 11", "landscape", "$4:$5"),
+        ("Tabel 13", "portrait", "$4:$4"),
+    ],
+)
+def test_workbook_print_setup(workbook, lembar, orientasi, judul):
+    ws = workbook[lembar]
+    assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4  # "9", A4 in the xlsx standard
+    assert ws.page_setup.orientation == orientasi
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == judul
 
 
 # --- charts ----------------------------------------------------------------------------------
