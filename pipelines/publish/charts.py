@@ -70,24 +70,57 @@ def capaian_indikator(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) ->
 
 
 def tren(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> plt.Figure | None:
+    """One small panel per indicator (no legend to decode), the line broken where the basis
+    changes (published under one plan, computed under another), recomputed figures that the
+    published report printed differently marked with a cross."""
     rows = query(con, "lakip/grafik_tren", tahun)
     if rows.empty:
         return None
-    fig, ax = plt.subplots(figsize=(11, 6))
-    warna = plt.get_cmap("tab20").colors  # the default cycle repeats after ten indicators
-    for i, ((_, nama), seri) in enumerate(rows.groupby(["urutan", "nama_indikator"], sort=True)):
-        ax.plot(
-            seri["tahun"],
-            seri["capaian"].astype(float),
-            marker="o",
-            color=warna[i % len(warna)],
-            label=_label(nama, 60),
-        )
-    ax.axhline(100, color="grey", linestyle="--", linewidth=1)
-    ax.set_xticks(range(tahun - 4, tahun + 1))
-    ax.set_ylabel("Capaian (%)")
-    ax.set_title(judul, fontsize=11)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+    panel = list(rows.groupby(["urutan", "nama_indikator"], sort=True))
+    kolom = 2
+    baris = -(-len(panel) // kolom)
+    fig, axes = plt.subplots(
+        baris, kolom, figsize=(LEBAR_A4, 1.7 * baris + 0.9), sharex=True, squeeze=False
+    )
+    ada_tanda = False
+    for ax, ((_, nama), seri) in zip(axes.flat, panel, strict=False):
+        seri = seri.reset_index(drop=True)
+        potongan = (seri["basis"] != seri["basis"].shift()).cumsum()
+        for _, bagian in seri.groupby(potongan):
+            ax.plot(
+                bagian["tahun"],
+                bagian["capaian"].astype(float),
+                color=WARNA_REALISASI,
+                marker="o",
+                markersize=3,
+                linewidth=1.2,
+            )
+        for r in seri.itertuples():
+            if r.ditandai:
+                ada_tanda = True
+                ax.plot(r.tahun, float(r.capaian), marker="x", color="#D55E00", markersize=7)
+            ax.annotate(
+                angka_id(r.capaian),
+                (r.tahun, float(r.capaian)),
+                fontsize=5.5,
+                textcoords="offset points",
+                xytext=(0, 4),
+                ha="center",
+            )
+        ax.axhline(100, color="#888888", linestyle=":", linewidth=0.8)
+        ax.set_title(_label(nama, 45), fontsize=6.5)
+        ax.set_ylim(0, max(110, seri["capaian"].astype(float).max() * 1.2))
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: angka_id(v)))
+        ax.tick_params(labelsize=6, labelbottom=True)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.set_xticks(range(tahun - 4, tahun + 1))
+    for ax in list(axes.flat)[len(panel) :]:
+        ax.axis("off")
+    catatan = "Garis terputus: dasar angka berubah (LAKIP terbit/dihitung, dokumen target)."
+    if ada_tanda:
+        catatan += " ×: dihitung ulang; LAKIP terbit mencetak angka lain."
+    fig.suptitle(judul, fontsize=8.5)
+    fig.text(0.01, 0.005, catatan, fontsize=6)
     return fig
 
 
