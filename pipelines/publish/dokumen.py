@@ -452,7 +452,8 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
                 d.a(r["capaian"], "Tabel 10", kunci, kol),
             ]
         )
-    d.tabel(s10["judul"], s10["header"], rows, s10["catatan"], tebal, s10["lebar"], [1, 2])
+    lebar10 = [7, *s10["lebar"][1:]]  # "NO." on one line
+    d.tabel(s10["judul"], s10["header"], rows, s10["catatan"], tebal, lebar10, [1, 2])
 
     # Bab III C: the planning period (Tabel 11), landscape ---------------------------------------
     d.halaman(lanskap=True)
@@ -479,7 +480,8 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
     catatan = s11["catatan"].replace("capaian sebagaimana tercetak", "capaian dihitung ulang")
     if ditandai:
         catatan += " * berbeda dengan angka yang dicetak LAKIP terbit (lihat daftar rekonsiliasi)."
-    d.tabel(s11["judul"], s11["header"], rows, catatan, lebar=s11["lebar"])
+    # narrower name, wider figures than the workbook: "230,23*" on one line on a landscape page
+    d.tabel(s11["judul"], s11["header"], rows, catatan, lebar=[6, 40, 5, *[8, 9, 10] * 5])
     d.halaman(lanskap=False)
 
     # Bab III D, E ------------------------------------------------------------------------------
