@@ -66,6 +66,13 @@ def test_tabel_2_anggaran_total_dijumlah_dari_program(dokumen):
     assert rows[-1][1:] == ["TOTAL", "456.006.892"]
 
 
+def test_tabel_12_dari_berkas_dinas(tabel):
+    # raw/naskah/2023/sarana_prasarana.csv: the office's own list, printed as written
+    t12 = tabel["Tabel. 12"]
+    assert len(t12) == 1 + 25
+    assert t12[12] == ["12.", "Komputer/PC Client", "37", "Unit"]
+
+
 def test_tabel_3_angka_dan_kategori_seperti_lakip_2023(tabel):
     t3 = tabel["Tabel. 3"]
     assert baris(t3, "1. Rasio Penduduk ber KTP-EL")[3:] == [
