@@ -41,7 +41,7 @@ from pipelines.publish.narrative import _isi
 from pipelines.warehouse.db import load_sql
 
 TEMPLAT = TEMPLATES_DIR / "lakip_dokumen.docx"
-LEBAR_IKU = [5, 30, 60, 12]  # NO., SASARAN, INDIKATOR, TARGET of Tabel 1 and 2
+LEBAR_IKU = [7, 30, 60, 12]  # NO., SASARAN, INDIKATOR, TARGET of Tabel 1 and 2
 ANGKA = re.compile(r"-?\d{1,3}(\.\d{3})*(,\d+)?\*?")  # a printed figure: right-aligned
 KATA_BANDING = {"lebih tinggi dari": "lebih tinggi", "lebih rendah dari": "lebih rendah"}
 KATA_BANDING["sama dengan"] = "sama"
@@ -321,7 +321,8 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
         ["Tabel. 2", "PERJANJIAN KINERJA (PK)", "TAHUN {tahun}"],
         header_ind,
         _baris_indikator(ind, lambda r: d.a(r.target, "Tabel 2", r.kode_indikator, "target")),
-        None,
+        # a paragraph between the two parts: Word joins adjacent tables into one
+        "Sumber: Perjanjian Kinerja {tahun}.",
         lebar=LEBAR_IKU,
         gabung_ke_bawah=[1, 2],
     )
@@ -481,7 +482,7 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
     if ditandai:
         catatan += " * berbeda dengan angka yang dicetak LAKIP terbit (lihat daftar rekonsiliasi)."
     # narrower name, wider figures than the workbook: "230,23*" on one line on a landscape page
-    d.tabel(s11["judul"], s11["header"], rows, catatan, lebar=[6, 40, 5, *[8, 9, 10] * 5])
+    d.tabel(s11["judul"], s11["header"], rows, catatan, lebar=[6, 36, 6, *[8, 10, 11] * 5])
     d.halaman(lanskap=False)
 
     # Bab III D, E ------------------------------------------------------------------------------
