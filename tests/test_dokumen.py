@@ -174,3 +174,24 @@ def test_regenerasi_menyimpan_teks_penyusun(bundled, tmp_path):
     assert "Terima kasih kepada semua pihak." in paragraf
     sarana = next(t for t in doc.tables if t.rows[0].cells[1].text == "URAIAN")
     assert [c.text for c in sarana.rows[1].cells] == ["1.", "Komputer/PC Client", "37", "Unit"]
+
+
+def test_templat_rusak_menahan_dokumen_bukan_gudang_data(pipeline):
+    # an office's restyled template saved wrongly (here: a text file named .docx)
+    templat = pipeline.paths.raw_dir / "naskah" / "templat_lakip.docx"
+    templat.write_text("bukan dokumen Word", encoding="utf-8")
+    result = pipeline.run(raise_on_error=False)
+    assert not result.success
+    gagal = [e for e in result.all_events if e.is_step_failure]
+    assert [e.step_key for e in gagal] == ["publikasi__lakip_docx"]
+    assert gagal[0].step_failure_data.user_failure_data.description == (
+        "Templat raw/naskah/templat_lakip.docx ditolak: bukan dokumen Word .docx yang dapat "
+        "dibuka (simpan ulang dari Word sebagai .docx, atau hapus berkas itu untuk memakai "
+        "templat bawaan); dokumen LAKIP tidak ditulis."
+    )
+    # the analyst warehouse and the other exports are published all the same
+    with pipeline.published() as con:
+        assert con.execute("SELECT count(*) FROM analis.iku_tahunan").fetchone()[0] > 0
+    laporan = pipeline.paths.reports_dir / "2023"
+    assert (laporan / "LAKIP_2023_tabel.xlsx").exists()
+    assert not (laporan / "LAKIP_2023_53.71.docx").exists()

@@ -6,7 +6,7 @@ import dagster as dg
 
 from pipelines.assets.transform import SQL_TABLES
 from pipelines.publish.charts import tulis_grafik
-from pipelines.publish.dokumen import ke_pdf, pesan_gagal, tulis_dokumen
+from pipelines.publish.dokumen import TemplatDitolak, ke_pdf, pesan_gagal, tulis_dokumen
 from pipelines.publish.exports import tulis_workbook
 from pipelines.publish.laporan import folder_tahun, tahun_laporan
 from pipelines.publish.narrative import tulis_narasi
@@ -89,7 +89,10 @@ def lakip_docx(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Ma
     with warehouse.connect(read_only=True) as con:
         for tahun in tahun_laporan(con):
             folder = folder_tahun(warehouse.paths.reports_dir, tahun)
-            path, hasil, _ = tulis_dokumen(con, tahun, folder, warehouse.paths.raw_dir)
+            try:
+                path, hasil, _ = tulis_dokumen(con, tahun, folder, warehouse.paths.raw_dir)
+            except TemplatDitolak as e:
+                raise dg.Failure(description=str(e)) from None
             if path is None:
                 raise dg.Failure(description=pesan_gagal(hasil, folder / f"LAKIP_{tahun}.docx"))
             diperiksa += len(hasil)

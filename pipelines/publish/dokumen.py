@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
+from zipfile import BadZipFile
 
 import duckdb
 import pandas as pd
@@ -24,6 +25,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.exceptions import PackageNotFoundError
 from docx.shared import Cm, Pt
 
 from pipelines.publish.charts import LEBAR_A4, tulis_grafik_kelompok
@@ -45,6 +47,10 @@ LEBAR_IKU = [7, 30, 60, 12]  # NO., SASARAN, INDIKATOR, TARGET of Tabel 1 and 2
 ANGKA = re.compile(r"-?\d{1,3}(\.\d{3})*(,\d+)?\*?")  # a printed figure: right-aligned
 KATA_BANDING = {"lebih tinggi dari": "lebih tinggi", "lebih rendah dari": "lebih rendah"}
 KATA_BANDING["sama dengan"] = "sama"
+
+
+class TemplatDitolak(Exception):
+    """The office's Word template cannot be opened; the message is the officer's."""
 
 
 @dataclass
@@ -92,7 +98,14 @@ class Penyusun:
         self.naskah = Naskah.siapkan(raw_dir, tahun)
         self.grafik_dir = grafik
         kustom = raw_dir / "naskah" / "templat_lakip.docx"
-        self.doc = Document(str(kustom if kustom.exists() else TEMPLAT))
+        try:
+            self.doc = Document(str(kustom if kustom.exists() else TEMPLAT))
+        except (PackageNotFoundError, BadZipFile, KeyError, ValueError) as e:
+            raise TemplatDitolak(
+                f"Templat {kustom.relative_to(raw_dir.parent)} ditolak: bukan dokumen Word "
+                ".docx yang dapat dibuka (simpan ulang dari Word sebagai .docx, atau hapus "
+                "berkas itu untuk memakai templat bawaan); dokumen LAKIP tidak ditulis."
+            ) from e
         self.angka: list[Angka] = []
 
     # figures -----------------------------------------------------------------------------
