@@ -30,6 +30,7 @@ from pipelines.publish.laporan import (  # noqa: E402
 DPI = 200  # 16 cm wide at 200 dpi: sharp in print at A4 column width
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies and in greyscale print
 WARNA_TARGET, WARNA_REALISASI = "#BBBBBB", "#0072B2"
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
 # A4 text column (16 cm) in inches: a chart placed at this width prints at 100 %, fonts as set
 LEBAR_A4 = 6.3
 
@@ -50,22 +51,24 @@ def capaian_indikator(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) ->
     if rows.empty:
         return None
     y = np.arange(len(rows))[::-1]
-    fig, ax = plt.subplots(figsize=(11, 0.75 * len(rows) + 1.5))
-    ax.barh(y + 0.2, rows["target"], height=0.4, label="Target (%)", color="#9db4d6")
-    ax.barh(y - 0.2, rows["realisasi"], height=0.4, label="Realisasi (%)", color="#2f5d9e")
+    fig, ax = plt.subplots(figsize=(LEBAR_A4, 0.55 * len(rows) + 1.4))
+    ax.barh(y + 0.2, rows["target"], height=0.4, label="Target (%)", color=WARNA_TARGET)
+    ax.barh(y - 0.2, rows["realisasi"], height=0.4, label="Realisasi (%)", color=WARNA_REALISASI)
     for yi, r in zip(y, rows.itertuples(), strict=True):
         ax.text(
             max(r.target, r.realisasi) + 3,
             yi,
             f"capaian {angka_id(r.capaian)}% – {r.kategori}",
             va="center",
-            fontsize=8,
+            fontsize=6,
         )
-    ax.set_yticks(y, [_label(n) for n in rows["nama_indikator"]], fontsize=8)
-    ax.set_xlim(0, max(rows["realisasi"].max(), rows["target"].max()) * 1.6)
-    ax.set_xlabel("%")
-    ax.set_title(judul, fontsize=11)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.set_yticks(y, [_label(n, 30) for n in rows["nama_indikator"]], fontsize=6)
+    ax.set_xlim(0, max(rows["realisasi"].max(), rows["target"].max()) * 1.75)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: angka_id(v)))
+    ax.tick_params(axis="x", labelsize=6)
+    ax.set_xlabel("%", fontsize=6)
+    ax.set_title(_label(judul, 70), fontsize=8.5)
+    ax.legend(loc="lower right", fontsize=6, frameon=False)
     return fig
 
 
@@ -132,20 +135,29 @@ def cakupan_kecamatan(
         return None
     x = np.arange(len(wide))
     lebar = 0.8 / len(seri)
-    fig, ax = plt.subplots(figsize=(11, 5.5))
+    fig, ax = plt.subplots(figsize=(LEBAR_A4, 3.6))
     for i, s in enumerate(seri):
         nilai = persen(con, wide[s["persen"][0]], wide[s["persen"][1]])
-        bars = ax.bar(x + (i - (len(seri) - 1) / 2) * lebar, nilai, lebar, label=s["label"])
-        ax.bar_label(bars, labels=[angka_id(v) for v in nilai], fontsize=6, rotation=90, padding=2)
+        bars = ax.bar(
+            x + (i - (len(seri) - 1) / 2) * lebar,
+            nilai,
+            lebar,
+            label=s["label"],
+            color=OKABE_ITO[i % len(OKABE_ITO)],
+        )
+        ax.bar_label(bars, labels=[angka_id(v) for v in nilai], fontsize=5, rotation=90, padding=2)
     names = [
         n if not t else f"{n}\n(total)"
         for n, t in zip(wide["nama_wilayah"], wide["total"], strict=True)
     ]
-    ax.set_xticks(x, names, fontsize=8)
+    ax.set_xticks(x, names, fontsize=6)
     ax.set_ylim(0, 115)
-    ax.set_ylabel("%")
-    ax.set_title(judul, fontsize=11)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(seri))
+    ax.tick_params(axis="y", labelsize=6)
+    ax.set_ylabel("%", fontsize=6)
+    ax.set_title(_label(judul, 70), fontsize=8.5)
+    ax.legend(
+        fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=len(seri), frameon=False
+    )
     return fig
 
 
@@ -157,18 +169,21 @@ def serapan_anggaran(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> 
     total = rows[rows["no"].isna()].iloc[0]
     y = np.arange(len(program))[::-1]
     juta = 1_000_000
-    fig, ax = plt.subplots(figsize=(11, 4.5))
-    ax.barh(y + 0.2, program["anggaran"] / juta, 0.4, label="Anggaran (Rp juta)", color="#c9c9c9")
-    ax.barh(y - 0.2, program["realisasi"] / juta, 0.4, label="Realisasi (Rp juta)", color="#3a7d44")
+    fig, ax = plt.subplots(figsize=(LEBAR_A4, 3.2))
+    anggaran, realisasi = program["anggaran"] / juta, program["realisasi"] / juta
+    ax.barh(y + 0.2, anggaran, 0.4, label="Anggaran (Rp juta)", color=WARNA_TARGET)
+    ax.barh(y - 0.2, realisasi, 0.4, label="Realisasi (Rp juta)", color=WARNA_REALISASI)
     for yi, r in zip(y, program.itertuples(), strict=True):
         ax.text(
-            r.anggaran / juta + 3, yi, f"serapan {angka_id(r.capaian)}%", va="center", fontsize=8
+            r.anggaran / juta + 3, yi, f"serapan {angka_id(r.capaian)}%", va="center", fontsize=6
         )
-    ax.set_yticks(y, [_label(p, 30) for p in program["program"]], fontsize=8)
-    ax.set_xlim(0, program["anggaran"].max() / juta * 1.3)
-    ax.set_xlabel("Rp juta")
-    ax.set_title(f"{judul} (total serapan {angka_id(total['capaian'])}%)", fontsize=11)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.set_yticks(y, [_label(p, 30) for p in program["program"]], fontsize=6)
+    ax.set_xlim(0, program["anggaran"].max() / juta * 1.45)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: angka_id(v)))
+    ax.tick_params(axis="x", labelsize=6)
+    ax.set_xlabel("Rp juta", fontsize=6)
+    ax.set_title(_label(f"{judul} (total serapan {angka_id(total['capaian'])}%)", 70), fontsize=8.5)
+    ax.legend(fontsize=6, loc="lower right", frameon=False)
     return fig
 
 
