@@ -68,7 +68,7 @@ def test_workbook_tabel3_figure(workbook, nama, target, realisasi, capaian):
     assert values(cells[3:6]) == pytest.approx([target, realisasi, capaian])
     # real numbers shown with two decimals (96,65 under an Indonesian locale), not text
     assert all(isinstance(c.value, int | float) for c in cells[3:6])
-    assert {c.number_format for c in cells[3:6]} == {"#,##0.00"}
+    assert {c.number_format for c in cells[3:6]} == {'#,##0.00" %"'}
 
 
 def test_workbook_tabel3_layout_as_printed(workbook):
@@ -100,7 +100,9 @@ def test_workbook_tabel4_counts_and_total(workbook):
     total = row_of(ws, 2, "TOTAL")
     assert values(total)[2:] == [161764, 339130, 330876, 8254, 330876]
     assert total[2].font.b and not alak[2].font.b
-    assert "DKB Semester II Tahun 2023 (Per 31 Desember 2023)" in ws.cell(ws.max_row, 1).value
+    assert ws.cell(ws.max_row, 1).value == (
+        "Sumber: DKB Semester II 2023 (per 31 Desember 2023) Ditjen Dukcapil Kemendagri RI, diolah"
+    )
 
 
 @pytest.mark.parametrize(
@@ -167,14 +169,33 @@ def test_workbook_tabel13_budget(workbook):
     total = row_of(ws, 2, "TOTAL ANGGARAN")
     # realisasi summed from the rows: 476.120.800 (the report prints 476.120.700)
     assert values(total)[2:] == [492601328, 476120800, 96.65]
-    assert total[2].number_format == '#,##0",-"'
+    # no literal ",-": under an English locale it read "328,349,528,-"
+    assert total[2].number_format == "#,##0"
+
+
+@pytest.mark.parametrize(
+    ("lembar", "orientasi", "judul"),
+    [
+        ("Tabel 4", "portrait", "$4:$5"),
+        ("Tabel 11", "landscape", "$4:$5"),
+        ("Tabel 13", "portrait", "$4:$4"),
+    ],
+)
+def test_workbook_print_setup(workbook, lembar, orientasi, judul):
+    ws = workbook[lembar]
+    assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4  # "9", A4 in the xlsx standard
+    assert ws.page_setup.orientation == orientasi
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == judul
 
 
 # --- charts ----------------------------------------------------------------------------------
 
 
 def test_charts_are_png_images(bundled):
-    pngs = sorted((laporan(bundled) / "grafik").glob("*.png"))
+    # grafik_indikator_*.png belong to the Word document (tests/test_dokumen.py)
+    pngs = sorted((laporan(bundled) / "grafik").glob("grafik_[0-9]_*.png"))
     assert [p.name for p in pngs] == [
         "grafik_1_capaian_indikator.png",
         "grafik_2_tren_capaian.png",

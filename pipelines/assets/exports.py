@@ -6,6 +6,7 @@ import dagster as dg
 
 from pipelines.assets.transform import SQL_TABLES
 from pipelines.publish.charts import tulis_grafik
+from pipelines.publish.dokumen import TemplatDitolak, ke_pdf, pesan_gagal, tulis_dokumen
 from pipelines.publish.exports import tulis_workbook
 from pipelines.publish.laporan import folder_tahun, tahun_laporan
 from pipelines.publish.narrative import tulis_narasi
@@ -75,4 +76,32 @@ def narasi(warehouse: Warehouse) -> dg.MaterializeResult:
     )
 
 
-EXPORT_ASSETS = [lakip_xlsx, grafik, narasi]
+@dg.asset(
+    key=["publikasi", "lakip_docx"],
+    group_name="publikasi",
+    deps=MARTS,
+    kinds={"word"},
+    description="Dokumen LAKIP .docx (Bab I–IV) per tahun, angkanya diperiksa rekonsiliasi; PDF.",
+)
+def lakip_docx(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    # Not upstream of the analyst file: a document that fails its check blocks itself only.
+    written, diperiksa = [], 0
+    with warehouse.connect(read_only=True) as con:
+        for tahun in tahun_laporan(con):
+            folder = folder_tahun(warehouse.paths.reports_dir, tahun)
+            try:
+                path, hasil, _ = tulis_dokumen(con, tahun, folder, warehouse.paths.raw_dir)
+            except TemplatDitolak as e:
+                raise dg.Failure(description=str(e)) from None
+            if path is None:
+                raise dg.Failure(description=pesan_gagal(hasil, folder / f"LAKIP_{tahun}.docx"))
+            diperiksa += len(hasil)
+            pdf, pesan = ke_pdf(path)
+            context.log.info(pesan)
+            written += [path] + ([pdf] if pdf else [])
+    return dg.MaterializeResult(
+        metadata={"berkas": _daftar(written), "angka_diperiksa_sama": diperiksa}
+    )
+
+
+EXPORT_ASSETS = [lakip_xlsx, grafik, narasi, lakip_docx]

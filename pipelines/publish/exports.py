@@ -16,11 +16,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipelines.publish.laporan import konteks, per_kecamatan, persen, query, template, tulis_atomik
 from pipelines.publish.sel_aman import isi_sel, tulis_sel
 
+# Number formats. A format cannot fix the separators: Excel takes them from the viewer's locale,
+# so 1.234.567 / 96,65 appear under an Indonesian locale and 1,234,567 / 96.65 under an English
+# one. Storing text instead would fix the look but break sums and sorting for every analyst, so
+# the cells stay numbers and no format adds literal punctuation that reads wrong in a locale
+# (the former '#,##0",-"' showed "328,349,528,-"); the Word document prints Indonesian text.
 FORMAT_ANGKA = {
     "teks": "@",
     "angka": "#,##0",
     "persen": "#,##0.00",
-    "rupiah": '#,##0",-"',
+    "persen_tanda": '#,##0.00" %"',  # where the report prints the sign in the cell (Tabel 3)
+    "rupiah": "#,##0",
 }
 GARIS = Side(style="thin")
 KOTAK = Border(left=GARIS, right=GARIS, top=GARIS, bottom=GARIS)
@@ -32,7 +38,9 @@ GABUNG_KIRI, GABUNG_ATAS = "<", "^"
 def baris_tabel(con: duckdb.DuckDBPyConnection, spec: dict, tahun: int) -> list[list]:
     """The body rows of one table, total rows included, in print order."""
     if spec["sumber"] != "kecamatan":
-        return query(con, spec["sumber"], tahun).values.tolist()
+        df = query(con, spec["sumber"], tahun)
+        # columns named "_…" key the rows for the document's reconciliation; not printed
+        return df[[c for c in df.columns if not c.startswith("_")]].values.tolist()
     wide = per_kecamatan(con, tahun)
     if wide.empty:  # no DKB semester for the year yet: header and source line only
         return []
@@ -128,6 +136,18 @@ def tulis_lembar(ws: Worksheet, spec: dict, rows: list[list], ctx: dict) -> None
     tulis_sel(ws, r + 1, 1, spec["catatan"].format(**ctx)).font = Font(italic=True, size=9)
     for c, w in enumerate(spec["lebar"], start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
+    _siap_cetak(ws, spec, top=len(spec["judul"]) + 2)
+
+
+def _siap_cetak(ws: Worksheet, spec: dict, top: int) -> None:
+    """A4, one page wide (landscape when the table is wider than a portrait page), header rows
+    repeated on every printed page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if sum(spec["lebar"]) > 110 else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{top}:{top + len(spec['header']) - 1}"
+    ws.print_options.horizontalCentered = True
 
 
 def tulis_workbook(con: duckdb.DuckDBPyConnection, tahun: int, path: Path) -> dict[str, int]:

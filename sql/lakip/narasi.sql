@@ -4,7 +4,10 @@
 SELECT
     p.urutan,
     p.kode_indikator,
+    p.nomor,
+    p.sasaran,
     p.nama_indikator,
+    p.satuan,
     p.tahun,
     tampil(p.realisasi) AS realisasi,
     tampil(p.target) AS target,

@@ -18,6 +18,8 @@ SELECT
     coalesce(nomor || '. ', '') || nama_indikator AS indikator_kinerja,
     tampil(target) AS target,
     tampil(realisasi) AS realisasi,
-    tampil(capaian) AS capaian
+    tampil(capaian) AS capaian,
+    kode_indikator AS _kunci,
+    kategori AS _kategori
 FROM bernomor
 ORDER BY urutan

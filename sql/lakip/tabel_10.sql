@@ -1,8 +1,11 @@
 -- Tabel 10: capaian of $tahun next to the previous year's, per indicator, and the RATA-RATA row
 -- (the true mean of the capaian shown, from mart.ringkasan_kinerja), under the display rule.
+-- `_kunci` (the indicator, or RATA-RATA) is not printed: it names each row for the document's
+-- reconciliation.
 WITH baris AS (
     SELECT
         p.urutan,
+        p.kode_indikator,
         d.sasaran,
         min(p.urutan) OVER (PARTITION BY d.sasaran) AS urutan_sasaran,
         coalesce(p.nomor || '. ', '') || p.nama_indikator AS indikator_kinerja,
@@ -25,7 +28,8 @@ indikator AS (
         target,
         realisasi,
         capaian,
-        urutan AS _urutan
+        urutan AS _urutan,
+        kode_indikator AS _kunci
     FROM baris
 ),
 rata_rata AS (
@@ -37,7 +41,8 @@ rata_rata AS (
         NULL AS target,
         NULL AS realisasi,
         tampil(ini.rata_rata_capaian) AS capaian,
-        1e9 AS _urutan
+        1e9 AS _urutan,
+        'RATA-RATA' AS _kunci
     FROM mart.ringkasan_kinerja AS ini
     LEFT JOIN mart.ringkasan_kinerja AS lalu ON lalu.tahun = ini.tahun - 1
     WHERE ini.tahun = $tahun

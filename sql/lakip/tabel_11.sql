@@ -1,6 +1,8 @@
 -- Tabel 11: target, realisasi and capaian of every indicator in the five years up to $tahun
 -- (the RPJMD period as printed), one block of three columns per year. Capaian is the figure of
--- record: published for history years, computed for the years of this warehouse.
+-- record: published for history years, computed for the years of this warehouse. Not printed:
+-- `_kunci` (the indicator) and `_hitung_n`, the capaian recomputed from target and realisasi
+-- (the document prints these, so every figure it shows reconciles).
 WITH tren AS (
     SELECT * FROM mart.tren_rpjmd WHERE tahun BETWEEN $tahun - 4 AND $tahun
 )
@@ -22,7 +24,13 @@ SELECT
     tampil(max(capaian) FILTER (WHERE tahun = $tahun - 1)) AS capaian_1,
     tampil(max(target) FILTER (WHERE tahun = $tahun)) AS target_0,
     tampil(max(realisasi) FILTER (WHERE tahun = $tahun)) AS realisasi_0,
-    tampil(max(capaian) FILTER (WHERE tahun = $tahun)) AS capaian_0
+    tampil(max(capaian) FILTER (WHERE tahun = $tahun)) AS capaian_0,
+    kode_indikator AS _kunci,
+    tampil(max(capaian_hitung) FILTER (WHERE tahun = $tahun - 4)) AS _hitung_4,
+    tampil(max(capaian_hitung) FILTER (WHERE tahun = $tahun - 3)) AS _hitung_3,
+    tampil(max(capaian_hitung) FILTER (WHERE tahun = $tahun - 2)) AS _hitung_2,
+    tampil(max(capaian_hitung) FILTER (WHERE tahun = $tahun - 1)) AS _hitung_1,
+    tampil(max(capaian_hitung) FILTER (WHERE tahun = $tahun)) AS _hitung_0
 FROM tren
 GROUP BY kode_indikator
 ORDER BY min(urutan)

@@ -7,7 +7,8 @@ WITH program AS (
         anggaran,
         realisasi,
         tampil(serapan) AS capaian,
-        row_number() OVER (ORDER BY kode_program) AS _urutan
+        row_number() OVER (ORDER BY kode_program) AS _urutan,
+        kode_program AS _kunci
     FROM mart.realisasi_anggaran
     WHERE tahun = $tahun
 ),
@@ -18,7 +19,8 @@ total AS (
         anggaran,
         realisasi_anggaran AS realisasi,
         tampil(serapan_anggaran) AS capaian,
-        1e9 AS _urutan
+        1e9 AS _urutan,
+        'TOTAL' AS _kunci
     FROM mart.ringkasan_kinerja
     WHERE tahun = $tahun
 )

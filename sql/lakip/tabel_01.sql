@@ -1,0 +1,15 @@
+-- Tabel 1 (Rencana Kinerja Tahunan) of $tahun: the RKT target of every indicator of the year,
+-- as the office set it (raw/indikator/target.csv, dokumen RKT); NULL where no RKT was entered.
+SELECT
+    p.kode_indikator,
+    p.urutan,
+    p.nomor,
+    p.sasaran,
+    p.nama_indikator,
+    p.satuan,
+    tampil(t.target) AS target
+FROM mart.pengukuran_kinerja AS p
+LEFT JOIN raw.indikator_target AS t
+    ON t.kode_indikator = p.kode_indikator AND t.tahun = p.tahun AND t.dokumen = 'RKT'
+WHERE p.tahun = $tahun
+ORDER BY p.urutan
