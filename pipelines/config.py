@@ -156,3 +156,15 @@ def max_file_bytes(size_class: str) -> int:
             f"mis. {default}."
         )
     return int(megabytes * 1_000_000)
+
+
+def make_pdf() -> bool:
+    """DUKCAPIL_PDF: `ya` (default) converts each LAKIP .docx to PDF when LibreOffice is
+    installed; `tidak` skips it (the conversion costs ~10-25 s a run; the test suite turns it
+    off and converts once, in its own test)."""
+    text = os.environ.get("DUKCAPIL_PDF", "ya").strip().lower()
+    if text in ("ya", "1", "true"):
+        return True
+    if text in ("tidak", "0", "false"):
+        return False
+    raise ValueError(f"Pengaturan DUKCAPIL_PDF={text!r} tidak valid: isi `ya` atau `tidak`.")

@@ -13,7 +13,7 @@ import pytest
 from docx import Document
 from docx.table import Table
 
-from pipelines.publish.dokumen import Angka, Naskah, periksa, pesan_gagal, tulis_dokumen
+from pipelines.publish.dokumen import Angka, Naskah, ke_pdf, periksa, pesan_gagal, tulis_dokumen
 
 
 @pytest.fixture(scope="module")
@@ -195,3 +195,18 @@ def test_templat_rusak_menahan_dokumen_bukan_gudang_data(pipeline):
     laporan = pipeline.paths.reports_dir / "2023"
     assert (laporan / "LAKIP_2023_tabel.xlsx").exists()
     assert not (laporan / "LAKIP_2023_53.71.docx").exists()
+
+
+def test_pdf_dari_dokumen_bila_libreoffice_ada(bundled, tmp_path):
+    # The suite's runs skip the PDF (DUKCAPIL_PDF=tidak, tests/conftest.py); this converts the
+    # bundled document once, as `make run` does.
+    docx = bundled.paths.reports_dir / "2023" / "LAKIP_2023_53.71.docx"
+    salinan = tmp_path / docx.name
+    shutil.copy(docx, salinan)
+    if shutil.which("soffice") is None and shutil.which("libreoffice") is None:
+        pdf, pesan = ke_pdf(salinan)
+        assert pdf is None and "tidak terpasang" in pesan
+        return
+    pdf, pesan = ke_pdf(salinan)
+    assert pdf == salinan.with_suffix(".pdf") and pdf.read_bytes()[:5] == b"%PDF-"
+    assert pesan == f"PDF ditulis: {pdf.name}"

@@ -5,6 +5,7 @@ warehouse/laporan/<tahun>/."""
 import dagster as dg
 
 from pipelines.assets.transform import SQL_TABLES
+from pipelines.config import make_pdf
 from pipelines.publish.charts import tulis_grafik
 from pipelines.publish.dokumen import TemplatDitolak, ke_pdf, pesan_gagal, tulis_dokumen
 from pipelines.publish.exports import tulis_workbook
@@ -96,7 +97,9 @@ def lakip_docx(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Ma
             if path is None:
                 raise dg.Failure(description=pesan_gagal(hasil, folder / f"LAKIP_{tahun}.docx"))
             diperiksa += len(hasil)
-            pdf, pesan = ke_pdf(path)
+            pdf, pesan = (
+                ke_pdf(path) if make_pdf() else (None, "PDF tidak dibuat (DUKCAPIL_PDF=tidak).")
+            )
             context.log.info(pesan)
             written += [path] + ([pdf] if pdf else [])
     return dg.MaterializeResult(

@@ -383,7 +383,7 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
         gabung_ke_bawah=[1, 2],
     )
     skala = con.execute(
-        "SELECT batas_bawah, batas_atas, kategori FROM raw.kategori_capaian"
+        "SELECT batas_bawah, batas_atas, kategori FROM conformed.kategori_capaian"
         " ORDER BY batas_bawah DESC"
     ).fetchall()
     d.tabel(
@@ -640,13 +640,13 @@ def periksa(con: duckdb.DuckDBPyConnection, angka: list[Angka], dokumen: str) ->
     recomputed figure under the display rule (the document prints only that); anything else
     (material, a different rounding, no counterpart) blocks the document."""
     sql = load_sql("mart/rekonsiliasi")
-    if sql.count("FROM raw.terbitan") != 1:
+    if sql.count("FROM conformed.terbitan") != 1:
         raise RuntimeError("sql/mart/rekonsiliasi.sql: sumber terbitan tidak ditemukan")
     df = pd.DataFrame([astuple(x) for x in angka], columns=list(Angka.__dataclass_fields__))
     df.insert(0, "dokumen", dokumen)
     df["keterangan"] = None
-    df["_berkas"] = dokumen
-    df["_baris"] = range(1, len(df) + 1)
+    df["sumber_berkas"] = dokumen
+    df["sumber_baris"] = range(1, len(df) + 1)
     con.register("_angka_dokumen", df)
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE angka_dokumen AS SELECT * FROM _angka_dokumen")
@@ -655,7 +655,7 @@ def periksa(con: duckdb.DuckDBPyConnection, angka: list[Angka], dokumen: str) ->
                 CASE WHEN kelas = 'sama' OR (angka_hitung IS NOT NULL
                           AND abs(angka_terbit - tampil(angka_hitung)) < 1e-9)
                      THEN 'sama' ELSE kelas END AS kelas_dokumen
-            FROM ({sql.replace("FROM raw.terbitan", "FROM temp.angka_dokumen")})
+            FROM ({sql.replace("FROM conformed.terbitan", "FROM temp.angka_dokumen")})
             WHERE pemeriksaan = 'terbitan vs hitung ulang'
         """).df()
     finally:

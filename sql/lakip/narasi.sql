@@ -32,7 +32,7 @@ SELECT
     p.penyebut,
     d.pengali
 FROM mart.pengukuran_kinerja AS p
-JOIN raw.indikator_definisi AS d USING (kode_indikator)
+JOIN conformed.indikator AS d USING (kode_indikator)
 LEFT JOIN mart.perbandingan_tahun_lalu AS b USING (tahun, kode_indikator)
 WHERE p.tahun = $tahun
 ORDER BY p.urutan

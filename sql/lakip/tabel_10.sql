@@ -14,7 +14,7 @@ WITH baris AS (
         tampil(p.realisasi) AS realisasi,
         tampil(p.capaian) AS capaian
     FROM mart.perbandingan_tahun_lalu AS p
-    JOIN raw.indikator_definisi AS d USING (kode_indikator)
+    JOIN conformed.indikator AS d USING (kode_indikator)
     WHERE p.tahun = $tahun
 ),
 indikator AS (
