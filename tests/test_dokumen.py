@@ -10,9 +10,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import use_cli_instance
 from docx import Document
 from docx.table import Table
 
+from pipelines.cli import main
 from pipelines.publish.dokumen import Angka, Naskah, ke_pdf, periksa, pesan_gagal, tulis_dokumen
 
 
@@ -176,20 +178,22 @@ def test_regenerasi_menyimpan_teks_penyusun(bundled, tmp_path):
     assert [c.text for c in sarana.rows[1].cells] == ["1.", "Komputer/PC Client", "37", "Unit"]
 
 
-def test_templat_rusak_menahan_dokumen_bukan_gudang_data(pipeline):
-    # an office's restyled template saved wrongly (here: a text file named .docx)
+def test_templat_rusak_menahan_dokumen_bukan_gudang_data(pipeline, tmp_path, monkeypatch, capsys):
+    # an office's restyled template saved wrongly (here: a text file named .docx), run as an
+    # officer does, through the command line
     templat = pipeline.paths.raw_dir / "naskah" / "templat_lakip.docx"
     templat.write_text("bukan dokumen Word", encoding="utf-8")
-    result = pipeline.run(raise_on_error=False)
-    assert not result.success
-    gagal = [e for e in result.all_events if e.is_step_failure]
-    assert [e.step_key for e in gagal] == ["publikasi__lakip_docx"]
-    assert gagal[0].step_failure_data.user_failure_data.description == (
+    use_cli_instance(pipeline, tmp_path, monkeypatch)
+    assert main(["ingest", "--semester", "2023-S2"]) == 1
+    out, err = capsys.readouterr()
+    assert err.strip().startswith(
         "Templat raw/naskah/templat_lakip.docx ditolak: bukan dokumen Word .docx yang dapat "
         "dibuka (simpan ulang dari Word sebagai .docx, atau hapus berkas itu untuk memakai "
         "templat bawaan); dokumen LAKIP tidak ditulis."
     )
-    # the analyst warehouse and the other exports are published all the same
+    assert "✗ publikasi__lakip_docx GAGAL" in out
+    # the analyst warehouse and the other exports are published all the same, and said so
+    assert "Gudang data analis SUDAH diperbarui" in out and "TIDAK diubah" not in out
     with pipeline.published() as con:
         assert con.execute("SELECT count(*) FROM analis.iku_tahunan").fetchone()[0] > 0
     laporan = pipeline.paths.reports_dir / "2023"
