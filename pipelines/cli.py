@@ -202,7 +202,7 @@ def run_semester(
     """Materialise every asset for one semester, showing progress; True when it succeeded.
     Two runs, as the UI's sensors do (orchestration/jobs.py): the ingestion (`lakip`), then,
     only if it succeeded, the refresh (`lakip_segarkan`)."""
-    from pipelines.definitions import defs
+    from pipelines.definitions import current_resources, defs
 
     if not is_semester(semester):
         print(
@@ -210,8 +210,9 @@ def run_semester(
             file=sys.stderr,
         )
         return False
-    warehouse = (resources or {}).get("warehouse")
-    raw_dir = warehouse.paths.raw_dir if warehouse is not None else paths_from_env().raw_dir
+    # Settings as the environment holds them now, not when the definitions were imported.
+    resources = {**current_resources(), **(resources or {})}
+    raw_dir = resources["warehouse"].paths.raw_dir
     if not (raw_dir / "dkb" / semester).is_dir():
         # No folder: refuse before a partition exists, so a typo leaves no permanent semester.
         try:

@@ -3,6 +3,11 @@
 Every path the pipeline touches is derived from two folders: where the inputs are dropped
 (`raw/`) and where the warehouse files are written (`warehouse/`). Tests point both at
 temporary folders.
+
+Runs get their settings as Dagster resources (`Pengaturan` here, `Warehouse` in the warehouse
+package) configured with `dg.EnvVar`: Dagster reads the variable when the run starts and the UI
+shows only its name, never its value (the pseudonym key). The command line and the tests use the
+plain functions below, which apply the same checks with the same messages.
 """
 
 from __future__ import annotations
@@ -11,10 +16,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"
 # Dagster instance settings (run queue of one: the working DuckDB file has a single writer).
-INSTANCE_CONFIG = PROJECT_ROOT / "pipelines" / "orchestration" / "dagster.yaml"
+INSTANCE_CONFIG = PROJECT_ROOT / "pipelines/orchestration/dagster.yaml"
 
 
 @dataclass(frozen=True)
@@ -61,13 +68,23 @@ def paths_from_env() -> Paths:
     )
 
 
+def env_or(variable: str, default: str) -> str:
+    """`dg.EnvVar(variable)` when the variable is set (read by Dagster when a run starts, shown
+    in the UI by name only), the default otherwise: an unset `dg.EnvVar` would fail every run,
+    also the ones that never need the setting."""
+    return dg.EnvVar(variable) if variable in os.environ else default
+
+
 def pseudonym_key() -> bytes:
+    return check_pseudonym_key(os.environ.get("DUKCAPIL_PSEUDONYM_KEY", ""))
+
+
+def check_pseudonym_key(key: str) -> bytes:
     """Key of the keyed hash (HMAC-SHA256) that pseudonymises NIK and KK numbers.
 
     Needed only when a record-level extract is ingested; without a key a plain hash of a NIK
     could be reversed in seconds (region code + birth date + 4-digit serial). A trivially weak
     key is refused with the reason, never with the key itself."""
-    key = os.environ.get("DUKCAPIL_PSEUDONYM_KEY", "")
     if not key:
         weakness = "belum diisi"
     elif not key.strip():
@@ -91,10 +108,14 @@ def pseudonym_key() -> bytes:
 
 
 def quarantine_threshold() -> float:
+    return check_quarantine_threshold(os.environ.get("DUKCAPIL_BATAS_KARANTINA", ""))
+
+
+def check_quarantine_threshold(value: str) -> float:
     """Largest share of rejected resident rows that still lets a semester through: a fraction
     from 0 to 1 (`0.01`, `0,01`) or, written with `%`, a percentage (`1%`, `0,5%`). Unset or
     empty: 1 %. Anything else stops the run naming the variable, its value and the form."""
-    name, value = "DUKCAPIL_BATAS_KARANTINA", os.environ.get("DUKCAPIL_BATAS_KARANTINA", "")
+    name = "DUKCAPIL_BATAS_KARANTINA"
     text = value.strip().replace(",", ".")
     if not text:
         return 0.01
@@ -115,10 +136,14 @@ _MEMORY_UNITS |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
 
 
 def duckdb_memory_limit() -> str:
+    return check_duckdb_memory_limit(os.environ.get("DUKCAPIL_DUCKDB_MEMORY", ""))
+
+
+def check_duckdb_memory_limit(value: str) -> str:
     """Memory DuckDB may use for record-level work before spilling to disk: a number and a
     unit, at least 100MB (`2GB`, `512MB`, `1.5GiB`). Unset or empty: 2GB. The value goes into
     DuckDB's SET, so it is checked here, whole, before any run uses it."""
-    name, value = "DUKCAPIL_DUCKDB_MEMORY", os.environ.get("DUKCAPIL_DUCKDB_MEMORY", "")
+    name = "DUKCAPIL_DUCKDB_MEMORY"
     text = value.replace(" ", "").upper()
     if not text:
         return "2GB"
@@ -132,6 +157,33 @@ def duckdb_memory_limit() -> str:
         f"Pengaturan {name}={value!r} tidak sah: isi angka dengan satuan KB, MB, GB atau TB "
         "(atau KiB, MiB, GiB, TiB), paling sedikit 100MB, mis. `export DUKCAPIL_DUCKDB_MEMORY=2GB`."
     )
+
+
+class Pengaturan(dg.ConfigurableResource):
+    """Settings of the record-level path, as the office sets them in its environment. Empty: the
+    default (no key: refused when an extract is ingested). Checked when the run uses them, with
+    the messages of the functions above."""
+
+    kunci_pseudonim: str = ""  # DUKCAPIL_PSEUDONYM_KEY
+    batas_karantina: str = ""  # DUKCAPIL_BATAS_KARANTINA
+    memori_duckdb: str = ""  # DUKCAPIL_DUCKDB_MEMORY
+
+    @classmethod
+    def from_env(cls) -> Pengaturan:
+        return cls(
+            kunci_pseudonim=env_or("DUKCAPIL_PSEUDONYM_KEY", ""),
+            batas_karantina=env_or("DUKCAPIL_BATAS_KARANTINA", ""),
+            memori_duckdb=env_or("DUKCAPIL_DUCKDB_MEMORY", ""),
+        )
+
+    def pseudonym_key(self) -> bytes:
+        return check_pseudonym_key(self.kunci_pseudonim)
+
+    def quarantine_threshold(self) -> float:
+        return check_quarantine_threshold(self.batas_karantina)
+
+    def duckdb_memory_limit(self) -> str:
+        return check_duckdb_memory_limit(self.memori_duckdb)
 
 
 # Largest file accepted per size class, in MB (10^6 bytes): a tabular export of a province is a

@@ -9,10 +9,18 @@ from pipelines.assets.ingest import INGEST_ASSETS, build_side_asset
 from pipelines.assets.publish import gudang_analis
 from pipelines.assets.rekaman import dkb_penduduk_kelurahan
 from pipelines.assets.transform import SQL_ASSETS
+from pipelines.config import Pengaturan
 from pipelines.orchestration.jobs import lakip_job, segarkan_job
 from pipelines.orchestration.schedules import masa_rilis
 from pipelines.orchestration.sensors import masukan_gagal, rilis_baru, segarkan_setelah_masukan
 from pipelines.warehouse.db import Warehouse
+
+
+def current_resources(warehouse: Warehouse | None = None) -> dict[str, dg.ConfigurableResource]:
+    """The resources as the environment sets them now (a run started in-process after a change
+    of the environment, e.g. by the command line, passes these; the UI's runs load them anew)."""
+    return {"warehouse": warehouse or Warehouse.from_env(), "pengaturan": Pengaturan.from_env()}
+
 
 SIDE_ASSETS = [
     build_side_asset("cek_baris_total", INGEST_ASSETS),
@@ -32,6 +40,6 @@ defs = dg.Definitions(
     jobs=[lakip_job, segarkan_job],
     sensors=[rilis_baru, segarkan_setelah_masukan, masukan_gagal],
     schedules=[masa_rilis],
-    resources={"warehouse": Warehouse.from_env()},
+    resources=current_resources(),
     executor=dg.in_process_executor,
 )

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT, Paths
-from pipelines.definitions import defs
+from pipelines.definitions import current_resources, defs
 from pipelines.warehouse.db import Warehouse
 
 BUNDLED_SEMESTER = "2023-S2"
@@ -38,7 +38,7 @@ class Pipeline:
         return defs.resolve_implicit_global_asset_job_def().execute_in_process(
             instance=self.instance,
             partition_key=semester,
-            resources={"warehouse": self.warehouse},
+            resources=current_resources(self.warehouse),
             **kwargs,
         )
 

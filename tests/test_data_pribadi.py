@@ -22,6 +22,7 @@ from test_rekaman import KEY, SEMESTER, plant_bad_records, read_rows, write_rows
 from pipelines.assets.rekaman import dkb_penduduk_kelurahan
 from pipelines.cli import main
 from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT, pseudonym_key
+from pipelines.definitions import current_resources
 from pipelines.ingest.data_pribadi import samarkan
 from pipelines.ingest.kunci import sidik_file
 from pipelines.ingest.rekaman import restricted_file
@@ -102,7 +103,7 @@ def test_a_killed_runs_temporaries_are_removed_when_another_semester_runs(pipeli
         [dkb_penduduk_kelurahan],
         partition_key="2023-S2",
         instance=pipeline.instance,
-        resources={"warehouse": pipeline.warehouse},
+        resources=current_resources(pipeline.warehouse),
         selection=[dkb_penduduk_kelurahan.key],
     )
     assert result.success

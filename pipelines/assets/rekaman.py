@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from pipelines.assets.ingest import log_receipt, refusal_as_failure
-from pipelines.config import duckdb_memory_limit, pseudonym_key, quarantine_threshold
+from pipelines.config import Pengaturan
 from pipelines.ingest.data_pribadi import bersihkan_sementara
 from pipelines.ingest.kunci import TAG_KUNCI_ULANG, pastikan_kunci_sama
 from pipelines.ingest.rekaman import find_extract, ingest_extract, load_konteks, load_severity
@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
 )
 @refusal_as_failure()  # every refusal of this step, incl. a missing or empty semester folder
 def dkb_penduduk_kelurahan(
-    context: dg.AssetExecutionContext, warehouse: Warehouse
+    context: dg.AssetExecutionContext, warehouse: Warehouse, pengaturan: Pengaturan
 ) -> dg.MaterializeResult:
     semester = context.partition_key
     paths = warehouse.paths
@@ -67,7 +67,7 @@ def dkb_penduduk_kelurahan(
         konteks = load_konteks(con, paths.raw_dir, semester)
     relative = str(path.relative_to(paths.raw_dir))
     received_at = datetime.now(UTC).replace(tzinfo=None)
-    key = pseudonym_key()
+    key = pengaturan.pseudonym_key()
     if context.run.tags.get(TAG_KUNCI_ULANG) != "ya":  # re-keying replaces the fingerprint
         pastikan_kunci_sama(paths.restricted_dir, key)
     hasil = ingest_extract(
@@ -78,8 +78,8 @@ def dkb_penduduk_kelurahan(
         severity=load_severity(paths.raw_dir),
         key=key,
         store=paths.restricted_dir,
-        threshold=quarantine_threshold(),
-        memory_limit=duckdb_memory_limit(),
+        threshold=pengaturan.quarantine_threshold(),
+        memory_limit=pengaturan.duckdb_memory_limit(),
     )
     with warehouse.connect() as con:
         count = replace_partition(con, TABLE, "semester", semester, hasil.agregat)

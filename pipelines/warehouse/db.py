@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 from pydantic import PrivateAttr
 
-from pipelines.config import SQL_DIR, Paths, paths_from_env
+from pipelines.config import PROJECT_ROOT, SQL_DIR, Paths, env_or
 
 LAYERS = ("raw", "conformed", "mart")
 
@@ -45,14 +45,20 @@ class Warehouse(dg.ConfigurableResource):
 
     @classmethod
     def from_env(cls) -> Warehouse:
-        paths = paths_from_env()
-        return cls(raw_dir=str(paths.raw_dir), warehouse_dir=str(paths.warehouse_dir))
+        """DUKCAPIL_RAW_DIR and DUKCAPIL_WAREHOUSE_DIR, read when the run starts."""
+        return cls(
+            raw_dir=env_or("DUKCAPIL_RAW_DIR", str(PROJECT_ROOT / "raw")),
+            warehouse_dir=env_or("DUKCAPIL_WAREHOUSE_DIR", str(PROJECT_ROOT / "warehouse")),
+        )
 
     _kunci: IO[str] | None = PrivateAttr(default=None)
 
     @property
     def paths(self) -> Paths:
-        return Paths(raw_dir=Path(self.raw_dir), warehouse_dir=Path(self.warehouse_dir))
+        # Resolved like paths_from_env: a relative folder is taken from where the run starts.
+        return Paths(
+            raw_dir=Path(self.raw_dir).resolve(), warehouse_dir=Path(self.warehouse_dir).resolve()
+        )
 
     @property
     def lock_file(self) -> Path:
