@@ -82,6 +82,8 @@ MOVES: dict[str, str] = {
     "sql/lakip/tabel_10.sql": "sql/lakip/perbandingan_tahun_lalu.sql",
     "sql/lakip/tabel_11.sql": "sql/lakip/tren_rpjmd.sql",
     "sql/lakip/tabel_13.sql": "sql/lakip/realisasi_anggaran.sql",
+    "sql/lakip/tabel_01.sql": "sql/lakip/rencana_kinerja_tahunan.sql",
+    "sql/lakip/tabel_02_anggaran.sql": "sql/lakip/perjanjian_kinerja_anggaran.sql",
     # tests named in the office's words, like their neighbours
     "tests/test_gate_schemas.py": "tests/test_gerbang_schemas.py",
     "tests/test_warehouse_contract.py": "tests/test_kontrak_gudang.py",
