@@ -32,7 +32,7 @@ $(BIN)/dagster: requirements.lock pyproject.toml
 
 $(DAGSTER_HOME)/dagster.yaml:
 	mkdir -p $(DAGSTER_HOME)
-	cp pipelines/orchestration/dagster.yaml $@
+	cp pipelines/dagster.yaml $@
 
 .PHONY: setup
 setup: $(BIN)/dagster $(DAGSTER_HOME)/dagster.yaml

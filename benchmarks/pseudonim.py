@@ -1,4 +1,4 @@
-"""Benchmark of the pseudonym function (pipelines/ingest/pseudonim.py) on NIK-like numbers.
+"""Benchmark of the pseudonym function (pipelines/domain/pseudonim.py) on NIK-like numbers.
 
 In one process, after a warm-up (numba's cache loaded or compiled), each repetition times in
 turn: the compiled loop over the project's own SHA-256 block function (`pseudonyms`, the
@@ -21,7 +21,7 @@ import time
 
 import numpy as np
 
-from pipelines.ingest import pseudonim
+from pipelines.domain import pseudonim
 
 KEY = b"kunci-benchmark-bukan-rahasia"
 

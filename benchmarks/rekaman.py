@@ -83,7 +83,7 @@ def run_pipeline(path: Path, store: Path) -> dict:
     import duckdb
 
     from pipelines.config import duckdb_memory_limit
-    from pipelines.ingest.rekaman import ingest_extract, load_konteks, load_severity
+    from pipelines.defs.rekaman.ekstrak import ingest_extract, load_konteks, load_severity
 
     start = time.perf_counter()
     reference = duckdb.connect()
@@ -114,10 +114,10 @@ def run_pipeline(path: Path, store: Path) -> dict:
 
 def warm_up() -> dict:
     """Compile the pseudonym loop once, as the first ingestion of an installation does (numba
-    caches it under pipelines/ingest/__pycache__); later runs only load it (~0.3 s, measured)."""
+    caches it under pipelines/domain/__pycache__); later runs only load it (~0.3 s, measured)."""
     import numpy as np
 
-    from pipelines.ingest import pseudonim
+    from pipelines.domain import pseudonim
 
     start = time.perf_counter()
     pseudonim.pseudonyms(np.arange(3, dtype=np.int64), b"kunci-pemanasan-saja")

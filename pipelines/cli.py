@@ -25,24 +25,24 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.assets.gx_checks import data_docs_index
 from pipelines.config import Paths, paths_from_env, pseudonym_key
-from pipelines.ingest.berkas import FolderRejected, semester_files, semester_folders
-from pipelines.ingest.kunci import TAG_KUNCI_ULANG, catatan, sidik_kunci
-from pipelines.ingest.readers import file_sha256
-from pipelines.ingest.rekaman import find_extract
-from pipelines.orchestration.jobs import (
+from pipelines.defs.masukan.berkas import FolderRejected, semester_files, semester_folders
+from pipelines.defs.masukan.partitions import SEMESTER
+from pipelines.defs.masukan.readers import file_sha256
+from pipelines.defs.otomasi.jobs import (
     catat_penyegaran_dilewati,
     lakip_job,
     segarkan_job,
     tags_penyegaran,
 )
-from pipelines.orchestration.partitions import SEMESTER
-from pipelines.orchestration.releases import discover_semesters, release_tags, scan
-from pipelines.publish.publication import VERSION_PATTERN, describe_versions, rollback
-from pipelines.semester import is_semester
-from pipelines.validate.numbers import format_id_number
-from pipelines.warehouse.db import Warehouse
+from pipelines.defs.otomasi.rilis import discover_semesters, release_tags, scan
+from pipelines.defs.publikasi.gudang_analis import VERSION_PATTERN, describe_versions, rollback
+from pipelines.defs.publikasi.gx_checks import data_docs_index
+from pipelines.defs.rekaman.ekstrak import find_extract
+from pipelines.domain.angka import format_id_number
+from pipelines.domain.kunci import TAG_KUNCI_ULANG, catatan, sidik_kunci
+from pipelines.domain.semester import is_semester
+from pipelines.gudang.db import Warehouse
 
 # Exit code of a refused argument (as argparse's own usage errors), before anything is run.
 EXIT_ARGUMENT = 2

@@ -21,7 +21,7 @@ import dagster as dg
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"
 # Dagster instance settings (run queue of one: the working DuckDB file has a single writer).
-INSTANCE_CONFIG = PROJECT_ROOT / "pipelines/orchestration/dagster.yaml"
+INSTANCE_CONFIG = PROJECT_ROOT / "pipelines/dagster.yaml"
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,18 @@
 
 import dagster as dg
 
-from pipelines.assets.checks import SQL_CHECKS, audit_sel_kecil
-from pipelines.assets.exports import EXPORT_ASSETS
-from pipelines.assets.gx_checks import GX_CHECKS
-from pipelines.assets.ingest import INGEST_ASSETS, build_side_asset
-from pipelines.assets.publish import gudang_analis
-from pipelines.assets.rekaman import dkb_penduduk_kelurahan
-from pipelines.assets.transform import SQL_ASSETS
 from pipelines.config import Pengaturan
-from pipelines.orchestration.jobs import lakip_job, segarkan_job
-from pipelines.orchestration.schedules import masa_rilis
-from pipelines.orchestration.sensors import masukan_gagal, rilis_baru, segarkan_setelah_masukan
-from pipelines.warehouse.db import Warehouse
+from pipelines.defs.laporan.assets import EXPORT_ASSETS
+from pipelines.defs.masukan.assets import INGEST_ASSETS, build_side_asset
+from pipelines.defs.otomasi.jobs import lakip_job, segarkan_job
+from pipelines.defs.otomasi.schedules import masa_rilis
+from pipelines.defs.otomasi.sensors import masukan_gagal, rilis_baru, segarkan_setelah_masukan
+from pipelines.defs.publikasi.assets import gudang_analis
+from pipelines.defs.publikasi.checks import SQL_CHECKS, audit_sel_kecil
+from pipelines.defs.publikasi.gx_checks import GX_CHECKS
+from pipelines.defs.rekaman.assets import dkb_penduduk_kelurahan
+from pipelines.defs.transformasi.assets import SQL_ASSETS
+from pipelines.gudang.db import Warehouse
 
 
 def current_resources(warehouse: Warehouse | None = None) -> dict[str, dg.ConfigurableResource]:

@@ -13,7 +13,7 @@ import pytest
 
 from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT, Paths
 from pipelines.definitions import current_resources, defs
-from pipelines.warehouse.db import Warehouse
+from pipelines.gudang.db import Warehouse
 
 BUNDLED_SEMESTER = "2023-S2"
 
@@ -33,7 +33,7 @@ class Pipeline:
 
     def run(self, semester: str = BUNDLED_SEMESTER, **kwargs) -> dg.ExecuteInProcessResult:
         """Every asset and check in one run, as the UI's "Materialize all" does (the officer's
-        flow is two runs, ingestion then refresh: pipelines/orchestration/jobs.py)."""
+        flow is two runs, ingestion then refresh: pipelines/defs/otomasi/jobs.py)."""
         self.instance.add_dynamic_partitions("semester", [semester])
         return defs.resolve_implicit_global_asset_job_def().execute_in_process(
             instance=self.instance,

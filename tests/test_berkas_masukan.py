@@ -1,4 +1,5 @@
-"""Exactly the files an input declares (pipelines/ingest/berkas.py): a backup copy beside the DKB
+"""Exactly the files an input declares (pipelines/defs/masukan/berkas.py): a backup copy beside the
+DKB
 file is named and never read, the file renamed in capitals is still read, a second candidate,
 a symlink, a pipe or an oversized file is refused before reading, and a semester folder that is
 missing or empty is an error naming the folder: never a "BERHASIL" run with wrong or no data."""
@@ -10,11 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.ingest import sources as S
-from pipelines.ingest.berkas import FolderRejected, find_files, semester_files, semester_folders
-from pipelines.orchestration.releases import scan
-from pipelines.validate.errors import InputRejected
-from pipelines.validate.numbers import format_id_number
+from pipelines.defs.masukan import sumber as S
+from pipelines.defs.masukan.berkas import (
+    FolderRejected,
+    find_files,
+    semester_files,
+    semester_folders,
+)
+from pipelines.defs.otomasi.rilis import scan
+from pipelines.domain.angka import format_id_number
+from pipelines.domain.penolakan import InputRejected
 from tests.conftest import BUNDLED_SEMESTER, Pipeline, make_pipeline
 from tests.test_tabel3 import TABEL_3
 

@@ -20,8 +20,8 @@ from dagster._core.storage.asset_check_execution_record import (
 from pipelines.cli import main
 from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT
 from pipelines.definitions import defs
-from pipelines.orchestration.releases import TAG_DKB, TAG_SHARED
-from pipelines.orchestration.schedules import masa_rilis
+from pipelines.defs.otomasi.rilis import TAG_DKB, TAG_SHARED
+from pipelines.defs.otomasi.schedules import masa_rilis
 
 JOBS = ("lakip", "lakip_segarkan")  # ingestion, then the refresh
 

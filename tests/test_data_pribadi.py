@@ -19,13 +19,13 @@ import pytest
 from conftest import Pipeline, make_pipeline, use_cli_instance
 from test_rekaman import KEY, SEMESTER, plant_bad_records, read_rows, write_rows
 
-from pipelines.assets.rekaman import dkb_penduduk_kelurahan
 from pipelines.cli import main
 from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT, pseudonym_key
 from pipelines.definitions import current_resources
-from pipelines.ingest.data_pribadi import samarkan
-from pipelines.ingest.kunci import sidik_file
-from pipelines.ingest.rekaman import restricted_file
+from pipelines.defs.rekaman.assets import dkb_penduduk_kelurahan
+from pipelines.defs.rekaman.ekstrak import restricted_file
+from pipelines.domain.data_pribadi import samarkan
+from pipelines.domain.kunci import sidik_file
 from pipelines.synthetic.penduduk import Generator
 
 DUPLICATE_ROW = 51  # plant_bad_records gives row 61 the NIK of row 51: nik_unik on both

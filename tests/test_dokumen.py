@@ -15,7 +15,14 @@ from docx import Document
 from docx.table import Table
 
 from pipelines.cli import main
-from pipelines.publish.dokumen import Angka, Naskah, ke_pdf, periksa, pesan_gagal, tulis_dokumen
+from pipelines.defs.laporan.dokumen import (
+    Angka,
+    Naskah,
+    ke_pdf,
+    periksa,
+    pesan_gagal,
+    tulis_dokumen,
+)
 
 
 @pytest.fixture(scope="module")

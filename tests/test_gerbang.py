@@ -18,14 +18,14 @@ import dagster as dg
 import pytest
 from openpyxl import load_workbook
 
-from pipelines.assets.ingest import _constants, _expected
-from pipelines.ingest import sources as S
-from pipelines.ingest.readers import read_raw
-from pipelines.validate.errors import InputRejected
-from pipelines.validate.gate import validate_table
+from pipelines.defs.masukan import sumber as S
+from pipelines.defs.masukan.assets import _constants, _expected
+from pipelines.defs.masukan.gerbang import validate_table
+from pipelines.defs.masukan.readers import read_raw
+from pipelines.domain.penolakan import InputRejected
 from tests.berkas import PENDUDUK_KOTA
 from tests.conftest import BUNDLED_SEMESTER, Pipeline, make_pipeline
-from tests.test_gate_schemas import RAW, _known, _regions
+from tests.test_gerbang_schemas import RAW, _known, _regions
 
 DATA = Path(__file__).parent / "data"
 DKB = "dkb/2023-S2/agregat_kecamatan.csv"

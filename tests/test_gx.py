@@ -7,9 +7,9 @@ import shutil
 import dagster as dg
 import duckdb
 
-from pipelines.assets.gx_checks import data_docs_index, run_suite
 from pipelines.config import Paths
-from pipelines.validate.suites import SUITES, Dari
+from pipelines.defs.publikasi.gx_checks import data_docs_index, run_suite
+from pipelines.defs.publikasi.suites import SUITES, Dari
 
 
 def _check_evaluations(instance: dg.DagsterInstance, run_id: str) -> dict:

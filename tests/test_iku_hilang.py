@@ -10,12 +10,12 @@ import pytest
 from test_gx import _check_evaluations, _sha256
 
 from pipelines.config import PROJECT_ROOT, Paths
-from pipelines.ingest import sources as S
-from pipelines.ingest.readers import read_raw
-from pipelines.publish.publication import muat_iku_terbit
-from pipelines.validate.errors import InputRejected
-from pipelines.validate.gate import validate_table
-from pipelines.warehouse.db import load_sql
+from pipelines.defs.masukan import sumber as S
+from pipelines.defs.masukan.gerbang import validate_table
+from pipelines.defs.masukan.readers import read_raw
+from pipelines.defs.publikasi.gudang_analis import muat_iku_terbit
+from pipelines.domain.penolakan import InputRejected
+from pipelines.gudang.db import load_sql
 
 TIDAK_HILANG = "checks/mart__pengukuran_kinerja__tidak_hilang"
 TARGET_LENGKAP = "checks/mart__pengukuran_kinerja__target_lengkap"

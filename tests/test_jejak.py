@@ -4,8 +4,8 @@ and every row of the raw layer points back to its file and row."""
 import hashlib
 from pathlib import Path
 
-from pipelines.ingest import sources as S
-from pipelines.ingest.berkas import find_files
+from pipelines.defs.masukan import sumber as S
+from pipelines.defs.masukan.berkas import find_files
 from tests.conftest import BUNDLED_SEMESTER
 
 

@@ -8,11 +8,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.assets.transform import BUILDERS, SQL_TABLES, read_sql_table
 from pipelines.config import SQL_DIR
 from pipelines.definitions import defs
-from pipelines.warehouse.db import install_macros, load_sql
-from pipelines.warehouse.lineage import header, tables_read
+from pipelines.defs.transformasi.assets import BUILDERS, SQL_TABLES, read_sql_table
+from pipelines.gudang.db import install_macros, load_sql
+from pipelines.gudang.lineage import header, tables_read
 
 # What each layer may read.
 MAY_READ = {"conformed": {"raw", "conformed"}, "mart": {"conformed", "mart"}}

@@ -19,7 +19,7 @@ from berkas import BUNDLED_FILE, PENDUDUK_KOTA, revise_penduduk
 
 from pipelines.cli import main
 from pipelines.config import INSTANCE_CONFIG
-from pipelines.publish.publication import list_versions, publish
+from pipelines.defs.publikasi.gudang_analis import list_versions, publish
 
 PENDUDUK = "SELECT nilai FROM mart.agregat_wilayah WHERE tingkat = 'kota' AND ukuran = 'penduduk'"
 
@@ -140,7 +140,7 @@ def test_refresh_succeeds_while_an_analyst_holds_a_read_only_session(pipeline):
 PAUSED_BEFORE_SWAP = textwrap.dedent(
     """
     import sys, time
-    from pipelines.publish import publication
+    from pipelines.defs.publikasi import gudang_analis as publication
     swap_in = publication._swap_in
     def paused(*args):
         print("SIAP_DITUKAR", flush=True)

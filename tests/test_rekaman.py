@@ -16,13 +16,13 @@ import pytest
 from conftest import Pipeline, make_pipeline
 
 from pipelines.config import PROJECT_ROOT, duckdb_memory_limit, quarantine_threshold
-from pipelines.ingest import pseudonim
-from pipelines.ingest import rekaman as rekaman_ingest
-from pipelines.ingest.rekaman import load_konteks, restricted_file
-from pipelines.ingest.sources import DKB_AGREGAT_KECAMATAN
+from pipelines.defs.masukan.sumber import DKB_AGREGAT_KECAMATAN
+from pipelines.defs.rekaman import ekstrak as rekaman_ingest
+from pipelines.defs.rekaman.aturan import compile_rules, schema
+from pipelines.defs.rekaman.ekstrak import load_konteks, restricted_file
+from pipelines.domain import pseudonim
+from pipelines.domain.penolakan import InputRejected
 from pipelines.synthetic.penduduk import Generator
-from pipelines.validate.errors import InputRejected
-from pipelines.validate.rekaman import compile_rules, schema
 
 KEY = "kunci-uji-yang-cukup-panjang-123"
 ROWS = 3000

@@ -12,8 +12,8 @@ from berkas import new_semester, revise_penduduk, settle, settle_all
 from pipelines.cli import main
 from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT
 from pipelines.definitions import defs
-from pipelines.orchestration.schedules import masa_rilis
-from pipelines.orchestration.sensors import masukan_gagal, rilis_baru, segarkan_setelah_masukan
+from pipelines.defs.otomasi.schedules import masa_rilis
+from pipelines.defs.otomasi.sensors import masukan_gagal, rilis_baru, segarkan_setelah_masukan
 
 
 @pytest.fixture

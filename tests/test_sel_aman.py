@@ -7,7 +7,7 @@ import csv
 import openpyxl
 import pytest
 
-from pipelines.publish.sel_aman import awal_formula, tulis_sel
+from pipelines.defs.laporan.sel_aman import awal_formula, tulis_sel
 
 TAHUN = 2023
 HYPERLINK = '=HYPERLINK("http://x","klik")'

@@ -17,10 +17,9 @@ import pytest
 from conftest import make_pipeline
 from test_rekaman import KEY, by_kecamatan, independent_counts
 
-from pipelines.assets.checks import audit_sel_kecil
 from pipelines.config import PROJECT_ROOT
-from pipelines.synthetic.penduduk import Generator
-from pipelines.validate.audit_sel_kecil import (
+from pipelines.defs.publikasi.checks import audit_sel_kecil
+from pipelines.defs.transformasi.audit_sel_kecil import (
     Aturan,
     HasilAudit,
     Rentang,
@@ -29,8 +28,9 @@ from pipelines.validate.audit_sel_kecil import (
     audit_connection,
     audit_file,
 )
-from pipelines.warehouse.db import Warehouse, load_sql
-from pipelines.warehouse.sel_ditekan import bangun_dengan_penekanan, blok_berikutnya
+from pipelines.defs.transformasi.sel_ditekan import bangun_dengan_penekanan, blok_berikutnya
+from pipelines.gudang.db import Warehouse, load_sql
+from pipelines.synthetic.penduduk import Generator
 
 ROWS = 20_000
 ONE_KELURAHAN = "53.71.03"  # Kota Raja: KEEP residents, all moved to its first kelurahan

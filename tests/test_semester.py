@@ -7,8 +7,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines.semester import POLA_KOLOM, cut_off, is_semester, romawi, tahun
-from pipelines.warehouse.db import install_macros
+from pipelines.domain.semester import POLA_KOLOM, cut_off, is_semester, romawi, tahun
+from pipelines.gudang.db import install_macros
 
 
 @pytest.mark.parametrize(

@@ -25,11 +25,11 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from pipelines.config import PROJECT_ROOT
-from pipelines.ingest.readers import read_raw
-from pipelines.ingest.sources import DKB_AGREGAT_KECAMATAN
-from pipelines.semester import cut_off
-from pipelines.validate.gate import RegionResolver
-from pipelines.validate.numbers import parse_id_number
+from pipelines.defs.masukan.gerbang import RegionResolver
+from pipelines.defs.masukan.readers import read_raw
+from pipelines.defs.masukan.sumber import DKB_AGREGAT_KECAMATAN
+from pipelines.domain.angka import parse_id_number
+from pipelines.domain.semester import cut_off
 
 KOLOM = (
     "NIK NO_KK NAMA_LGKP JENIS_KLMIN TMPT_LHR TGL_LHR AGAMA STAT_KWN STAT_HBKEL PDDK_AKH "

@@ -1,6 +1,6 @@
 -- Tabel 4–9 and the per-kecamatan chart: DKB counts per kecamatan plus the kab/kota total, for
 -- the last DKB semester of $tahun (Semester II, "Per 31 Desember", once it is in). Long form:
--- the layout spec (pipelines/publish/lakip_tabel.toml) picks the measures of each table.
+-- the layout spec (pipelines/defs/laporan/lakip_tabel.toml) picks the measures of each table.
 WITH semester_terakhir AS (
     SELECT max(semester) AS semester FROM mart.agregat_wilayah WHERE tahun = $tahun
 )

@@ -5,8 +5,8 @@
 -- that is the only hidden term of an identity is one subtraction away from being known.
 -- tests/test_rekaman.py checks that each identity holds in counts made from the resident rows.
 -- Declared here only: the gate reads these rows for the identities an aggregate export must keep
--- (pipelines/validate/deklarasi.py: identity_check), the reconciliation checks every one inside
--- a published table (sql/mart/rekonsiliasi.sql); tests/test_gate_schemas.py keeps it so.
+-- (pipelines/defs/masukan/deklarasi.py: identity_check), the reconciliation checks every one inside
+-- a published table (sql/mart/rekonsiliasi.sql); tests/test_gerbang_schemas.py keeps it so.
 CREATE OR REPLACE MACRO identitas_ukuran() AS TABLE
     SELECT * FROM (
         VALUES

@@ -1,7 +1,7 @@
 -- Inequalities between the DKB measures of one wilayah, kecil <= besar, that hold by the
 -- definitions in sql/rekaman/agregat_kelurahan.sql (each kecil counts a subset of the residents
 -- counted by besar). An attacker knows them too, so the small-cell audit
--- (pipelines/validate/audit_sel_kecil.py) uses every one of them, with identitas_ukuran().
+-- (pipelines/defs/transformasi/audit_sel_kecil.py) uses every one of them, with identitas_ukuran().
 -- tests/test_sel_kecil.py checks that each holds in counts made from the resident rows.
 CREATE OR REPLACE MACRO ketaksamaan_ukuran() AS TABLE
     SELECT * FROM (

@@ -10,7 +10,7 @@
 --      every count 0–4 is published as 0, so a small count (1–4) looks exactly like "nobody".
 --      Hiding cells instead (the rule before this one) did not hold: the exact kecamatan
 --      totals, the identities and inequalities between measures (cetak <= sudah rekam) pinned
---      hidden cells, which pipelines/validate/audit_sel_kecil.py demonstrates.
+--      hidden cells, which pipelines/defs/transformasi/audit_sel_kecil.py demonstrates.
 --   2. every kelurahan of the reference is listed for each kecamatan with data, an empty
 --      kelurahan as 0: otherwise a kecamatan whose residents all live in one kelurahan would
 --      show that kelurahan alone, and its figures would equal the published kecamatan totals.
@@ -19,7 +19,7 @@
 --      rounding here can protect it; the row is kept with nilai NULL and adds nothing.
 --   4. secondary suppression, the fallback when rounding is not enough: a kecamatan × ukuran ×
 --      semester block listed in mart.sel_ditekan (the audit found one of its cells pinned; the
---      asset, pipelines/warehouse/sel_ditekan.py, fills it and rebuilds this table until the
+--      asset, pipelines/defs/transformasi/sel_ditekan.py, fills it and rebuilds this table until the
 --      audit passes) is published with nilai NULL, batas_bawah 0 and batas_atas the kecamatan
 --      total, disamarkan true, for every kelurahan of the block.
 -- Kecamatan and kab/kota totals stay exact, in mart.agregat_wilayah.

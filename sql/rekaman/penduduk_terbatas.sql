@@ -3,7 +3,7 @@
 -- (sql/rekaman/tahap.sql) and keeps the rows that failed no rule. No name, no raw NIK/KK, no
 -- certificate number: only what the aggregates need, plus lineage (file, row in the file).
 -- Pseudonyms are 128 bits (half of an HMAC-SHA256 with the office's key) typed UUID: fixed
--- width, stored inline, cheap to store and join (Parquet FIXED_LEN_BYTE_ARRAY(16)). They come from `_pseudonim` (pipelines/ingest/pseudonim.py), computed
+-- width, stored inline, cheap to store and join (Parquet FIXED_LEN_BYTE_ARRAY(16)). They come from `_pseudonim` (pipelines/domain/pseudonim.py), computed
 -- from the accepted staged rows' NIK and KK and keyed by the staged rowid.
 -- Parameters: $semester, $cutoff (DATE), $berkas, $sha256. `_baris` (the row as numbered in
 -- the file) was made by the reading scan and is carried, never derived from a rowid here.

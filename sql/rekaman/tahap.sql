@@ -2,7 +2,7 @@
 -- each row fails (bit k set = rule k of the compiled pandera schema failed), and, only for
 -- failing rows, the row's cells as exported (JSON text), so the quarantine can show every
 -- value exactly as it was in the file. Names and other unlisted columns are never read.
--- Placeholders filled by pipelines/ingest/rekaman.py: {sumber} (the file, every column as
+-- Placeholders filled by pipelines/defs/rekaman/ekstrak.py: {sumber} (the file, every column as
 -- text, with `_baris`), {gagal} (the bitmask expression), {mentah} (the JSON of the raw cells).
 WITH dinilai AS (
     SELECT {gagal} AS _gagal, * FROM {sumber}

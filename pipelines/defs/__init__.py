@@ -1,0 +1,1 @@
+"""Dagster definitions by feature, loaded whole by pipelines/definitions.py."""

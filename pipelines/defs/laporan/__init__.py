@@ -1,0 +1,1 @@
+"""The LAKIP exports: workbook, charts, paragraphs, from templates."""

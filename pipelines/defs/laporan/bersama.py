@@ -1,0 +1,117 @@
+"""What the LAKIP exports share: which years to report, the SELECTs under sql/lakip/, the
+printed context of a year (semester, date), Indonesian number text, and atomic file writes.
+
+Figures reach the exports already under the display rule: every query applies the SQL macro
+`tampil()` (sql/macros/tampil.sql), and `persen()` below runs that same macro, so the rule has
+one definition.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.domain.semester import romawi
+from pipelines.gudang.db import load_sql
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+BULAN = (
+    "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
+).split()
+
+
+def template(name: str) -> dict:
+    with (TEMPLATES_DIR / name).open("rb") as f:
+        return tomllib.load(f)
+
+
+def tahun_laporan(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Every year with a Tabel 3 in the warehouse."""
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT tahun FROM mart.pengukuran_kinerja ORDER BY tahun"
+        ).fetchall()
+    ]
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, tahun: int) -> pd.DataFrame:
+    """Run `sql/<name>.sql` for one year; SQL NULLs come back as None."""
+    df = con.execute(load_sql(name), {"tahun": tahun}).df()
+    return df.astype(object).where(df.notna(), None)
+
+
+def per_kecamatan(con: duckdb.DuckDBPyConnection, tahun: int) -> pd.DataFrame:
+    """DKB counts of the year's last semester, one row per kecamatan then the kab/kota total
+    (column `total`), one column per measure."""
+    long = query(con, "lakip/kecamatan", tahun)
+    wide = long.pivot_table(
+        index=["kode_wilayah", "nama_wilayah", "tingkat"],
+        columns="ukuran",
+        values="nilai",
+        aggfunc="sum",
+    ).reset_index()
+    wide["total"] = wide["tingkat"] != "kecamatan"
+    return wide.sort_values(["total", "kode_wilayah"]).reset_index(drop=True)
+
+
+def persen(con: duckdb.DuckDBPyConnection, pembilang: pd.Series, penyebut: pd.Series) -> list:
+    """pembilang / penyebut x 100 under the display rule (the SQL macro), None when undefined."""
+    pairs = [
+        [float(a), float(b)] if pd.notna(a) and pd.notna(b) and b != 0 else None
+        for a, b in zip(pembilang, penyebut, strict=True)
+    ]
+    shown = con.execute(
+        "SELECT list_transform($p, x -> tampil(x[1] / x[2] * 100))", {"p": pairs}
+    ).fetchone()[0]
+    return list(shown)
+
+
+def konteks(con: duckdb.DuckDBPyConnection, tahun: int) -> dict:
+    """Placeholders of titles and source lines: {tahun}, {tahun_1}…{tahun_4}, the last DKB
+    semester of the year in words ({semester_romawi}) and its date ({tanggal_data})."""
+    row = con.execute(
+        "SELECT max(semester), max(tanggal_data) FROM mart.agregat_wilayah WHERE tahun = ?",
+        [tahun],
+    ).fetchone()
+    semester, tanggal = row if row and row[0] else (None, None)
+    return {
+        "tahun": tahun,
+        **{f"tahun_{n}": tahun - n for n in range(1, 5)},
+        "semester_romawi": romawi(semester) if semester else "?",
+        "tanggal_data": (
+            f"{tanggal.day} {BULAN[tanggal.month - 1]} {tanggal.year}" if tanggal else "?"
+        ),
+    }
+
+
+def angka_id(x: float | int | None) -> str:
+    """A figure as the report prints it: 330.876, 204,54, 70. The value is not rounded here:
+    percentages arrive already truncated by the display rule."""
+    if x is None:
+        return "-"
+    if float(x).is_integer():
+        return f"{int(x):,}".replace(",", ".")
+    return f"{x:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def tulis_atomik(path: Path, tulis: Callable[[Path], None]) -> Path:
+    """Write through a temporary file in the same folder, then rename: a reader never opens a
+    half-written export, and a failed run leaves the previous one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tulis(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def folder_tahun(reports_dir: Path, tahun: int) -> Path:
+    return reports_dir / str(tahun)

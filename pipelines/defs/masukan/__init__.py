@@ -1,0 +1,1 @@
+"""Inputs: raw files found, read and validated at the gate, then stored as received."""

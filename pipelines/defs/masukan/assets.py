@@ -1,0 +1,355 @@
+"""Ingestion assets: one per raw input. Each reads its file(s), passes them through the pandera
+gate, and only then writes them, as received plus types and lineage, to the `raw` layer."""
+
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from pipelines.defs.masukan import sumber as S
+from pipelines.defs.masukan.berkas import find_files, semester_files, semester_folders
+from pipelines.defs.masukan.deklarasi import REFERENCE_SETS, REGION_ALIASES_SQL, REGION_NAMES_SQL
+from pipelines.defs.masukan.gerbang import RegionResolver, check_total_rows, validate_table
+from pipelines.defs.masukan.partitions import SEMESTER
+from pipelines.defs.masukan.readers import read_raw
+from pipelines.defs.masukan.sumber import Source
+from pipelines.domain.angka import format_id_number
+from pipelines.domain.penolakan import Failure, InputRejected
+from pipelines.gudang.db import Warehouse, replace_partition, replace_table
+
+
+@contextmanager
+def refusal_as_failure() -> Iterator[None]:
+    """A refused input fails its step with the refusal (file, row, column, value) as the
+    failure's description, which the UI and the CLI show first, without a stack trace; a retry
+    of the same file cannot help. Steps downstream do not run and nothing is written."""
+    try:
+        yield
+    except InputRejected as rejected:
+        try:  # also the run's first error entry: Dagster's own says only "step … failed"
+            dg.AssetExecutionContext.get().log.error(str(rejected))
+        except dg.DagsterInvariantViolationError:  # called outside a run
+            pass
+        raise dg.Failure(description=str(rejected), allow_retries=False) from None
+
+
+def column_schema(source: Source) -> dg.TableSchema:
+    """The pandera model as Dagster column documentation (shown in the UI)."""
+    schema = source.schema
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(name, str(column.dtype), description=column.description or "")
+            for name, column in schema.columns.items()
+        ]
+    )
+
+
+def _budget_year(path: Path) -> int:
+    """The year of anggaran/<tahun>/…, or a refusal naming the folder and the expected form."""
+    folder = path.parent.name
+    if not re.fullmatch(r"\d{4}", folder):
+        rule = (
+            f"folder '{path.parent.name}/' bukan tahun anggaran: letakkan file di folder "
+            "bernama tahun empat angka, mis. raw/anggaran/2023/"
+        )
+        raise InputRejected(path, [Failure(str(path), None, "", "", rule)])
+    return int(folder)
+
+
+def _constants(source: Source, path: Path, partition: str | None) -> dict[str, object]:
+    if source.partitioned:
+        return {"semester": partition}
+    if source is S.REALISASI_ANGGARAN:
+        return {"tahun": _budget_year(path)}
+    return {}
+
+
+def _expected(source: Source, path: Path) -> dict[str, tuple[object, str]]:
+    if source.period_folder is None:
+        return {}
+    folder = path.parent.name
+    why = f"tidak sesuai folder '{folder}/' tempat file ini diletakkan (periode lain?)"
+    return {source.period_folder: (_budget_year(path), why)}
+
+
+def _read_context(warehouse: Warehouse, source: Source):
+    needed = {c.references for c in source.columns if c.references}
+    with warehouse.connect() as con:
+        known = {n: {r[0] for r in con.execute(REFERENCE_SETS[n].sql).fetchall()} for n in needed}
+        regions = None
+        if source.region_name_column:
+            names = dict(con.execute(REGION_NAMES_SQL).fetchall())
+            aliases = dict(con.execute(REGION_ALIASES_SQL).fetchall())
+            regions = RegionResolver.from_tables(names, aliases)
+    return known, regions
+
+
+def _first_received(warehouse: Warehouse, relative: str, sha256: str) -> datetime | None:
+    """When this exact file was first accepted, so re-ingesting it changes nothing."""
+    with warehouse.connect() as con:
+        try:
+            row = con.execute(
+                "SELECT min(diterima_pada) FROM raw.berkas_diterima "
+                "WHERE berkas = ? AND sha256 = ?",
+                [relative, sha256],
+            ).fetchone()
+        except duckdb.CatalogException:  # nothing received yet
+            return None
+    return row[0]
+
+
+def _archive(warehouse: Warehouse, path: Path, sha256: str) -> Path:
+    """Keep the accepted file byte for byte, named by its checksum, so a figure stays traceable
+    after the officer replaces the file in raw/."""
+    target = warehouse.paths.warehouse_dir / "arsip" / sha256[:16] / path.name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    return target
+
+
+def log_receipt(
+    con,
+    relative: str,
+    sha256: str,
+    size: int,
+    n_rows: int,
+    source_name: str,
+    partition: str | None,
+    archived: Path | None,
+    received_at: datetime,
+) -> None:
+    """List an accepted file in raw.berkas_diterima (once per file version)."""
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS raw.berkas_diterima (
+            berkas VARCHAR, sha256 VARCHAR, ukuran_byte BIGINT, jumlah_baris BIGINT,
+            sumber VARCHAR, partisi VARCHAR, arsip VARCHAR, diterima_pada TIMESTAMP
+        )
+        """
+    )
+    # A re-run of the same file is a no-op here; a revised file adds a row, so every
+    # version that was ever accepted stays listed with its checksum.
+    con.execute(
+        """
+        INSERT INTO raw.berkas_diterima
+        SELECT ?, ?, ?, ?, ?, ?, ?, ?
+        WHERE NOT EXISTS (SELECT 1 FROM raw.berkas_diterima WHERE berkas = ? AND sha256 = ?)
+        """,
+        [
+            relative,
+            sha256,
+            size,
+            n_rows,
+            source_name,
+            partition,
+            None if archived is None else str(archived),
+            received_at,
+            relative,
+            sha256,
+        ],
+    )
+
+
+def _empty_partition(con, source: Source, partition: str) -> int:
+    """A semester without this kind of file (e.g. only a record-level extract): its rows are
+    removed, and the table exists with its usual columns so downstream SQL still runs."""
+    table = f"raw.{source.name}"
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw' AND table_name = ?",
+        [source.name],
+    ).fetchone()[0]
+    if not exists:
+        columns = source.schema.columns
+        empty = pd.DataFrame({n: pd.Series(dtype=str(c.dtype)) for n, c in columns.items()})
+        empty = empty.astype({n: "string" for n in empty.columns if empty[n].dtype == object})
+        lineage = {"_berkas": "string", "_baris": "int64", "_sha256": "string"}
+        for name, dtype in {**lineage, "_diterima_pada": "datetime64[us]"}.items():
+            empty[name] = pd.Series(dtype=dtype)
+        replace_table(con, table, empty)
+    return replace_partition(
+        con, table, "semester", partition, f"SELECT * FROM {table} WHERE false"
+    )
+
+
+def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Source):
+    partition = context.partition_key if source.partitioned else None
+    raw_dir = warehouse.paths.raw_dir
+    known, regions = _read_context(warehouse, source)
+    now = datetime.now(UTC).replace(tzinfo=None)
+
+    if source.partitioned:
+        found = semester_files(raw_dir, partition)[source.name]
+        for warning in semester_folders(raw_dir)[1]:
+            context.log.warning(warning)
+    else:
+        found = find_files(source.files, raw_dir)
+    for warning in found.ignored:
+        context.log.warning(warning)
+
+    # A semester may arrive as a record-level extract only (raw/dkb_penduduk_kelurahan).
+    if source.partitioned and not found.files:
+        with warehouse.connect() as con:
+            _empty_partition(con, source, partition)
+        context.log.info(f"{source.name}: tidak ada file untuk {partition}; partisi dikosongkan.")
+        return dg.MaterializeResult(metadata={"jumlah_baris": 0, "dagster/row_count": 0})
+    if not found.files:
+        raise dg.Failure(
+            f"Tidak ada file untuk input {source.name} di {raw_dir}: yang diharapkan "
+            f"{source.files.pattern} ({source.files.expected})."
+        )
+
+    # Validate every file before writing any of them: all or nothing.
+    accepted, totals, receipts = [], [], []
+    for path in found.files:
+        table = read_raw(path, source)
+        rows = validate_table(
+            table,
+            source,
+            known=known,
+            regions=regions,
+            constants=_constants(source, path, partition),
+            expected=_expected(source, path),
+        )
+        relative = str(path.relative_to(raw_dir))
+        received_at = _first_received(warehouse, relative, table.sha256) or now
+        lineage = {
+            "_berkas": relative,
+            "_baris": rows.index.astype("int64"),
+            "_sha256": table.sha256,
+        }
+        accepted.append(rows.assign(**lineage, _diterima_pada=received_at).reset_index(drop=True))
+        totals.append(
+            check_total_rows(table, source, rows).assign(_berkas=relative, _sha256=table.sha256)
+        )
+        receipts.append((relative, table.sha256, path.stat().st_size, len(rows), path, received_at))
+
+    frame = pd.concat(accepted, ignore_index=True)
+    table_name = f"raw.{source.name}"
+    with warehouse.connect() as con:
+        if source.partitioned:
+            count = replace_partition(con, table_name, "semester", partition, frame)
+        else:
+            count = replace_table(con, table_name, frame)
+        total_checks = pd.concat(totals, ignore_index=True).assign(sumber=source.name)
+        for relative, *_ in receipts:
+            replace_partition(
+                con,
+                "raw.cek_baris_total",
+                "_berkas",
+                relative,
+                total_checks[total_checks._berkas == relative],
+            )
+        for relative, sha256, size, n_rows, path, received_at in receipts:
+            archived = _archive(warehouse, path, sha256)
+            log_receipt(
+                con, relative, sha256, size, n_rows, source.name, partition, archived, received_at
+            )
+    mismatched = total_checks[total_checks.selisih.abs() > 1e-6]
+    for _, m in mismatched.iterrows():
+        context.log.warning(
+            f"{m._berkas} baris {m.baris}: JUMLAH/TOTAL {m.kolom} tercetak "
+            f"{format_id_number(m.nilai_tercetak)} ≠ jumlah baris "
+            f"{format_id_number(m.jumlah_baris)} "
+            f"(selisih {format_id_number(m.selisih)}); dicatat untuk rekonsiliasi."
+        )
+    return dg.MaterializeResult(
+        metadata={
+            "jumlah_baris": count,
+            "berkas": dg.MetadataValue.md(
+                "\n".join(f"- `{r[0]}` sha256 `{r[1][:16]}…`" for r in receipts)
+            ),
+            "selisih_baris_total": len(mismatched),
+            "dagster/row_count": count,
+        }
+    )
+
+
+def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=source.name,
+        key_prefix="raw",
+        group_name="ingest",
+        description=source.description,
+        deps=[dg.AssetKey(["raw", name]) for name in source.upstream],
+        partitions_def=SEMESTER if source.partitioned else None,
+        metadata={
+            "dagster/column_schema": column_schema(source),
+            "sumber": f"{source.files.folder}/{source.files.expected}",
+        },
+        kinds={"duckdb", "pandera"},
+    )
+    def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        with refusal_as_failure():
+            return ingest(context, warehouse, source)
+
+    return _ingest
+
+
+INGEST_ASSETS = [build_ingest_asset(s) for s in S.SOURCES.values()]
+
+
+# Side tables. Each ingesting step adds the rows of the files it read (it holds them, and the
+# receipt must be written with the data, in the same step); the table itself is an asset of its
+# own, downstream of every step that writes it: readers depend on it, not on its writers, and
+# the graph shows who writes it.
+def _kolom(*columns: tuple[str, str, str]) -> dg.TableSchema:
+    return dg.TableSchema(
+        columns=[dg.TableColumn(name, type, description=d) for name, type, d in columns]
+    )
+
+
+SIDE_TABLES = {
+    "cek_baris_total": (
+        "Baris JUMLAH/TOTAL tiap berkas masukan: nilai tercetak vs jumlah baris.",
+        _kolom(
+            ("baris", "BIGINT", "Baris JUMLAH/TOTAL di berkas"),
+            ("kolom", "VARCHAR", "Kolom yang dijumlahkan"),
+            ("nilai_tercetak", "DOUBLE", "Total seperti tertulis di berkas"),
+            ("jumlah_baris", "DOUBLE", "Jumlah baris data berkas di kolom itu"),
+            ("selisih", "DOUBLE", "Total tercetak dikurangi jumlah baris"),
+            ("_berkas", "VARCHAR", "Berkas di bawah raw/"),
+            ("_sha256", "VARCHAR", "SHA-256 berkas"),
+            ("sumber", "VARCHAR", "Masukan pemilik berkas, mis. anggaran_pk"),
+        ),
+    ),
+    "berkas_diterima": (
+        "Setiap versi berkas masukan yang pernah diterima: sha256, ukuran, arsip.",
+        _kolom(
+            ("berkas", "VARCHAR", "Berkas di bawah raw/"),
+            ("sha256", "VARCHAR", "SHA-256 isi berkas"),
+            ("ukuran_byte", "BIGINT", "Ukuran berkas"),
+            ("jumlah_baris", "BIGINT", "Baris data yang diterima"),
+            ("sumber", "VARCHAR", "Masukan pemilik berkas"),
+            ("partisi", "VARCHAR", "Semester (masukan DKB) atau kosong"),
+            ("arsip", "VARCHAR", "Salinan di warehouse/arsip/"),
+            ("diterima_pada", "TIMESTAMP", "Saat berkas diterima"),
+        ),
+    ),
+}
+
+
+def build_side_asset(name: str, writers: list[dg.AssetsDefinition]) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=["raw", name],
+        group_name="ingest",
+        description=SIDE_TABLES[name][0],
+        deps=[key for w in writers for key in w.keys],
+        kinds={"duckdb"},
+        metadata={
+            "ditulis_oleh": ", ".join(k.to_user_string() for w in writers for k in w.keys),
+            "dagster/column_schema": SIDE_TABLES[name][1],
+        },
+    )
+    def _side(warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            count = con.execute(f"SELECT count(*) FROM raw.{name}").fetchone()[0]
+        return dg.MaterializeResult(metadata={"dagster/row_count": count})
+
+    return _side

@@ -1,0 +1,1 @@
+"""The job, the release sensor and the release-window schedule."""

@@ -1,0 +1,1 @@
+"""Checks that block publication; the analyst file, its versions and rollback."""

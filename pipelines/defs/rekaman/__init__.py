@@ -1,0 +1,1 @@
+"""Record-level DKB extracts: rules, quarantine, pseudonyms, counts per kelurahan."""

@@ -1,0 +1,1 @@
+"""The SQL layers (conformed, mart) and small-cell protection."""

@@ -1,0 +1,1 @@
+"""The warehouse connection (the data folder is `warehouse/`)."""
