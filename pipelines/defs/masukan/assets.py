@@ -335,15 +335,15 @@ SIDE_TABLES = {
 }
 
 
-def build_side_asset(name: str, writers: list[dg.AssetsDefinition]) -> dg.AssetsDefinition:
+def build_side_asset(name: str, writers: list[dg.AssetKey]) -> dg.AssetsDefinition:
     @dg.asset(
         key=["raw", name],
         group_name="ingest",
         description=SIDE_TABLES[name][0],
-        deps=[key for w in writers for key in w.keys],
+        deps=writers,
         kinds={"duckdb"},
         metadata={
-            "ditulis_oleh": ", ".join(k.to_user_string() for w in writers for k in w.keys),
+            "ditulis_oleh": ", ".join(k.to_user_string() for k in writers),
             "dagster/column_schema": SIDE_TABLES[name][1],
         },
     )
@@ -353,3 +353,13 @@ def build_side_asset(name: str, writers: list[dg.AssetsDefinition]) -> dg.Assets
         return dg.MaterializeResult(metadata={"dagster/row_count": count})
 
     return _side
+
+
+# The record-level step (pipelines/defs/rekaman/, a feature above this one) also logs its file
+# in raw.berkas_diterima: named by key, so this folder imports nothing above it.
+REKAMAN = dg.AssetKey(["raw", "dkb_penduduk_kelurahan"])
+_INGEST_KEYS = [key for a in INGEST_ASSETS for key in a.keys]
+SIDE_ASSETS = [
+    build_side_asset("cek_baris_total", _INGEST_KEYS),
+    build_side_asset("berkas_diterima", [*_INGEST_KEYS, REKAMAN]),
+]
