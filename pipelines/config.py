@@ -4,10 +4,10 @@ Every path the pipeline touches is derived from two folders: where the inputs ar
 (`raw/`) and where the warehouse files are written (`warehouse/`). Tests point both at
 temporary folders.
 
-Runs get their settings as Dagster resources (`Pengaturan` here, `Warehouse` in the warehouse
-package) configured with `dg.EnvVar`: Dagster reads the variable when the run starts and the UI
-shows only its name, never its value (the pseudonym key). The command line and the tests use the
-plain functions below, which apply the same checks with the same messages.
+Runs get their settings as Dagster resources (`Pengaturan` here, `Warehouse` in
+`pipelines/gudang/db.py`) configured with `dg.EnvVar`: Dagster reads the variable when the run
+starts and the UI shows only its name, never its value (the pseudonym key). The command line
+and the tests use the plain functions below, which apply the same checks with the same messages.
 """
 
 from __future__ import annotations
