@@ -76,7 +76,7 @@ chromium:
 	fi
 
 lint: setup
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports --no-cache
 
 # What `dagster dev` does (webserver + daemon for the sensor and schedule), without the CLI's
 # supersession warning; Ctrl-C stops both.
