@@ -10,8 +10,8 @@ pandera's `error`, which the gate reports as it is. The reader matches a file's 
 through `Column.headers`, so spellings kept in a data file (an export variant's headers per
 measure) can later be merged in `Source.of` without touching the reader or the gate.
 
-Pure: imports nothing of the pipeline, so the readers and the gate build on it and nothing here
-looks back up (the import contract in pyproject.toml).
+Pure: imports nothing of the pipeline but its settings (pipelines/config.py), so the readers
+and the gate build on it and nothing here looks back up (the import contract in pyproject.toml).
 """
 
 from __future__ import annotations
@@ -19,13 +19,14 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
 import pandas as pd
 import pandera.pandas as pa
 from pandera.api.dataframe.model_components import FieldInfo
+
+from pipelines.config import SQL_DIR
 
 Kind = Literal["text", "int", "decimal"]
 # Size class of a file, each with its own limit (pipelines/config.py: max_file_bytes).
@@ -250,7 +251,7 @@ class Source:
 # The one declaration of the identities between DKB measures (total = bagian_1 + bagian_2): a
 # SQL macro, because the warehouse's checks, the small-cell audit and the reconciliation use it
 # in SQL; the gate reads the same rows from it here.
-IDENTITAS_SQL = Path(__file__).resolve().parents[2] / "sql" / "macros" / "identitas_ukuran.sql"
+IDENTITAS_SQL = SQL_DIR / "macros" / "identitas_ukuran.sql"
 
 
 @dataclass(frozen=True)
