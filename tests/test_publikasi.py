@@ -166,6 +166,7 @@ def ingest_process(pipeline, tmp_path: Path, code: str = DURING_INGESTION) -> su
     )
 
 
+@pytest.mark.lambat
 @pytest.mark.parametrize(
     ("code", "kill_at"),
     [(DURING_INGESTION, "[ 1/"), (PAUSED_BEFORE_SWAP, "SIAP_DITUKAR")],
@@ -203,6 +204,7 @@ def test_refresh_killed_midway_leaves_the_previous_warehouse(pipeline, tmp_path,
     assert leftovers == []
 
 
+@pytest.mark.lambat
 def test_a_second_run_waits_for_the_run_writing_instead_of_failing(pipeline, tmp_path):
     """An officer's command while another run (the daemon's, say) writes the working file:
     it says it waits, writes nothing meanwhile, and succeeds once the other run is done

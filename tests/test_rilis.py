@@ -122,6 +122,7 @@ def test_file_still_being_copied_waits_for_the_next_tick(pipeline, instance, raw
     ]
 
 
+@pytest.mark.lambat
 def test_schedule_runs_a_release_once(pipeline, instance, raw):
     def evaluate():
         with dg.build_schedule_context(
