@@ -165,6 +165,7 @@ def test_make_with_a_hostile_value_runs_no_command_and_creates_no_partition(tmp_
         assert instance.get_dynamic_partitions("semester") == []
 
 
+@pytest.mark.lambat
 def test_a_release_run_by_hand_is_not_run_again_by_the_schedule(pipeline, tmp_path, monkeypatch):
     settle_all(pipeline.paths.raw_dir)
     use_cli_instance(pipeline, tmp_path, monkeypatch)

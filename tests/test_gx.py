@@ -41,10 +41,10 @@ def test_data_docs_html_is_written_for_every_suite(bundled):
     assert list((index.parent / "validations").rglob("*.html"))
 
 
-def test_pk_program_without_realisation_blocks_publication(pipeline):
+def test_pk_program_without_realisation_blocks_publication(bundled_copy):
     """Tabel 2 lists a program that the realisation export lacks: Tabel 13 would print an empty
     row, so the blocking suite on mart.realisasi_anggaran fails and nothing is published."""
-    assert pipeline.run().success
+    pipeline = bundled_copy  # published once, by the bundled run
     published = pipeline.paths.published_db
     before = _sha256(published)
 
