@@ -10,6 +10,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from berkas import (
+    add_unrecomputable_figure,
+    awkward_dkb_folder,
+    formula_like_names,
+    lower_kia_target,
+)
 
 from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT, Paths
 from pipelines.definitions import defs
@@ -98,6 +104,35 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     result = pipe.run()
     assert result.success
     yield pipe
+
+
+@pytest.fixture(scope="session")
+def awkward(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Pipeline, dg.ExecuteInProcessResult]]:
+    """One run of the bundled figures delivered awkwardly, shared by the tests of each trait
+    (none changes a figure): the DKB file as a two-row-header workbook named in capitals with
+    a backup copy beside it (tests/berkas.py `awkward_dkb_folder`), program and indicator
+    names that look like formulas (`formula_like_names`)."""
+    pipe = make_pipeline(tmp_path_factory.mktemp("awkward"))
+    awkward_dkb_folder(pipe.paths.raw_dir)
+    formula_like_names(pipe.paths.raw_dir)
+    result = pipe.run()
+    assert result.success
+    yield pipe, result
+
+
+@pytest.fixture(scope="session")
+def edited(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Pipeline, dg.ExecuteInProcessResult]]:
+    """One run with two independent edits, each checked by its own test: the KIA PK target
+    lowered to 40 (`lower_kia_target`), a published figure nothing can recompute
+    (`add_unrecomputable_figure`). The run's result is returned, success or not."""
+    pipe = make_pipeline(tmp_path_factory.mktemp("edited"))
+    lower_kia_target(pipe.paths.raw_dir)
+    add_unrecomputable_figure(pipe.paths.raw_dir)
+    yield pipe, pipe.run(raise_on_error=False)
 
 
 @pytest.fixture
