@@ -193,6 +193,7 @@ def test_published_figures_change_refreshes_the_latest_semester_only(pipeline, i
     assert tick(pipeline, instance, after.cursor).run_requests == []
 
 
+@pytest.mark.lambat
 def test_a_release_run_by_hand_is_not_run_again_by_the_sensor(pipeline, raw, tmp_path, monkeypatch):
     """`make ingest` of a revised file, then the sensor (already running, or started by `make
     ui` afterwards): nothing to run; the file put back afterwards is run, as the warehouse holds
