@@ -1,4 +1,9 @@
-"""Shared fixtures: the whole graph materialised in-process into a temporary warehouse."""
+"""Shared fixtures: the whole graph materialised in-process into a temporary warehouse.
+
+A whole run costs 10-40 s, so tests share them: `bundled` (one run of the bundled inputs, read
+only), `awkward` and `edited` (one run each, carrying edits that do not interfere, each checked
+by its own test) and `bundled_copy` (the bundled run's files copied, for a test that changes
+inputs and runs again). Behaviour that needs no run is tested by calling its function."""
 
 from __future__ import annotations
 
