@@ -129,6 +129,7 @@ def test_makefile_never_pastes_an_argument_into_a_shell_command_line():
         assert used and all(re.sub(rf'"\$\${name}"', "", r).count(f"$${name}") == 0 for r in used)
 
 
+@pytest.mark.lambat
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_with_a_hostile_value_runs_no_command_and_creates_no_partition(tmp_path):
     """The officer's own command, run for real: `make ingest SEMESTER='2024-S1; touch …'`."""
