@@ -62,7 +62,17 @@ kunci-ulang: setup  ## re-pseudonymise every semester's restricted rows under a 
 tabel3: setup
 	$(BIN)/python -m pipelines.cli tabel3
 
-test: setup chromium  ## the whole test suite
+# `make test` is the quick tier (at most 5 minutes on 2 cores); tests marked `lambat` (browser,
+# kill -9, real processes, searches of every stored byte) run in `make test-lambat`.
+# `make test-lengkap` runs both, as CI does.
+test: setup  ## the test suite without the slow end-to-end tests
+	$(BIN)/python -m pytest -q -m "not lambat"
+
+.PHONY: test-lambat test-lengkap
+test-lambat: setup chromium  ## only the slow end-to-end tests
+	$(BIN)/python -m pytest -q -m lambat
+
+test-lengkap: setup chromium  ## every test (CI)
 	$(BIN)/python -m pytest -q
 
 # The UI test's headless browser, from Debian (Playwright cannot download one here). Installed

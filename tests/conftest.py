@@ -1,4 +1,9 @@
-"""Shared fixtures: the whole graph materialised in-process into a temporary warehouse."""
+"""Shared fixtures: the whole graph materialised in-process into a temporary warehouse.
+
+A whole run costs 10-40 s, so tests share them: `bundled` (one run of the bundled inputs, read
+only), `awkward` and `edited` (one run each, carrying edits that do not interfere, each checked
+by its own test) and `bundled_copy` (the bundled run's files copied, for a test that changes
+inputs and runs again). Behaviour that needs no run is tested by calling its function."""
 
 from __future__ import annotations
 
@@ -10,6 +15,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from berkas import (
+    add_unrecomputable_figure,
+    awkward_dkb_folder,
+    formula_like_names,
+    lower_kia_target,
+)
 
 from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT, Paths
 from pipelines.definitions import current_resources, defs
@@ -57,6 +68,24 @@ def make_pipeline(tmp: Path) -> Pipeline:
     )
 
 
+def copy_pipeline(source: Pipeline, tmp: Path) -> Pipeline:
+    """A private copy of a pipeline's raw/ and warehouse/ as its last run left them, with a new,
+    empty Dagster instance: the state after a run, for tests that change inputs and run again,
+    without running the whole job once more (~10-40 s). Archive paths recorded in
+    raw.berkas_diterima are moved with the copy, so its lineage points at its own files."""
+    shutil.copytree(source.paths.raw_dir, tmp / "raw", symlinks=True)
+    shutil.copytree(source.paths.warehouse_dir, tmp / "warehouse", symlinks=True)
+    pipe = Pipeline(
+        Paths(raw_dir=tmp / "raw", warehouse_dir=tmp / "warehouse"), dg.DagsterInstance.ephemeral()
+    )
+    with duckdb.connect(str(pipe.paths.build_db)) as con:
+        con.execute(
+            "UPDATE raw.berkas_diterima SET arsip = replace(arsip, ?, ?)",
+            [str(source.paths.warehouse_dir), str(pipe.paths.warehouse_dir)],
+        )
+    return pipe
+
+
 def use_cli_instance(pipe: Pipeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the command line (`pipelines.cli.main`, or a subprocess given this environment) at
     the pipeline's raw/ and warehouse folders and a Dagster home of its own; returns the home."""
@@ -82,6 +111,41 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     result = pipe.run()
     assert result.success
     yield pipe
+
+
+@pytest.fixture(scope="session")
+def awkward(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Pipeline, dg.ExecuteInProcessResult]]:
+    """One run of the bundled figures delivered awkwardly, shared by the tests of each trait
+    (none changes a figure): the DKB file as a two-row-header workbook named in capitals with
+    a backup copy beside it (tests/berkas.py `awkward_dkb_folder`), program and indicator
+    names that look like formulas (`formula_like_names`)."""
+    pipe = make_pipeline(tmp_path_factory.mktemp("awkward"))
+    awkward_dkb_folder(pipe.paths.raw_dir)
+    formula_like_names(pipe.paths.raw_dir)
+    result = pipe.run()
+    assert result.success
+    yield pipe, result
+
+
+@pytest.fixture(scope="session")
+def edited(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Pipeline, dg.ExecuteInProcessResult]]:
+    """One run with two independent edits, each checked by its own test: the KIA PK target
+    lowered to 40 (`lower_kia_target`), a published figure nothing can recompute
+    (`add_unrecomputable_figure`). The run's result is returned, success or not."""
+    pipe = make_pipeline(tmp_path_factory.mktemp("edited"))
+    lower_kia_target(pipe.paths.raw_dir)
+    add_unrecomputable_figure(pipe.paths.raw_dir)
+    yield pipe, pipe.run(raise_on_error=False)
+
+
+@pytest.fixture
+def bundled_copy(bundled: Pipeline, tmp_path: Path) -> Pipeline:
+    """The bundled run's state (published, one version), copied: tests may edit and run it."""
+    return copy_pipeline(bundled, tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,8 @@ from pipelines.defs.masukan.berkas import (
 from pipelines.defs.otomasi.rilis import scan
 from pipelines.domain.angka import format_id_number
 from pipelines.domain.penolakan import InputRejected
-from tests.conftest import BUNDLED_SEMESTER, Pipeline, make_pipeline
+from tests.berkas import AWKWARD_DKB, BACKUP
+from tests.conftest import BUNDLED_SEMESTER, Pipeline
 from tests.test_tabel3 import TABEL_3
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
@@ -218,15 +219,12 @@ def test_sensor_fingerprints_what_a_run_reads_and_names_the_copy(tmp_path):
     assert any(f"{raw / 'dkb' / '2024-S1 (revisi)'} diabaikan" in w for w in refused.warnings)
 
 
-# One whole run: the DKB file renamed in capitals, a backup copy beside it.
+# One whole run: the DKB file named in capitals, a backup copy beside it (the run of
+# tests/conftest.py `awkward`, tests/berkas.py `awkward_dkb_folder`).
 @pytest.fixture(scope="module")
-def renamed(tmp_path_factory) -> tuple[Pipeline, object]:
-    pipe = make_pipeline(tmp_path_factory.mktemp("berkas"))
-    folder = pipe.paths.raw_dir / "dkb" / BUNDLED_SEMESTER
-    shutil.copy(folder / "agregat_kecamatan.csv", folder / "agregat_kecamatan.csv.bak")
-    (folder / "agregat_kecamatan.csv").rename(folder / "AGREGAT_KECAMATAN.CSV")
-    result = pipe.run()
-    assert result.success
+def renamed(awkward) -> tuple[Pipeline, object]:
+    pipe, result = awkward
+    assert (pipe.paths.raw_dir / AWKWARD_DKB).exists() and AWKWARD_DKB.name.isupper()
     return pipe, result
 
 
@@ -248,7 +246,7 @@ def test_run_reads_the_capitalised_file_once_and_names_the_backup(renamed):
         assert row == pytest.approx(printed)
     assert realisasi == pytest.approx(330876 / 339130 * 100, rel=1e-12)
 
-    backup = pipe.paths.raw_dir / "dkb" / BUNDLED_SEMESTER / "agregat_kecamatan.csv.bak"
+    backup = pipe.paths.raw_dir / BACKUP
     warnings = [
         e.user_message
         for e in pipe.instance.all_logs(result.run_id)
@@ -257,8 +255,8 @@ def test_run_reads_the_capitalised_file_once_and_names_the_backup(renamed):
     assert sum(f"File {backup} diabaikan, tidak dibaca" in w for w in warnings) == 1
 
 
-def test_empty_semester_folder_fails_naming_it_and_published_file_is_unchanged(renamed):
-    pipe, _ = renamed
+def test_empty_semester_folder_fails_naming_it_and_published_file_is_unchanged(bundled_copy):
+    pipe = bundled_copy  # published once, by the bundled run
     published = pipe.paths.published_db.read_bytes()
     folder = pipe.paths.raw_dir / "dkb" / "2024-S1"
     folder.mkdir()

@@ -168,6 +168,7 @@ def test_makefile_never_pastes_an_argument_into_a_shell_command_line():
         assert used and all(re.sub(rf'"\$\${name}"', "", r).count(f"$${name}") == 0 for r in used)
 
 
+@pytest.mark.lambat
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_with_a_hostile_value_runs_no_command_and_creates_no_partition(tmp_path):
     """The officer's own command, run for real: `make ingest SEMESTER='2024-S1; touch …'`."""
@@ -204,6 +205,7 @@ def test_make_with_a_hostile_value_runs_no_command_and_creates_no_partition(tmp_
         assert instance.get_dynamic_partitions("semester") == []
 
 
+@pytest.mark.lambat
 def test_a_release_run_by_hand_is_not_run_again_by_the_schedule(pipeline, tmp_path, monkeypatch):
     settle_all(pipeline.paths.raw_dir)
     use_cli_instance(pipeline, tmp_path, monkeypatch)

@@ -143,6 +143,7 @@ def _cli(home: Path, pipe: Pipeline, key: str, *args: str, **env: str):
     )
 
 
+@pytest.mark.lambat
 def test_no_nik_kk_or_name_outside_the_restricted_store_on_any_path(tmp_path: Path):
     """Through the CLI (so Dagster's run storage is real): a run that succeeds with a
     quarantine, the same extract over the quarantine threshold, a fatal rule on a NIK, and a
@@ -231,6 +232,7 @@ def test_no_nik_kk_or_name_outside_the_restricted_store_on_any_path(tmp_path: Pa
     ).fetchall() == [(nik,)]
 
 
+@pytest.mark.lambat
 def test_another_key_is_refused_and_kunci_ulang_rekeys_every_semester(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ):

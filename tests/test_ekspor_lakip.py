@@ -304,15 +304,12 @@ def test_narasi_closing_average(bundled):
     assert m["kategori"] == kategori_skala(rata)
 
 
-def test_narasi_words_change_when_the_numbers_do(pipeline):
-    """Lower the PK target of 'Kepemilikan KIA' (realisasi 46,27) from 70 to 40: the sentence
-    must now say 'lebih tinggi dari' and the capaian 115,68 must read SANGAT MEMUASKAN."""
-    target = pipeline.paths.raw_dir / "indikator" / "target.csv"
-    text = target.read_text(encoding="utf-8")
-    changed = text.replace("kepemilikan_kia,2023,PK,70,", "kepemilikan_kia,2023,PK,40,")
-    assert changed != text
-    target.write_text(changed, encoding="utf-8")
-    assert pipeline.run().success
+def test_narasi_words_change_when_the_numbers_do(edited):
+    """Lower the PK target of 'Kepemilikan KIA' (realisasi 46,27) from 70 to 40 (the run of
+    tests/conftest.py `edited`): the sentence must now say 'lebih tinggi dari' and the capaian
+    115,68 must read SANGAT MEMUASKAN."""
+    pipeline, result = edited
+    assert result.success
 
     para = next(p for p in paragraphs(pipeline) if "Kepemilikan KIA**" in p)
     m = INDIKATOR.search(para)

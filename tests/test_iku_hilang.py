@@ -154,12 +154,12 @@ def test_tahun_akhir_is_optional_in_the_definitions(tmp_path):
         validate_table(read_raw(lama, S.INDIKATOR), S.INDIKATOR)
 
 
-def test_vanished_iku_block_publication_until_retired(pipeline):
+def test_vanished_iku_block_publication_until_retired(bundled_copy):
     """The office drops the KIA indicators from its 2023 PK (target rows deleted): Tabel 3 of
     2023 would lose two rows that analysts already see. The run stops, naming them, and the
     published file and the workbook stay as they were; once the officer sets tahun_akhir = 2022
     for both, the run publishes eight IKU for 2023."""
-    assert pipeline.run().success
+    pipeline = bundled_copy  # published once, by the bundled run
     published = pipeline.paths.published_db
     workbook = pipeline.paths.reports_dir / "2023" / "LAKIP_2023_tabel.xlsx"
     before, workbook_before = _sha256(published), _sha256(workbook)

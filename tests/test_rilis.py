@@ -123,6 +123,7 @@ def test_file_still_being_copied_waits_for_the_next_tick(pipeline, instance, raw
     ]
 
 
+@pytest.mark.lambat
 def test_schedule_runs_a_release_once(pipeline, instance, raw):
     def evaluate():
         with dg.build_schedule_context(
@@ -193,6 +194,7 @@ def test_published_figures_change_refreshes_the_latest_semester_only(pipeline, i
     assert tick(pipeline, instance, after.cursor).run_requests == []
 
 
+@pytest.mark.lambat
 def test_a_release_run_by_hand_is_not_run_again_by_the_sensor(pipeline, raw, tmp_path, monkeypatch):
     """`make ingest` of a revised file, then the sensor (already running, or started by `make
     ui` afterwards): nothing to run; the file put back afterwards is run, as the warehouse holds

@@ -2,19 +2,13 @@
 (`=`, `+`, `-`, `@`, tab, carriage return at its start) reaches the LAKIP workbook as a text
 cell, exactly as typed; numbers stay numbers."""
 
-import csv
-
 import openpyxl
 import pytest
+from berkas import CMD, HYPERLINK, INDIKATOR, PROGRAM
 
 from pipelines.defs.laporan.sel_aman import awal_formula, tulis_sel
 
 TAHUN = 2023
-HYPERLINK = '=HYPERLINK("http://x","klik")'
-CMD = "=cmd|' /C calc'!A0"
-# Program names of Tabel 13 (budget workbook) and indicator names of Tabel 3 (definitions).
-PROGRAM = [HYPERLINK, CMD, "+1+1", "-2+3"]
-INDIKATOR = {"rasio_kia": "@SUM(A1)", "kepemilikan_kia": HYPERLINK}
 
 
 def sel_teks(path) -> dict[str, list]:
@@ -53,28 +47,10 @@ def test_awal_formula():
     assert [awal_formula(v) for v in ("A=1", " =1", -1, 2.5, None, "")] == [False] * 6
 
 
-def test_hostile_input_names_reach_the_lakip_workbook_as_text(pipeline):
-    raw = pipeline.paths.raw_dir
-    budget = raw / "anggaran" / "2023" / "realisasi_anggaran_2023.xlsx"
-    wb = openpyxl.load_workbook(budget)
-    ws = wb.active
-    rows = [r for r in ws.iter_rows(min_row=7) if r[1].value]  # the four program rows
-    for row, name in zip(rows, PROGRAM, strict=True):
-        row[2].value = name
-        row[2].data_type = "s"  # a text cell of the export, not a formula of the officer's
-    wb.save(budget)
-
-    definisi = raw / "indikator" / "definisi_indikator.csv"
-    with definisi.open(encoding="utf-8", newline="") as f:
-        records = list(csv.DictReader(f))
-    for r in records:
-        r["nama_indikator"] = INDIKATOR.get(r["kode_indikator"], r["nama_indikator"])
-    with definisi.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(records[0]))
-        writer.writeheader()
-        writer.writerows(records)
-
-    assert pipeline.run().success
+def test_hostile_input_names_reach_the_lakip_workbook_as_text(awkward):
+    """The run of tests/conftest.py `awkward`: program and indicator names typed as PROGRAM and
+    INDIKATOR (tests/berkas.py `formula_like_names`)."""
+    pipeline, result = awkward
     teks = sel_teks(pipeline.paths.reports_dir / str(TAHUN) / f"LAKIP_{TAHUN}_tabel.xlsx")
 
     tabel13 = {c.value: c for c in teks["Tabel 13"]}

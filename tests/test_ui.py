@@ -143,6 +143,7 @@ def dagster_ui(pipeline, tmp_path):
         log.close()
 
 
+@pytest.mark.lambat
 def test_officer_materialises_one_semester_from_the_ui(dagster_ui, pipeline):
     from playwright.sync_api import expect, sync_playwright
 
