@@ -14,11 +14,11 @@ import numpy as np
 import polars as pl
 import pytest
 from conftest import Pipeline, make_pipeline
-from pipelines.assets.rekaman import dkb_penduduk_kelurahan
 
 from pipelines.config import PROJECT_ROOT, duckdb_memory_limit, quarantine_threshold
 from pipelines.defs.masukan.sumber import DKB_AGREGAT_KECAMATAN
 from pipelines.defs.rekaman import ekstrak as rekaman_ingest
+from pipelines.defs.rekaman.assets import dkb_penduduk_kelurahan
 from pipelines.defs.rekaman.aturan import compile_rules, schema
 from pipelines.defs.rekaman.ekstrak import load_konteks, restricted_file
 from pipelines.domain import pseudonim
