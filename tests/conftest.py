@@ -7,6 +7,7 @@ inputs and runs again). Behaviour that needs no run is tested by calling its fun
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +26,10 @@ from berkas import (
 from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT, Paths
 from pipelines.definitions import current_resources, defs
 from pipelines.gudang.db import Warehouse
+
+# Runs in tests skip the LAKIP document's PDF conversion (LibreOffice, ~10-25 s a run);
+# tests/test_dokumen.py converts the bundled document once. CLI subprocesses inherit it.
+os.environ.setdefault("DUKCAPIL_PDF", "tidak")
 
 BUNDLED_SEMESTER = "2023-S2"
 
