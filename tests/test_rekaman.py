@@ -16,6 +16,7 @@ import pytest
 from conftest import Pipeline, make_pipeline
 
 from pipelines.config import PROJECT_ROOT, duckdb_memory_limit, quarantine_threshold
+from pipelines.definitions import current_resources
 from pipelines.defs.masukan.sumber import DKB_AGREGAT_KECAMATAN
 from pipelines.defs.rekaman import ekstrak as rekaman_ingest
 from pipelines.defs.rekaman.assets import dkb_penduduk_kelurahan
@@ -144,7 +145,7 @@ def run_record_step(pipe: Pipeline, semester: str, **kwargs) -> dg.ExecuteInProc
         [dkb_penduduk_kelurahan],
         partition_key=semester,
         instance=pipe.instance,
-        resources={"warehouse": pipe.warehouse},
+        resources=current_resources(pipe.warehouse),
         selection=[dkb_penduduk_kelurahan.key],
         **kwargs,
     )
