@@ -62,18 +62,17 @@ kunci-ulang: setup  ## re-pseudonymise every semester's restricted rows under a 
 tabel3: setup
 	$(BIN)/python -m pipelines.cli tabel3
 
-# `make test` is the quick tier (at most 5 minutes on 2 cores); tests marked `lambat` (browser,
+# `make test` is the quick tier (6 minutes on 2 cores, one worker per core); tests marked `lambat` (browser,
 # kill -9, real processes, searches of every stored byte) run in `make test-lambat`.
 # `make test-lengkap` runs both, as CI does.
-test: setup  ## the test suite without the slow end-to-end tests
-	$(BIN)/python -m pytest -q -m "not lambat"
+test: setup  ## the test suite without the slow end-to-end tests, on every core
+	$(BIN)/python -m pytest -q -n auto --dist loadfile -m "not lambat"
 
 .PHONY: test-lambat test-lengkap
-test-lambat: setup chromium  ## only the slow end-to-end tests
+test-lambat: setup chromium  ## only the slow end-to-end tests (one at a time: they time real processes)
 	$(BIN)/python -m pytest -q -m lambat
 
-test-lengkap: setup chromium  ## every test (CI)
-	$(BIN)/python -m pytest -q
+test-lengkap: test test-lambat  ## every test (CI)
 
 # The UI test's headless browser, from Debian (Playwright cannot download one here). Installed
 # only when missing and we are root (CI); otherwise the UI test skips and says why.
