@@ -160,13 +160,14 @@ def check_duckdb_memory_limit(value: str) -> str:
 
 
 class Pengaturan(dg.ConfigurableResource):
-    """Settings of the record-level path, as the office sets them in its environment. Empty: the
-    default (no key: refused when an extract is ingested). Checked when the run uses them, with
-    the messages of the functions above."""
+    """Settings of the record-level path and the LAKIP document, as the office sets them in its
+    environment. Empty: the default (no key: refused when an extract is ingested). Checked when
+    the run uses them, with the messages of the functions above."""
 
     kunci_pseudonim: str = ""  # DUKCAPIL_PSEUDONYM_KEY
     batas_karantina: str = ""  # DUKCAPIL_BATAS_KARANTINA
     memori_duckdb: str = ""  # DUKCAPIL_DUCKDB_MEMORY
+    pdf: str = ""  # DUKCAPIL_PDF
 
     @classmethod
     def from_env(cls) -> Pengaturan:
@@ -174,6 +175,7 @@ class Pengaturan(dg.ConfigurableResource):
             kunci_pseudonim=env_or("DUKCAPIL_PSEUDONYM_KEY", ""),
             batas_karantina=env_or("DUKCAPIL_BATAS_KARANTINA", ""),
             memori_duckdb=env_or("DUKCAPIL_DUCKDB_MEMORY", ""),
+            pdf=env_or("DUKCAPIL_PDF", ""),
         )
 
     def pseudonym_key(self) -> bytes:
@@ -184,6 +186,9 @@ class Pengaturan(dg.ConfigurableResource):
 
     def duckdb_memory_limit(self) -> str:
         return check_duckdb_memory_limit(self.memori_duckdb)
+
+    def make_pdf(self) -> bool:
+        return check_make_pdf(self.pdf)
 
 
 # Largest file accepted per size class, in MB (10^6 bytes): a tabular export of a province is a
@@ -210,11 +215,11 @@ def max_file_bytes(size_class: str) -> int:
     return int(megabytes * 1_000_000)
 
 
-def make_pdf() -> bool:
+def check_make_pdf(value: str) -> bool:
     """DUKCAPIL_PDF: `ya` (default) converts each LAKIP .docx to PDF when LibreOffice is
     installed; `tidak` skips it (the conversion costs ~10-25 s a run; the test suite turns it
     off and converts once, in its own test)."""
-    text = os.environ.get("DUKCAPIL_PDF", "ya").strip().lower()
+    text = (value or "ya").strip().lower()
     if text in ("ya", "1", "true"):
         return True
     if text in ("tidak", "0", "false"):

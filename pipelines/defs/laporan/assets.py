@@ -4,7 +4,7 @@ warehouse/laporan/<tahun>/."""
 
 import dagster as dg
 
-from pipelines.config import make_pdf
+from pipelines.config import Pengaturan
 from pipelines.defs.laporan.bersama import folder_tahun, tahun_laporan
 from pipelines.defs.laporan.dokumen import TemplatDitolak, ke_pdf, pesan_gagal, tulis_dokumen
 from pipelines.defs.laporan.grafik import tulis_grafik
@@ -84,7 +84,9 @@ def narasi(warehouse: Warehouse) -> dg.MaterializeResult:
     kinds={"word"},
     description="Dokumen LAKIP .docx (Bab I–IV) per tahun, angkanya diperiksa rekonsiliasi; PDF.",
 )
-def lakip_docx(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+def lakip_docx(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, pengaturan: Pengaturan
+) -> dg.MaterializeResult:
     # Not upstream of the analyst file: a document that fails its check blocks itself only.
     written, diperiksa = [], 0
     with warehouse.connect(read_only=True) as con:
@@ -97,9 +99,10 @@ def lakip_docx(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Ma
             if path is None:
                 raise dg.Failure(description=pesan_gagal(hasil, folder / f"LAKIP_{tahun}.docx"))
             diperiksa += len(hasil)
-            pdf, pesan = (
-                ke_pdf(path) if make_pdf() else (None, "PDF tidak dibuat (DUKCAPIL_PDF=tidak).")
-            )
+            if pengaturan.make_pdf():
+                pdf, pesan = ke_pdf(path)
+            else:
+                pdf, pesan = None, "PDF tidak dibuat (DUKCAPIL_PDF=tidak)."
             context.log.info(pesan)
             written += [path] + ([pdf] if pdf else [])
     return dg.MaterializeResult(
