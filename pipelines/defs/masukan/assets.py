@@ -178,6 +178,18 @@ def _empty_partition(con, source: Source, partition: str) -> int:
     )
 
 
+_CEK_BARIS_TOTAL_DTYPES = {
+    "baris": "int64",
+    "kolom": "string",
+    "nilai_tercetak": "float64",
+    "jumlah_baris": "float64",
+    "selisih": "float64",
+    "_berkas": "string",
+    "_sha256": "string",
+    "sumber": "string",
+}
+
+
 def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Source):
     partition = context.partition_key if source.partitioned else None
     raw_dir = warehouse.paths.raw_dir
@@ -237,7 +249,13 @@ def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Sour
             count = replace_partition(con, table_name, "semester", partition, frame)
         else:
             count = replace_table(con, table_name, frame)
-        total_checks = pd.concat(totals, ignore_index=True).assign(sumber=source.name)
+        # typed even when empty: the first file ingested may have no JUMLAH/TOTAL row, and the
+        # table it creates must still take the text of the files after it
+        total_checks = (
+            pd.concat(totals, ignore_index=True)
+            .assign(sumber=source.name)
+            .astype(_CEK_BARIS_TOTAL_DTYPES)
+        )
         for relative, *_ in receipts:
             replace_partition(
                 con,
