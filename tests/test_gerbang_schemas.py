@@ -15,18 +15,24 @@ from openpyxl import load_workbook
 
 from pipelines.config import PROJECT_ROOT
 from pipelines.defs.masukan import sumber as S
-from pipelines.defs.masukan.assets import build_ingest_asset
+from pipelines.defs.masukan.assets import _constants, build_ingest_asset
 from pipelines.defs.masukan.berkas import find_files
 from pipelines.defs.masukan.deklarasi import identities
 from pipelines.defs.masukan.gerbang import RegionResolver, validate_table
 from pipelines.defs.masukan.readers import read_raw
+from pipelines.domain import wilayah as nasional
 from pipelines.domain.penolakan import InputRejected
 
 RAW = PROJECT_ROOT / "raw"
 
 
+# Kota Kupang's kecamatan and kelurahan as listed in the Kepmendagri reference, typed apart from
+# the package the pipeline reads them from (tests/test_wilayah.py compares the two).
+KUPANG_WILAYAH = Path(__file__).parent / "data" / "kupang_wilayah.csv"
+
+
 def _known() -> dict[str, set[str]]:
-    wilayah = list(csv.DictReader((RAW / "referensi/wilayah.csv").open()))
+    wilayah = list(csv.DictReader(KUPANG_WILAYAH.open()))
     daerah = list(csv.DictReader((RAW / "referensi/daerah.csv").open()))
     definisi = list(csv.DictReader((RAW / "indikator/definisi_indikator.csv").open()))
     return {
@@ -34,11 +40,12 @@ def _known() -> dict[str, set[str]]:
         | {w["kode_kecamatan"] for w in wilayah}
         | {d["kode"] for d in daerah},
         "indikator": {d["kode_indikator"] for d in definisi},
+        "kabkota": {r.kode for r in nasional.national_list() if r.tingkat in ("kota", "kabupaten")},
     }
 
 
 def _regions() -> RegionResolver:
-    wilayah = csv.DictReader((RAW / "referensi/wilayah.csv").open())
+    wilayah = csv.DictReader(KUPANG_WILAYAH.open())
     aliases = csv.DictReader((RAW / "referensi/wilayah_alias.csv").open())
     return RegionResolver.from_tables(
         {w["kecamatan"]: w["kode_kecamatan"] for w in wilayah},
@@ -57,22 +64,16 @@ def _edit_csv(src: Path, dst: Path, row: int, column: str, value: str) -> None:
 
 
 def _validate(source, path: Path, constants=None):
-    return validate_table(
-        read_raw(path, source), source, known=_known(), regions=_regions(), constants=constants
-    )
+    table = read_raw(path, source)
+    if source is S.DAERAH:  # name and level of the kab/kota, as the ingest step fills them
+        constants = _constants(source, path, None, table)
+    return validate_table(table, source, known=_known(), regions=_regions(), constants=constants)
 
 
 # (source, bundled file, line, header, bad value, expected rule text)
 CSV_CASES = [
-    (S.DAERAH, "referensi/daerah.csv", 2, "kode", "53.7", "str_matches"),
-    (
-        S.WILAYAH,
-        "referensi/wilayah.csv",
-        3,
-        "kode_kecamatan",
-        "53.71.09",
-        "kode diawali kode_kecamatan",
-    ),
+    (S.DAERAH, "referensi/daerah.csv", 2, "kode", "53.7", "bukan salah satu nilai kabkota"),
+    (S.DAERAH, "referensi/daerah.csv", 2, "kode", "53.71.01", "bukan salah satu nilai kabkota"),
     (S.WILAYAH_ALIAS, "referensi/wilayah_alias.csv", 2, "kode", "53.71.99", "tidak dikenal"),
     (S.INDIKATOR, "indikator/definisi_indikator.csv", 3, "arah", "keatas", "isin"),
     (
@@ -250,10 +251,11 @@ def test_every_rule_of_every_input_carries_its_message():
 
 def test_an_input_gate_waits_for_the_inputs_its_reference_sets_read():
     """Upstream inputs follow from the declaration: a reference set, or kecamatan names."""
-    assert S.DKB_AGREGAT_KECAMATAN.upstream == ("wilayah", "wilayah_alias")
+    assert S.DKB_AGREGAT_KECAMATAN.upstream == ("daerah", "wilayah", "wilayah_alias")
     assert S.TERBITAN.upstream == S.WILAYAH_ALIAS.upstream == ("daerah", "wilayah")
     assert S.TARGET.upstream == S.RIWAYAT.upstream == ("indikator_definisi",)
-    assert S.WILAYAH.upstream == S.ANGGARAN_PK.upstream == ()
+    assert S.DAERAH.upstream == ("wilayah_kemendagri",)
+    assert S.ANGGARAN_PK.upstream == ()
     asset = build_ingest_asset(S.TERBITAN)
     assert set(asset.asset_deps[asset.key]) == {
         dg.AssetKey(["raw", "daerah"]),

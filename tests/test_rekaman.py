@@ -532,7 +532,7 @@ def test_generated_population_comes_close_to_tabel_4_to_9_per_kecamatan(tmp_path
     generated = by_kecamatan(independent_counts(extract, date(2023, 12, 31), set()))
     # kecamatan names as printed ("MAULafa", "OEOBOBO") -> codes, by the reference and aliases
     referensi = PROJECT_ROOT / "raw/referensi"
-    with (referensi / "wilayah.csv").open() as f:
+    with (Path(__file__).parent / "data/kupang_wilayah.csv").open() as f:
         code = {r["kecamatan"].upper(): r["kode_kecamatan"] for r in csv.DictReader(f)}
     with (referensi / "wilayah_alias.csv").open() as f:
         code |= {r["alias"]: r["kode"] for r in csv.DictReader(f)}

@@ -28,6 +28,7 @@ from pipelines.config import PROJECT_ROOT
 from pipelines.defs.masukan.gerbang import RegionResolver
 from pipelines.defs.masukan.readers import read_raw
 from pipelines.defs.masukan.sumber import DKB_AGREGAT_KECAMATAN
+from pipelines.domain import wilayah as nasional
 from pipelines.domain.angka import parse_id_number
 from pipelines.domain.semester import cut_off
 
@@ -61,36 +62,39 @@ class Kelurahan:
 
 
 def load_regions(raw_dir: Path, kode_daerah: str | None) -> tuple[str, list[Kelurahan]]:
-    con = duckdb.connect()
+    """The kab/kota's desa/kelurahan from the national Kemendagri list (by default the kab/kota
+    of raw/referensi/daerah.csv)."""
     if kode_daerah is None:
-        kode_daerah = con.execute(
-            "SELECT kode FROM read_csv(?, all_varchar=true) LIMIT 1",
-            [str(raw_dir / "referensi/daerah.csv")],
-        ).fetchone()[0]
-    rows = con.execute(
-        "SELECT kode, kode_kecamatan FROM read_csv(?, all_varchar=true) "
-        "WHERE starts_with(kode, ? || '.') ORDER BY kode",
-        [str(raw_dir / "referensi/wilayah.csv"), kode_daerah],
-    ).fetchall()
+        kode_daerah = (
+            duckdb.connect()
+            .execute(
+                "SELECT kode FROM read_csv(?, all_varchar=true) LIMIT 1",
+                [str(raw_dir / "referensi/daerah.csv")],
+            )
+            .fetchone()[0]
+        )
+    rows = [
+        Kelurahan(r.kode, r.kode_induk)
+        for r in nasional.regions_of(kode_daerah)
+        if r.tingkat in ("kelurahan", "desa")
+    ]
     if not rows:
-        raise ValueError(f"Tidak ada kelurahan berkode {kode_daerah}.* di referensi wilayah.")
-    return kode_daerah, [Kelurahan(*r) for r in rows]
+        raise ValueError(
+            f"Tidak ada kelurahan berkode {kode_daerah}.* di daftar wilayah Kemendagri."
+        )
+    return kode_daerah, rows
 
 
-def load_calibration(raw_dir: Path, path: Path) -> dict[str, dict[str, float]]:
+def load_calibration(raw_dir: Path, path: Path, kode_daerah: str) -> dict[str, dict[str, float]]:
     """Counts per kecamatan code from an aggregate DKB file (the same loader the pipeline uses)."""
-    con = duckdb.connect()
-    names = dict(
-        con.execute(
-            "SELECT DISTINCT kecamatan, kode_kecamatan FROM read_csv(?, all_varchar=true)",
-            [str(raw_dir / "referensi/wilayah.csv")],
-        ).fetchall()
-    )
+    names = {r.nama: r.kode for r in nasional.regions_of(kode_daerah) if r.tingkat == "kecamatan"}
     aliases = dict(
-        con.execute(
+        duckdb.connect()
+        .execute(
             "SELECT alias, kode FROM read_csv(?, all_varchar=true)",
             [str(raw_dir / "referensi/wilayah_alias.csv")],
-        ).fetchall()
+        )
+        .fetchall()
     )
     resolver = RegionResolver.from_tables(names, aliases)
     table = read_raw(path, DKB_AGREGAT_KECAMATAN)
@@ -141,7 +145,7 @@ class Generator:
         self.cutoff = cut_off(semester)
         self.kode_daerah, self.kelurahan = load_regions(raw_dir, kode_daerah)
         kalibrasi = kalibrasi or raw_dir / "dkb/2023-S2/agregat_kecamatan.csv"
-        counts = load_calibration(raw_dir, kalibrasi)
+        counts = load_calibration(raw_dir, kalibrasi, self.kode_daerah)
         kota = {k: sum(c[k] for c in counts.values()) for k in next(iter(counts.values()))}
         self.kecamatan = sorted({k.kode_kecamatan for k in self.kelurahan})
         self.rates = {k: rates(counts.get(k, kota)) for k in self.kecamatan}

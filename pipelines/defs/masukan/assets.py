@@ -14,11 +14,20 @@ import pandas as pd
 
 from pipelines.defs.masukan import sumber as S
 from pipelines.defs.masukan.berkas import find_files, semester_files, semester_folders
-from pipelines.defs.masukan.deklarasi import REFERENCE_SETS, REGION_ALIASES_SQL, REGION_NAMES_SQL
+from pipelines.defs.masukan.deklarasi import (
+    OFFICE_SQL,
+    REFERENCE_SETS,
+    REGION_ALIASES_SQL,
+    REGION_NAMES_SQL,
+    REGION_REFERENCE,
+    normalise_label,
+)
 from pipelines.defs.masukan.gerbang import RegionResolver, check_total_rows, validate_table
 from pipelines.defs.masukan.partitions import SEMESTER
 from pipelines.defs.masukan.readers import read_raw
 from pipelines.defs.masukan.sumber import Source
+from pipelines.defs.masukan.tabel import RawTable
+from pipelines.domain import wilayah as nasional
 from pipelines.domain.angka import format_id_number
 from pipelines.domain.penolakan import Failure, InputRejected
 from pipelines.gudang.db import Warehouse, replace_partition, replace_table
@@ -62,11 +71,24 @@ def _budget_year(path: Path) -> int:
     return int(folder)
 
 
-def _constants(source: Source, path: Path, partition: str | None) -> dict[str, object]:
+def _constants(
+    source: Source, path: Path, partition: str | None, table: RawTable | None = None
+) -> dict[str, object]:
     if source.partitioned:
         return {"semester": partition}
     if source is S.REALISASI_ANGGARAN:
         return {"tahun": _budget_year(path)}
+    if source is S.DAERAH and table is not None:
+        # The office sets only its code; name and level are the national list's. An unknown
+        # code gets None here and is refused by the gate's reference check on `kode`.
+        found = [
+            nasional.by_code().get(str(k).strip()) for k in table.body.get("kode", pd.Series())
+        ]
+        index = table.body.index
+        return {
+            "nama": pd.Series([r and r.nama.upper() for r in found], index=index, dtype=object),
+            "tingkat": pd.Series([r and r.tingkat for r in found], index=index, dtype=object),
+        }
     return {}
 
 
@@ -82,12 +104,17 @@ def _read_context(warehouse: Warehouse, source: Source):
     needed = {c.references for c in source.columns if c.references}
     with warehouse.connect() as con:
         known = {n: {r[0] for r in con.execute(REFERENCE_SETS[n].sql).fetchall()} for n in needed}
-        regions = None
+        explain, regions = {}, None
+        if REGION_REFERENCE in needed or source.region_name_column:
+            # a region of another kab/kota is named as such, with where it lies
+            office = con.execute(OFFICE_SQL).fetchone()[0]
+            elsewhere = nasional.Elsewhere(office, normalise_label, "kecamatan")
+            explain = {REGION_REFERENCE: elsewhere.code}
         if source.region_name_column:
             names = dict(con.execute(REGION_NAMES_SQL).fetchall())
             aliases = dict(con.execute(REGION_ALIASES_SQL).fetchall())
-            regions = RegionResolver.from_tables(names, aliases)
-    return known, regions
+            regions = RegionResolver.from_tables(names, aliases, elsewhere.name)
+    return known, regions, explain
 
 
 def _first_received(warehouse: Warehouse, relative: str, sha256: str) -> datetime | None:
@@ -193,7 +220,7 @@ _CEK_BARIS_TOTAL_DTYPES = {
 def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Source):
     partition = context.partition_key if source.partitioned else None
     raw_dir = warehouse.paths.raw_dir
-    known, regions = _read_context(warehouse, source)
+    known, regions, explain = _read_context(warehouse, source)
     now = datetime.now(UTC).replace(tzinfo=None)
 
     if source.partitioned:
@@ -226,8 +253,9 @@ def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Sour
             source,
             known=known,
             regions=regions,
-            constants=_constants(source, path, partition),
+            constants=_constants(source, path, partition, table),
             expected=_expected(source, path),
+            explain=explain,
         )
         relative = str(path.relative_to(raw_dir))
         received_at = _first_received(warehouse, relative, table.sha256) or now

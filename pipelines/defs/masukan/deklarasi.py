@@ -108,6 +108,11 @@ class ReferenceSet:
 
 
 REFERENCE_SETS = {
+    # Every kab/kota of the national Kemendagri list: the codes an office may configure.
+    "kabkota": ReferenceSet(
+        ("wilayah_kemendagri",),
+        "SELECT kode FROM raw.wilayah_kemendagri WHERE tingkat IN ('kabupaten', 'kota')",
+    ),
     # Every Kemendagri code the office reports on: the kab/kota, its kecamatan and kelurahan.
     "wilayah": ReferenceSet(
         ("daerah", "wilayah"),
@@ -118,8 +123,12 @@ REFERENCE_SETS = {
         ("indikator_definisi",), "SELECT kode_indikator FROM raw.indikator_definisi"
     ),
 }
+# The reference set of the office's region codes: a code outside it that the national list
+# knows is refused naming the kab/kota it belongs to (pipelines/domain/wilayah.py).
+REGION_REFERENCE = "wilayah"
+OFFICE_SQL = "SELECT min(kode) FROM raw.daerah"
 # A column of kecamatan names is resolved to codes through these inputs (names, then aliases).
-REGION_INPUTS = ("wilayah", "wilayah_alias")
+REGION_INPUTS = ("daerah", "wilayah", "wilayah_alias")
 REGION_NAMES_SQL = "SELECT DISTINCT kecamatan, kode_kecamatan FROM raw.wilayah"
 REGION_ALIASES_SQL = "SELECT alias, kode FROM raw.wilayah_alias"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numbers
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -20,21 +20,43 @@ from pipelines.defs.masukan.tabel import RawTable, UncachedFormula
 from pipelines.domain.angka import format_id_number, parse_id_number
 from pipelines.domain.penolakan import Failure, InputRejected
 
+# Why a value outside the office's reference set is refused, when more can be said than
+# "unknown": e.g. the region code or name of another kab/kota (pipelines/domain/wilayah.py).
+Explain = Callable[[object], str | None]
+
+_UNKNOWN_REGION = (
+    "nama wilayah tidak ada di referensi Kemendagri maupun tabel alias "
+    "(tambahkan ejaan ini ke raw/referensi/wilayah_alias.csv bila benar)"
+)
+
 
 @dataclass(frozen=True)
 class RegionResolver:
-    """Kecamatan name (as exported) -> Kemendagri code, via reference names then aliases."""
+    """Kecamatan name (as exported) -> Kemendagri code, via reference names then aliases; the
+    office's own kecamatan codes are taken as written. `elsewhere` says where a name that is
+    not the office's lies in the rest of the country."""
 
     by_name: Mapping[str, str]
+    elsewhere: Explain | None = None
 
     @classmethod
-    def from_tables(cls, names: Mapping[str, str], aliases: Mapping[str, str]) -> RegionResolver:
+    def from_tables(
+        cls,
+        names: Mapping[str, str],
+        aliases: Mapping[str, str],
+        elsewhere: Explain | None = None,
+    ) -> RegionResolver:
         lookup = {normalise_label(k): v for k, v in aliases.items()}
         lookup.update({normalise_label(k): v for k, v in names.items()})
-        return cls(lookup)
+        lookup.update({v: v for v in names.values()})
+        return cls(lookup, elsewhere)
 
     def resolve(self, name: object) -> str | None:
         return self.by_name.get(normalise_label(name))
+
+    def unknown(self, name: object) -> str:
+        """The rule an unresolved name breaks, in the officer's words."""
+        return (self.elsewhere and self.elsewhere(name)) or _UNKNOWN_REGION
 
 
 def _text(value: object) -> str | None:
@@ -53,7 +75,11 @@ _PLAUSIBLE_MAX = {"int": 10**9, "decimal": 10**15}
 
 
 def _parse_cell(
-    col: Column, cell: object, nullable: bool, known: Mapping[str, set[str]]
+    col: Column,
+    cell: object,
+    nullable: bool,
+    known: Mapping[str, set[str]],
+    explain: Mapping[str, Explain] | None = None,
 ) -> tuple[object, str | None]:
     """(typed value, None), or (None, the rule the cell breaks in the officer's words)."""
     if isinstance(cell, UncachedFormula):
@@ -78,11 +104,19 @@ def _parse_cell(
     if text is None and not nullable:
         return None, "sel kosong; kolom ini wajib diisi"
     if text is not None and col.references and text not in known[col.references]:
-        return None, f"tidak dikenal: bukan salah satu nilai {col.references} yang terdaftar"
+        why = (explain or {}).get(col.references)
+        return None, (why and why(text)) or (
+            f"tidak dikenal: bukan salah satu nilai {col.references} yang terdaftar"
+        )
     return text, None
 
 
-def _type_cells(raw: RawTable, source: Source, known: Mapping[str, set[str]]):
+def _type_cells(
+    raw: RawTable,
+    source: Source,
+    known: Mapping[str, set[str]],
+    explain: Mapping[str, Explain] | None = None,
+):
     schema = source.schema
     failures: list[Failure] = []
     columns: dict[str, list[object]] = {}
@@ -92,7 +126,7 @@ def _type_cells(raw: RawTable, source: Source, known: Mapping[str, set[str]]):
         nullable = schema.columns[col.name].nullable if col.name in schema.columns else True
         values: list[object] = []
         for row, cell in raw.body[col.name].items():
-            value, rule = _parse_cell(col, cell, nullable, known)
+            value, rule = _parse_cell(col, cell, nullable, known, explain)
             if rule is not None:
                 failures.append(
                     Failure(str(raw.path), row, raw.label(col.name), _text(cell) or "", rule)
@@ -180,11 +214,13 @@ def validate_table(
     regions: RegionResolver | None = None,
     constants: Mapping[str, object] | None = None,
     expected: Mapping[str, tuple[object, str]] | None = None,
+    explain: Mapping[str, Explain] | None = None,
 ) -> pd.DataFrame:
     """Return the typed, validated rows of `raw` (index = row in file) or raise InputRejected.
 
     `expected` maps a column to (value every row must hold, why), e.g. the budget year of the
-    folder the file was dropped in.
+    folder the file was dropped in. `explain` maps a reference set to what says why a value
+    outside it is refused (a region of another kab/kota), when more than "unknown" can be said.
     """
     file = str(raw.path)
     # A missing column stops only the model (it needs every column); the cells of the columns
@@ -199,7 +235,7 @@ def validate_table(
         )
         for name in raw.missing_columns
     ]
-    typed, cell_failures = _type_cells(raw, source, known or {})
+    typed, cell_failures = _type_cells(raw, source, known or {}, explain)
     failures += cell_failures + _total_row_failures(raw, source)
     if source.region_name_column in typed:
         assert regions is not None, f"{source.name} needs the region reference"
@@ -213,8 +249,7 @@ def validate_table(
                         int(row),
                         raw.label(source.region_name_column),
                         str(name),
-                        "nama wilayah tidak ada di referensi Kemendagri maupun tabel alias "
-                        "(tambahkan ejaan ini ke raw/referensi/wilayah_alias.csv bila benar)",
+                        regions.unknown(name),
                     )
                 )
             codes.append(code)
@@ -223,8 +258,11 @@ def validate_table(
         for row, cell in typed.get(name, pd.Series()).items():
             if cell is not None and not pd.isna(cell) and cell != value:
                 failures.append(Failure(file, int(row), raw.label(name), _text(cell) or "", why))
+    declared = list(source.schema.columns)
     for name, value in (constants or {}).items():
-        typed.insert(0, name, value)
+        # at its place in the model, so the raw table keeps the declared column order
+        at = declared.index(name) if name in declared else 0
+        typed.insert(min(at, len(typed.columns)), name, value)
     # The rows that already failed are left out of the model, so that a broken cell is reported
     # once (not again as a null or a type error) while every other row is still checked.
     failed_rows = {f.row for f in failures}

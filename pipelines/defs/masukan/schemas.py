@@ -30,7 +30,6 @@ from pipelines.domain.angka import parse_id_number
 from pipelines.domain.semester import POLA_KOLOM, cut_off, is_semester
 
 KODE_KECAMATAN = r"^\d{2}\.\d{2}\.\d{2}$"
-KODE_KELURAHAN = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 KODE_DAERAH = r"^\d{2}\.\d{2}$"
 KODE_PROGRAM = r"^\d\.\d{2}\.\d{2}$"
 
@@ -48,11 +47,16 @@ def _identity(df: pd.DataFrame, total: str, *parts: str) -> pd.Series:
 
 class Daerah(pa.DataFrameModel):
     kode: Series[str] = col(
-        matches(KODE_DAERAH), headers=("KODE",), unique=True, description="Kode kab/kota"
+        matches(KODE_DAERAH),
+        headers=("KODE", "KODE DAERAH"),
+        references="kabkota",
+        unique=True,
+        description="Kode Kemendagri kab/kota yang dilayani: satu-satunya pengaturan wilayah",
     )
-    nama: Series[str] = col(headers=("NAMA",), description="Nama kabupaten/kota")
+    # Not read from the file: the national list (pipelines/domain/wilayah.py) gives them by code.
+    nama: Series[str] = col(description="Nama kabupaten/kota menurut daftar Kemendagri")
     tingkat: Series[str] = col(
-        isin(["kota", "kabupaten"]), headers=("TINGKAT",), description="kota atau kabupaten"
+        isin(["kota", "kabupaten"]), description="kota atau kabupaten (dari daftar Kemendagri)"
     )
     nama_instansi: Series[str] = col(
         headers=("NAMA INSTANSI",), description="Nama dinas seperti dicetak di laporan"
@@ -60,38 +64,11 @@ class Daerah(pa.DataFrameModel):
 
     class Config:
         name = "daerah"
-        description = "Kabupaten/kota yang dilayani dan nama instansinya (satu baris)."
-        metadata = {"pattern": "referensi/daerah.csv"}
-        strict = True
-
-
-class Wilayah(pa.DataFrameModel):
-    kode: Series[str] = col(
-        matches(KODE_KELURAHAN),
-        headers=("KODE",),
-        unique=True,
-        description="Kode kelurahan Kemendagri",
-    )
-    kecamatan: Series[str] = col(headers=("KECAMATAN",), description="Nama kecamatan")
-    kelurahan: Series[str] = col(
-        headers=("KELURAHAN", "DESA/KELURAHAN"), description="Nama kelurahan/desa"
-    )
-    kode_kecamatan: Series[str] = col(
-        matches(KODE_KECAMATAN),
-        headers=("KODE KECAMATAN",),
-        description="Kode Kemendagri kecamatan tempat kelurahan berada",
-    )
-
-    @pa.dataframe_check(name="kode_dalam_kecamatan", error="kode diawali kode_kecamatan")
-    def kelurahan_in_kecamatan(cls, df: pd.DataFrame) -> pd.Series:
-        return df.apply(lambda r: r["kode"].startswith(r["kode_kecamatan"] + "."), axis=1)
-
-    class Config:
-        name = "wilayah"
         description = (
-            "Kecamatan dan kelurahan dengan kode Kemendagri (Kepmendagri 300.2.2-2138/2025)."
+            "Kabupaten/kota yang dilayani (kode Kemendagri) dan nama instansinya (satu baris); "
+            "nama dan tingkat dari daftar Kemendagri."
         )
-        metadata = {"pattern": "referensi/wilayah.csv"}
+        metadata = {"pattern": "referensi/daerah.csv"}
         strict = True
 
 
@@ -532,7 +509,6 @@ SOURCES: dict[str, Source] = {
         Source.of,
         (
             Daerah,
-            Wilayah,
             WilayahAlias,
             IndikatorDefinisi,
             KategoriCapaian,

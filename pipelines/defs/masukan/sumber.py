@@ -11,7 +11,6 @@ from pipelines.defs.masukan.schemas import SOURCES
 __all__ = ["SOURCES", "Files", "Source"]
 
 DAERAH = SOURCES["daerah"]
-WILAYAH = SOURCES["wilayah"]
 WILAYAH_ALIAS = SOURCES["wilayah_alias"]
 INDIKATOR = SOURCES["indikator_definisi"]
 KATEGORI = SOURCES["kategori_capaian"]
