@@ -21,6 +21,7 @@ from pipelines.config import PROJECT_ROOT
 from pipelines.definitions import current_resources
 from pipelines.defs.masukan import wilayah as referensi
 from pipelines.defs.masukan.assets import INGEST_ASSETS
+from pipelines.defs.masukan.deklarasi import normalise_label
 from pipelines.domain import wilayah as nasional
 
 KUPANG = Path(__file__).parent / "data" / "kupang_wilayah.csv"
@@ -222,3 +223,38 @@ def test_case_spacing_and_own_codes_resolve_as_before(tmp_path):
             "SELECT kode_kecamatan FROM raw.dkb_agregat_kecamatan ORDER BY _baris"
         ).fetchall()
     assert [c[0] for c in codes] == [f"53.71.0{i}" for i in range(1, 7)]
+
+
+def test_a_name_of_several_kab_kota_lists_own_province_first_and_counts_the_rest():
+    """'Kota Baru' is a kecamatan in three kab/kota, one of them in Kupang's province (Ende,
+    53.08); 'Karanganyar' in six, none in it: three shown, the rest counted."""
+    names = _package_names()
+
+    def kecamatan(name):
+        return sorted(k for k, v in names.items() if k.count(".") == 2 and v == name)
+
+    elsewhere = nasional.Elsewhere("53.71", normalise_label, "kecamatan")
+    kota_baru = kecamatan("Kota Baru")
+    assert len(kota_baru) == 3 and kota_baru[2].startswith("53.")
+    assert elsewhere.name("kota  baru").startswith(
+        f"nama kecamatan {kota_baru[2]} di KABUPATEN ENDE (53.08), {kota_baru[0]} di "
+    )
+    karanganyar = kecamatan("Karanganyar")
+    why = elsewhere.name("KARANGANYAR")
+    assert all(k in why for k in karanganyar[:3])
+    assert f"dan {len(karanganyar) - 3} tempat lain, bukan di KOTA KUPANG" in why
+    assert elsewhere.name("ALAK") is None  # the office's own kecamatan
+    assert elsewhere.name("KELAPA LIMMA") is None  # nowhere: the gate's usual message
+
+
+def test_daerah_csv_in_the_old_form_still_works_its_nama_not_read(tmp_path):
+    """An office's daerah.csv with the old nama/tingkat columns: accepted, and the name and
+    level are the national list's, not the file's."""
+    pipe = make_pipeline(tmp_path)
+    (pipe.paths.raw_dir / "referensi/daerah.csv").write_text(
+        "kode,nama,tingkat,nama_instansi\n53.71,Kupang,kabupaten,Dinas Dukcapil Kota Kupang\n"
+    )
+    assert _run(pipe).success
+    with pipe.build() as con:
+        daerah = con.execute("SELECT kode, nama, tingkat, nama_instansi FROM raw.daerah").fetchall()
+    assert daerah == [("53.71", "KOTA KUPANG", "kota", "Dinas Dukcapil Kota Kupang")]

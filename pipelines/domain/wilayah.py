@@ -171,6 +171,8 @@ class Elsewhere:
         ]
         if not found:
             return None
+        # the office's own province first: the likelier mix-up (a neighbour's export)
+        found.sort(key=lambda r: (r.kode[:2] != self.kode_daerah[:2], r.kode))
         places = [f"{r.kode} di {self._daerah(r)}" for r in found[:3]]
         more = f" dan {len(found) - 3} tempat lain" if len(found) > 3 else ""
         return (
