@@ -81,10 +81,9 @@ def _constants(
     if source is S.DAERAH and table is not None:
         # The office sets only its code; name and level are the national list's. An unknown
         # code gets None here and is refused by the gate's reference check on `kode`.
-        found = [
-            nasional.by_code().get(str(k).strip()) for k in table.body.get("kode", pd.Series())
-        ]
         index = table.body.index
+        codes = table.body.get("kode", pd.Series(None, index=index, dtype=object))
+        found = [nasional.by_code().get(str(k).strip()) for k in codes]
         return {
             "nama": pd.Series([r and r.nama.upper() for r in found], index=index, dtype=object),
             "tingkat": pd.Series([r and r.tingkat for r in found], index=index, dtype=object),
