@@ -61,18 +61,22 @@ class Kelurahan:
     kode_kecamatan: str
 
 
+def office_code(raw_dir: Path) -> str:
+    """The kab/kota code the office of raw_dir set in referensi/daerah.csv."""
+    return (
+        duckdb.connect()
+        .execute(
+            "SELECT kode FROM read_csv(?, all_varchar=true) LIMIT 1",
+            [str(raw_dir / "referensi/daerah.csv")],
+        )
+        .fetchone()[0]
+    )
+
+
 def load_regions(raw_dir: Path, kode_daerah: str | None) -> tuple[str, list[Kelurahan]]:
     """The kab/kota's desa/kelurahan from the national Kemendagri list (by default the kab/kota
     of raw/referensi/daerah.csv)."""
-    if kode_daerah is None:
-        kode_daerah = (
-            duckdb.connect()
-            .execute(
-                "SELECT kode FROM read_csv(?, all_varchar=true) LIMIT 1",
-                [str(raw_dir / "referensi/daerah.csv")],
-            )
-            .fetchone()[0]
-        )
+    kode_daerah = kode_daerah or office_code(raw_dir)
     rows = [
         Kelurahan(r.kode, r.kode_induk)
         for r in nasional.regions_of(kode_daerah)
@@ -85,9 +89,11 @@ def load_regions(raw_dir: Path, kode_daerah: str | None) -> tuple[str, list[Kelu
     return kode_daerah, rows
 
 
-def load_calibration(raw_dir: Path, path: Path, kode_daerah: str) -> dict[str, dict[str, float]]:
-    """Counts per kecamatan code from an aggregate DKB file (the same loader the pipeline uses)."""
-    names = {r.nama: r.kode for r in nasional.regions_of(kode_daerah) if r.tingkat == "kecamatan"}
+def load_calibration(raw_dir: Path, path: Path) -> dict[str, dict[str, float]]:
+    """Counts per kecamatan code from an aggregate DKB file of the office of raw_dir (the same
+    loader the pipeline uses), whichever kab/kota is generated."""
+    office = nasional.regions_of(office_code(raw_dir))
+    names = {r.nama: r.kode for r in office if r.tingkat == "kecamatan"}
     aliases = dict(
         duckdb.connect()
         .execute(
@@ -145,7 +151,7 @@ class Generator:
         self.cutoff = cut_off(semester)
         self.kode_daerah, self.kelurahan = load_regions(raw_dir, kode_daerah)
         kalibrasi = kalibrasi or raw_dir / "dkb/2023-S2/agregat_kecamatan.csv"
-        counts = load_calibration(raw_dir, kalibrasi, self.kode_daerah)
+        counts = load_calibration(raw_dir, kalibrasi)
         kota = {k: sum(c[k] for c in counts.values()) for k in next(iter(counts.values()))}
         self.kecamatan = sorted({k.kode_kecamatan for k in self.kelurahan})
         self.rates = {k: rates(counts.get(k, kota)) for k in self.kecamatan}
