@@ -25,15 +25,18 @@ from pipelines.domain.penolakan import InputRejected
 RAW = PROJECT_ROOT / "raw"
 
 
-def _known() -> dict[str, set[str]]:
+def _known() -> dict[str, set]:
     wilayah = list(csv.DictReader((RAW / "referensi/wilayah.csv").open()))
     daerah = list(csv.DictReader((RAW / "referensi/daerah.csv").open()))
     definisi = list(csv.DictReader((RAW / "indikator/definisi_indikator.csv").open()))
+    pk = list(csv.DictReader((RAW / "anggaran/2023/anggaran_pk.csv").open()))
     return {
         "wilayah": {w["kode"] for w in wilayah}
         | {w["kode_kecamatan"] for w in wilayah}
         | {d["kode"] for d in daerah},
         "indikator": {d["kode_indikator"] for d in definisi},
+        # scoped by year (ReferenceSet.per): the programs of each year's budget
+        "program": {(int(p["tahun"]), p["kode_program"]) for p in pk if p["tahun"]},
     }
 
 

@@ -81,7 +81,13 @@ def _expected(source: Source, path: Path) -> dict[str, tuple[object, str]]:
 def _read_context(warehouse: Warehouse, source: Source):
     needed = {c.references for c in source.columns if c.references}
     with warehouse.connect() as con:
-        known = {n: {r[0] for r in con.execute(REFERENCE_SETS[n].sql).fetchall()} for n in needed}
+        known = {
+            n: {
+                r if REFERENCE_SETS[n].per else r[0]
+                for r in con.execute(REFERENCE_SETS[n].sql).fetchall()
+            }
+            for n in needed
+        }
         regions = None
         if source.region_name_column:
             names = dict(con.execute(REGION_NAMES_SQL).fetchall())
