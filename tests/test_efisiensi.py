@@ -172,9 +172,9 @@ def test_document_bab3f_table_and_every_figure_reconciles(bundled, mandiri):
     assert rows[0][:6] == [
         "NO.",
         "PROGRAM",
-        "SERAPAN ANGGARAN %",
-        "JUMLAH INDIKATOR",
-        "RATA-RATA CAPAIAN INDIKATOR %",
+        "SERAPAN (%)",
+        "JUMLAH IKU",
+        "RATA-RATA CAPAIAN IKU (%)",
         "INDEKS EFISIENSI",
     ]
     assert rows[1][1:6] == ["Program Pendaftaran Penduduk", "95,02", "4", "155,18", "1,63"]

@@ -1,6 +1,6 @@
-"""LAKIP exports written by the main run: the workbook (Tabel 3–11, 13, efficiency) figure for figure
-against the report, the charts as real PNG files, and the Bab III paragraphs, whose comparison
-words and categories are checked here against the numbers they sit next to."""
+"""LAKIP exports written by the main run: the workbook (Tabel 3–11, 13, efficiency) figure for
+figure against the report, the charts as real PNG files, and the Bab III paragraphs, whose
+comparison words and categories are checked here against the numbers they sit next to."""
 
 import csv
 import math

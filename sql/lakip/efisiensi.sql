@@ -27,7 +27,7 @@ total AS (
         jumlah_indikator,
         tampil(rata_rata_capaian) AS rata_rata_capaian,
         tampil(indeks_efisiensi) AS indeks_efisiensi,
-        'Rata-rata capaian semua indikator terhadap serapan seluruh program.' AS keterangan,
+        'Semua indikator, semua program.' AS keterangan,
         1e9 AS _urutan,
         'TOTAL' AS _kunci
     FROM mart.ringkasan_kinerja

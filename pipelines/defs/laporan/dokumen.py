@@ -200,6 +200,7 @@ class Penyusun:
         for line in judul:
             p = self.doc.add_paragraph(line.format(**self.ctx), style="Caption")
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.keep_with_next = True  # a title never ends a page alone
         n_kolom = len(header[0])
         t = self.doc.add_table(rows=len(header) + len(rows), cols=n_kolom)
         t.style = "Table Grid"
@@ -242,6 +243,11 @@ class Penyusun:
                     grid[h + awal][c - 1].merge(grid[h + i - 1][c - 1])
                 if akhir:
                     awal = i if values is not None and values[c - 1] is not None else None
+        if len(grid) <= 20:  # a short table stays on one page, with its title
+            for cells in grid[:-1]:
+                for cell in cells:
+                    for par in cell.paragraphs:
+                        par.paragraph_format.keep_with_next = True
         if catatan:
             p = self.doc.add_paragraph()
             run = p.add_run(catatan.format(**self.ctx))
@@ -388,7 +394,8 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
             ],
         ),
         s3["catatan"],
-        lebar=[*s3["lebar"], 18],
+        # narrower names than the workbook: every figure and "MEMUASKAN" on one line at 8 pt
+        lebar=[7, 19, 38, 12, 15, 13, 17],
         gabung_ke_bawah=[1, 2],
     )
     skala = con.execute(
@@ -666,6 +673,7 @@ def _tabel_12(d: Penyusun, raw_dir: Path, tahun: int) -> None:
         [["NO.", "URAIAN", "JUMLAH", "SATUAN"]],
         rows,
         "Sumber: inventaris sarana dan prasarana dinas {tahun}.",
+        lebar=[7, 60, 14, 14],
     )
 
 
