@@ -8,6 +8,8 @@ import csv
 import math
 from pathlib import Path
 
+import dagster as dg
+import duckdb
 import openpyxl
 import pandas as pd
 import pytest
@@ -15,8 +17,10 @@ from docx import Document
 from docx.table import Table
 
 from pipelines.config import PROJECT_ROOT
+from pipelines.definitions import current_resources
 from pipelines.defs.laporan.dokumen import Angka, periksa, susun
 from pipelines.defs.masukan import sumber as S
+from pipelines.defs.masukan.assets import build_ingest_asset
 from pipelines.defs.masukan.gerbang import validate_table
 from pipelines.defs.masukan.readers import read_raw
 from pipelines.domain.penolakan import InputRejected
@@ -254,3 +258,19 @@ def test_mapping_gate_names_file_row_column_value(tmp_path, baris, kolom, nilai,
     assert (failure.row, failure.value) == (3, nilai)
     assert kolom in failure.column and aturan in failure.rule
     assert str(path) in str(caught.value)
+
+
+def test_missing_mapping_file_gives_an_empty_mapping_not_a_failed_run(pipeline):
+    """An office that has not filled program_indikator.csv yet: its ingestion writes an empty
+    table (every program then shows the note) instead of failing the run."""
+    (pipeline.paths.raw_dir / "indikator" / "program_indikator.csv").unlink()
+    sources = [S.INDIKATOR, S.ANGGARAN_PK, S.REALISASI_ANGGARAN, S.PROGRAM_INDIKATOR]
+    assets = [build_ingest_asset(s) for s in sources]
+    result = dg.materialize(
+        assets, instance=pipeline.instance, resources=current_resources(pipeline.warehouse)
+    )
+    assert result.success
+    with duckdb.connect(str(pipeline.paths.build_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM raw.program_indikator").fetchone() == (0,)
+        kolom = [r[0] for r in con.execute("DESCRIBE raw.program_indikator").fetchall()]
+    assert kolom[:4] == ["tahun", "kode_program", "kode_indikator", "sumber"]

@@ -207,6 +207,8 @@ class Source:
     period_folder: str | None = None
     # A file holding only its header row is a valid input (e.g. no misspelt region names yet).
     allow_empty: bool = False
+    # The file itself may be absent (an office that has not filled it yet): its table is empty.
+    optional: bool = False
     # Accepted extensions when the pattern ends in `.*` (the reader takes CSV and XLSX).
     extensions: tuple[str, ...] = ("csv", "xlsx")
     multiple: bool = False  # several files per folder (terbitan/*.csv), else one

@@ -381,9 +381,13 @@ class ProgramIndikator(pa.DataFrameModel):
             "Indikator kinerja yang didukung tiap program per tahun, untuk efisiensi per "
             "program (Bab III F): diisi dinas."
         )
-        # allow_empty: an office that has not mapped its programs yet still gets its report;
-        # every program then shows "belum dipetakan"
-        metadata = {"pattern": "indikator/program_indikator.csv", "allow_empty": True}
+        # optional, allow_empty: an office that has not mapped its programs yet still gets its
+        # report; every program then shows that no indicator is mapped to it
+        metadata = {
+            "pattern": "indikator/program_indikator.csv",
+            "allow_empty": True,
+            "optional": True,
+        }
         strict = True
         unique = ["tahun", "kode_program", "kode_indikator"]
 
