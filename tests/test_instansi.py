@@ -7,6 +7,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 from berkas import INSTANSI_DAERAH_LAIN, INSTANSI_LAIN, NAMA_DAERAH_LAIN
@@ -14,6 +15,7 @@ from docx import Document
 from PIL import Image
 
 from pipelines.config import PROJECT_ROOT
+from pipelines.defs.laporan.bersama import instansi
 
 TAHUN = 2023
 KUPANG = re.compile(r"kupang", re.IGNORECASE)
@@ -117,3 +119,28 @@ def test_code_sql_and_templates_name_no_region():
                 continue
             hits += [f"{path.relative_to(PROJECT_ROOT)}: {m}" for m in pola.findall(text)]
     assert hits == []
+
+
+@pytest.mark.parametrize(
+    ("nama", "nama_instansi", "instansi_daerah"),
+    [
+        ("KOTA KUPANG", "Dinas Kependudukan dan Pencatatan Sipil Kota Kupang", None),
+        ("KABUPATEN TIMOR TENGAH SELATAN", "Dinas Dukcapil Kab. Timor Tengah Selatan", None),
+        (
+            "KABUPATEN  SIKKA",
+            "Dinas Kependudukan dan Pencatatan Sipil",
+            "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Sikka",
+        ),
+    ],
+)
+def test_office_name_gets_its_region_only_when_it_lacks_it(nama, nama_instansi, instansi_daerah):
+    with duckdb.connect() as con:
+        con.execute("CREATE SCHEMA raw")
+        con.execute(
+            "CREATE TABLE raw.daerah AS SELECT '53.10' AS kode, ? AS nama, "
+            "'kabupaten' AS tingkat, ? AS nama_instansi",
+            [nama, nama_instansi],
+        )
+        got = instansi(con)
+    assert got["instansi_daerah"] == (instansi_daerah or nama_instansi)
+    assert got["daerah"] == nama and got["kode_daerah"] == "53.10"

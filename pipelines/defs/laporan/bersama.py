@@ -9,6 +9,7 @@ one definition.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -81,9 +82,11 @@ def instansi(con: duckdb.DuckDBPyConnection) -> dict:
         raise ValueError("raw/referensi/daerah.csv tidak berisi kabupaten/kota yang dilayani")
     kode, nama, _, nama_instansi = row
     wilayah = " ".join(nama.split()).title()
+    # "Dinas … Kab. Timor Tengah Selatan" already says "KABUPATEN TIMOR TENGAH SELATAN"
+    inti = re.sub(r"^(KOTA|KABUPATEN|KAB\.?)\s+", "", wilayah.upper())
     lengkap = (
         nama_instansi
-        if wilayah.casefold() in nama_instansi.casefold()
+        if inti.casefold() in nama_instansi.casefold()
         else f"{nama_instansi} {wilayah}"
     )
     return {
