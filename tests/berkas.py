@@ -107,3 +107,23 @@ def add_unrecomputable_figure(raw_dir: Path) -> None:
             "LAKIP 2023 Dinas Dukcapil Kota Kupang,Tabel 12,2023,53.71,Komputer,"
             "komputer_pc_client,jumlah,37,sarana prasarana: tidak ada masukannya\n"
         )
+
+
+# Another office's identity in raw/referensi/daerah.csv: only the names change (the code and
+# the regions stay Kupang's), the office's name without its region, so the outputs must add it.
+NAMA_DAERAH_LAIN = "KOTA TELUK BIRU"
+INSTANSI_LAIN = "Dinas Kependudukan dan Pencatatan Sipil"
+INSTANSI_DAERAH_LAIN = "Dinas Kependudukan dan Pencatatan Sipil Kota Teluk Biru"
+
+
+def other_office(raw_dir: Path) -> None:
+    """daerah.csv names another office: nama and nama_instansi only (no figure changes)."""
+    path = raw_dir / "referensi" / "daerah.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        records = list(csv.DictReader(f))
+    for r in records:
+        r["nama"], r["nama_instansi"] = NAMA_DAERAH_LAIN, INSTANSI_LAIN
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)

@@ -21,6 +21,7 @@ from berkas import (
     awkward_dkb_folder,
     formula_like_names,
     lower_kia_target,
+    other_office,
 )
 
 from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT, Paths
@@ -125,10 +126,12 @@ def awkward(
     """One run of the bundled figures delivered awkwardly, shared by the tests of each trait
     (none changes a figure): the DKB file as a two-row-header workbook named in capitals with
     a backup copy beside it (tests/berkas.py `awkward_dkb_folder`), program and indicator
-    names that look like formulas (`formula_like_names`)."""
+    names that look like formulas (`formula_like_names`), another office's name in
+    daerah.csv (`other_office`)."""
     pipe = make_pipeline(tmp_path_factory.mktemp("awkward"))
     awkward_dkb_folder(pipe.paths.raw_dir)
     formula_like_names(pipe.paths.raw_dir)
+    other_office(pipe.paths.raw_dir)
     result = pipe.run()
     assert result.success
     yield pipe, result

@@ -1,6 +1,6 @@
-"""LAKIP exports written by the main run: the workbook (Tabel 3–11, 13) figure for figure
-against the report, the charts as real PNG files, and the Bab III paragraphs, whose comparison
-words and categories are checked here against the numbers they sit next to."""
+"""LAKIP exports written by the main run: the workbook (Tabel 3–11, 13, efficiency) figure for
+figure against the report, the charts as real PNG files, and the Bab III paragraphs, whose
+comparison words and categories are checked here against the numbers they sit next to."""
 
 import csv
 import math
@@ -58,7 +58,8 @@ def values(cells: list) -> list:
 
 
 def test_workbook_has_one_sheet_per_table_in_print_order(workbook):
-    assert workbook.sheetnames == [f"Tabel {n}" for n in (3, 4, 5, 6, 7, 8, 9, 10, 11, 13)]
+    tabel = [f"Tabel {n}" for n in (3, 4, 5, 6, 7, 8, 9, 10, 11, 13)]
+    assert workbook.sheetnames == [*tabel, "Efisiensi"]  # Bab III F per program, after Tabel 13
     assert workbook["Tabel 3"]["A2"].value == "PENGUKURAN CAPAIAN KINERJA SASARAN TAHUN 2023"
 
 

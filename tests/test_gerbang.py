@@ -395,7 +395,8 @@ def test_awkward_but_valid_export_gives_the_bundled_figures(awkward, analyst):
     two-row header, tests/data/baik/agregat_kecamatan_dua_baris.xlsx)."""
     pipe, _ = awkward
     good_file = AWKWARD_DKB.name
-    query = "SELECT * FROM mart.agregat_wilayah ORDER BY ALL"
+    # the same run names another office in daerah.csv: the kab/kota row's name differs
+    query = "SELECT * EXCLUDE (nama_wilayah) FROM mart.agregat_wilayah ORDER BY ALL"
     with pipe.published() as con:
         assert con.execute(query).fetchall() == analyst.execute(query).fetchall()
     with pipe.build() as con:

@@ -31,16 +31,19 @@ RAW = PROJECT_ROOT / "raw"
 KUPANG_WILAYAH = Path(__file__).parent / "data" / "kupang_wilayah.csv"
 
 
-def _known() -> dict[str, set[str]]:
+def _known() -> dict[str, set]:
     wilayah = list(csv.DictReader(KUPANG_WILAYAH.open()))
     daerah = list(csv.DictReader((RAW / "referensi/daerah.csv").open()))
     definisi = list(csv.DictReader((RAW / "indikator/definisi_indikator.csv").open()))
+    pk = list(csv.DictReader((RAW / "anggaran/2023/anggaran_pk.csv").open()))
     return {
         "wilayah": {w["kode"] for w in wilayah}
         | {w["kode_kecamatan"] for w in wilayah}
         | {d["kode"] for d in daerah},
         "indikator": {d["kode_indikator"] for d in definisi},
         "kabkota": {r.kode for r in nasional.national_list() if r.tingkat in ("kota", "kabupaten")},
+        # scoped by year (ReferenceSet.per): the programs of each year's budget
+        "program": {(int(p["tahun"]), p["kode_program"]) for p in pk if p["tahun"]},
     }
 
 

@@ -1,7 +1,7 @@
 """Personal data of the record-level path never leaves the restricted store.
 
 - `samarkan`: the one masking rule for a value shown outside the store (messages, logs, Dagster
-  events): NIK/KK-like numbers keep their first and last 4 characters (`5371••••••••0777`),
+  events): NIK/KK-like numbers keep their first and last 4 characters (`1234••••••••5678`),
   names show nothing. The quarantine Parquet keeps the raw value: it is inside the store.
 - `lindungi`: wraps the ingestion so a refusal leaves it with masked values and any other
   exception (DuckDB quotes whole CSV lines, names included) leaves it as a neutral message; the

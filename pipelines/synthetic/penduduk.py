@@ -57,7 +57,7 @@ PEKERJAAN_DEWASA = (
 
 @dataclass(frozen=True)
 class Kelurahan:
-    kode: str  # '53.71.01.1001'
+    kode: str  # Kemendagri 'PP.KK.CC.DDDD'
     kode_kecamatan: str
 
 
@@ -290,12 +290,14 @@ class Generator:
             pa.array(NAMA_BELAKANG[rng.integers(0, len(NAMA_BELAKANG), n)]),
             " ",
         )
+        akta = self.kode_daerah.replace(".", "")  # akta numbers start with the kab/kota code
         columns = {
             "NIK": text(nik),
             "NO_KK": text(no_kk),
             "NAMA_LGKP": names,
             "JENIS_KLMIN": text(sex),
-            "TMPT_LHR": pa.array(np.where(u[1] < 0.8, "KUPANG", "SOE")),
+            # place of birth: personal text the pipeline never reads, only its shape matters
+            "TMPT_LHR": pa.array(np.where(u[1] < 0.8, "TEMPAT LAHIR A", "TEMPAT LAHIR B")),
             "TGL_LHR": text(birth),
             "AGAMA": text(rng.choice(AGAMA[0], n, p=AGAMA[1])),
             "STAT_KWN": text(stat_kwn),
@@ -309,8 +311,12 @@ class Generator:
             "STATUS_KTP": text(status_ktp),
             "TGL_CETAK_KTP": optional(cetak, text(issued)),
             "TGL_CETAK_KIA": optional(kia, text(kia_date)),
-            "NO_AKTA_LHR": optional(akta_lahir, pc.binary_join_element_wise("5371-LT-", seq, "")),
-            "NO_AKTA_KWN": optional(akta_kawin, pc.binary_join_element_wise("5371-KW-", seq, "")),
+            "NO_AKTA_LHR": optional(
+                akta_lahir, pc.binary_join_element_wise(akta + "-LT-", seq, "")
+            ),
+            "NO_AKTA_KWN": optional(
+                akta_kawin, pc.binary_join_element_wise(akta + "-KW-", seq, "")
+            ),
         }
         return pa.table(columns)
 

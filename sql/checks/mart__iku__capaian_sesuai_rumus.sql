@@ -1,7 +1,7 @@
 -- capaian of every IKU row equals the indicator's definition recomputed from the inputs.
 -- Independent of mart.iku's own columns and of its SQL: the counts are summed here from
 -- conformed.dkb_agregat over the region and every region under it (Kemendagri codes nest:
--- 53.71 > 53.71.04 > 53.71.04.1001), the numerator and denominator are those the definition
+-- PP.KK > PP.KK.CC > PP.KK.CC.DDDD), the numerator and denominator are those the definition
 -- names, the target is the governing one, so a wrong formula, roll-up or target in iku.sql
 -- shows up as a difference. Only codes and figures of indicators are returned.
 WITH realisasi_rumus AS (

@@ -46,6 +46,16 @@ hitung_angka AS (
                ('realisasi', r.realisasi), ('serapan', r.serapan)
     ) AS u(kolom, angka)
     UNION ALL
+    -- Bab III F per program: the mean capaian of its mapped indicators and the index
+    SELECT e.tahun, kota.kode, e.kode_program, u.kolom, u.angka, 'mart.efisiensi_program'
+    FROM mart.efisiensi_program AS e
+    CROSS JOIN kota
+    CROSS JOIN LATERAL (
+        VALUES ('rata_rata_capaian', e.rata_rata_capaian),
+               ('indeks_efisiensi', e.indeks_efisiensi)
+    ) AS u(kolom, angka)
+    WHERE u.angka IS NOT NULL
+    UNION ALL
     SELECT s.tahun, kota.kode, u.kunci, u.kolom, u.angka, 'mart.ringkasan_kinerja'
     FROM mart.ringkasan_kinerja AS s
     CROSS JOIN kota
@@ -53,6 +63,7 @@ hitung_angka AS (
         VALUES ('TOTAL', 'anggaran_pk', s.anggaran_pk), ('TOTAL', 'anggaran', s.anggaran),
                ('TOTAL', 'realisasi', s.realisasi_anggaran),
                ('TOTAL', 'serapan', s.serapan_anggaran),
+               ('TOTAL', 'indeks_efisiensi', s.indeks_efisiensi),
                ('RATA-RATA', 'rata_rata_capaian', s.rata_rata_capaian)
     ) AS u(kunci, kolom, angka)
 ),

@@ -9,6 +9,7 @@ one definition.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -72,15 +73,42 @@ def persen(con: duckdb.DuckDBPyConnection, pembilang: pd.Series, penyebut: pd.Se
     return list(shown)
 
 
+def instansi(con: duckdb.DuckDBPyConnection) -> dict:
+    """The office the outputs are about (raw/referensi/daerah.csv): {kode_daerah}, {daerah}
+    (as written there, e.g. "KOTA X"), {nama_daerah} ("Kota X"), {instansi} and
+    {instansi_daerah}, the office's name followed by its region's unless it already says it."""
+    row = con.execute(load_sql("lakip/instansi")).fetchone()
+    if row is None:
+        raise ValueError("raw/referensi/daerah.csv tidak berisi kabupaten/kota yang dilayani")
+    kode, nama, _, nama_instansi = row
+    wilayah = " ".join(nama.split()).title()
+    # "Dinas … Kab. Timor Tengah Selatan" already says "KABUPATEN TIMOR TENGAH SELATAN"
+    inti = re.sub(r"^(KOTA|KABUPATEN|KAB\.?)\s+", "", wilayah.upper())
+    lengkap = (
+        nama_instansi
+        if inti.casefold() in nama_instansi.casefold()
+        else f"{nama_instansi} {wilayah}"
+    )
+    return {
+        "kode_daerah": kode,
+        "daerah": nama,
+        "nama_daerah": wilayah,
+        "instansi": nama_instansi,
+        "instansi_daerah": lengkap,
+    }
+
+
 def konteks(con: duckdb.DuckDBPyConnection, tahun: int) -> dict:
     """Placeholders of titles and source lines: {tahun}, {tahun_1}…{tahun_4}, the last DKB
-    semester of the year in words ({semester_romawi}) and its date ({tanggal_data})."""
+    semester of the year in words ({semester_romawi}) and its date ({tanggal_data}), and the
+    office (`instansi`)."""
     row = con.execute(
         "SELECT max(semester), max(tanggal_data) FROM mart.agregat_wilayah WHERE tahun = ?",
         [tahun],
     ).fetchone()
     semester, tanggal = row if row and row[0] else (None, None)
     return {
+        **instansi(con),
         "tahun": tahun,
         **{f"tahun_{n}": tahun - n for n in range(1, 5)},
         "semester_romawi": romawi(semester) if semester else "?",

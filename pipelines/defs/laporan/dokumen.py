@@ -93,8 +93,8 @@ class Penyusun:
     def __init__(self, con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Path):
         self.con, self.tahun = con, tahun
         self.ctx = konteks(con, tahun)
-        kode, nama, _, instansi = con.execute(load_sql("lakip/instansi")).fetchone()
-        self.kode_daerah, self.nama_daerah, self.instansi = kode, nama, instansi
+        self.kode_daerah, self.nama_daerah = self.ctx["kode_daerah"], self.ctx["daerah"]
+        self.instansi = self.ctx["instansi"]
         self.naskah = Naskah.siapkan(raw_dir, tahun)
         self.grafik_dir = grafik
         kustom = raw_dir / "naskah" / "templat_lakip.docx"
@@ -171,6 +171,15 @@ class Penyusun:
                 elif baris.strip():
                     self.paragraf(" ".join(baris.split()))
 
+    def kepala_halaman(self) -> None:
+        """The year and the office at the top of every page after the cover (later sections
+        inherit the header); the office restyles it through the template's "Header" style."""
+        pertama = self.doc.sections[0]
+        pertama.different_first_page_header_footer = True
+        p = pertama.header.paragraphs[0]
+        p.text = f"LAKIP {self.tahun} · {self.ctx['instansi_daerah']}"
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
     def ganti_halaman(self) -> None:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -191,6 +200,7 @@ class Penyusun:
         for line in judul:
             p = self.doc.add_paragraph(line.format(**self.ctx), style="Caption")
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.keep_with_next = True  # a title never ends a page alone
         n_kolom = len(header[0])
         t = self.doc.add_table(rows=len(header) + len(rows), cols=n_kolom)
         t.style = "Table Grid"
@@ -233,6 +243,11 @@ class Penyusun:
                     grid[h + awal][c - 1].merge(grid[h + i - 1][c - 1])
                 if akhir:
                     awal = i if values is not None and values[c - 1] is not None else None
+        if len(grid) <= 20:  # a short table stays on one page, with its title
+            for cells in grid[:-1]:
+                for cell in cells:
+                    for par in cell.paragraphs:
+                        par.paragraph_format.keep_with_next = True
         if catatan:
             p = self.doc.add_paragraph()
             run = p.add_run(catatan.format(**self.ctx))
@@ -379,7 +394,8 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
             ],
         ),
         s3["catatan"],
-        lebar=[*s3["lebar"], 18],
+        # narrower names than the workbook: every figure and "MEMUASKAN" on one line at 8 pt
+        lebar=[7, 19, 38, 12, 15, 13, 17],
         gabung_ke_bawah=[1, 2],
     )
     skala = con.execute(
@@ -398,7 +414,7 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
 
     # Bab III B: per indicator ---------------------------------------------------------------
     d.judul("B. Capaian Kinerja Organisasi", 2)
-    d.paragraf(t["pembuka"].format(tahun=tahun))
+    d.paragraf(t["pembuka"].format(**d.ctx))
     tabel_kec = {
         s["indikator"]: s for s in template("lakip_tabel.toml")["tabel"] if "indikator" in s
     }
@@ -507,6 +523,7 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
             _isi(
                 t["penutup"]["rata_rata"],
                 {
+                    **d.ctx,
                     **ringkas,
                     "rata_rata_capaian": d.a(
                         ringkas["rata_rata_capaian"], "Bab III E", "RATA-RATA", "rata_rata_capaian"
@@ -542,26 +559,15 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
         )
     if rows:
         d.tabel(s13["judul"], s13["header"], rows, s13["catatan"], {len(rows) - 1}, s13["lebar"])
-        efisiensi = query(con, "lakip/efisiensi", tahun)
-        total = efisiensi[efisiensi["kunci"] == "TOTAL"].iloc[0]
-        d.paragraf(
-            f"Efisiensi: rata-rata capaian indikator "
-            f"{d.a(total['rata_rata_capaian'], 'Bab III F', 'RATA-RATA', 'rata_rata_capaian')}% "
-            "dicapai dengan serapan anggaran "
-            f"{d.a(total['serapan'], 'Bab III F', 'TOTAL', 'serapan')}%"
-            " dari pagu; capaian kinerja melampaui serapan anggaran bila angka pertama lebih besar."
-        )
-        for r in efisiensi[efisiensi["kunci"] != "TOTAL"].itertuples():
-            d.paragraf(
-                f"{r.program}: serapan {d.a(r.serapan, 'Bab III F', r.kunci, 'serapan')}%.",
-                style="List Bullet",
-            )
+        _tabel_efisiensi(d, tahun)
     d.ganti_halaman()
 
     # Bab IV ----------------------------------------------------------------------------------
     d.judul("BAB IV PENUTUP")
     d.tulisan("bab4_penutup")
-    d.doc.core_properties.title = f"LAKIP {tahun} {d.instansi}"
+    d.doc.core_properties.title = f"LAKIP {tahun} {d.ctx['instansi_daerah']}"
+    d.doc.core_properties.author = d.instansi
+    d.kepala_halaman()
     return d
 
 
@@ -614,6 +620,42 @@ def _tabel_kecamatan(d: Penyusun, spec: dict, tahun: int) -> None:
     d.tabel(spec["judul"], spec["header"], out, spec["catatan"], {len(out) - 1}, spec["lebar"])
 
 
+def _tabel_efisiensi(d: Penyusun, tahun: int) -> None:
+    """Bab III F efficiency per program (the workbook's "Efisiensi" sheet): absorption, the
+    mean capaian of the program's mapped indicators and their ratio; every figure recorded
+    for the reconciliation (the TOTAL's mean capaian is Tabel 10's RATA-RATA)."""
+    spec = _spec("Efisiensi")
+    rows = []
+    for r in query(d.con, spec["sumber"], tahun).to_dict("records"):
+        kunci, program = r["_kunci"], r["program"]
+        rows.append(
+            [
+                r["no"],
+                program,
+                d.a(r["serapan"], "Bab III F", kunci, "serapan", baris=program),
+                angka_id(r["jumlah_indikator"]),
+                d.a(
+                    r["rata_rata_capaian"],
+                    "Bab III F",
+                    "RATA-RATA" if kunci == "TOTAL" else kunci,
+                    "rata_rata_capaian",
+                    baris=program,
+                ),
+                d.a(r["indeks_efisiensi"], "Bab III F", kunci, "indeks_efisiensi", baris=program),
+                r["keterangan"],
+            ]
+        )
+    if not rows:
+        return
+    d.tabel(spec["judul"], spec["header"], rows, spec["catatan"], {len(rows) - 1}, spec["lebar"])
+    _, _, serapan, _, capaian, indeks, _ = rows[-1]
+    d.paragraf(
+        f"Secara keseluruhan rata-rata capaian indikator {capaian}% dicapai dengan serapan "
+        f"anggaran {serapan}% (indeks efisiensi {indeks}); capaian kinerja melampaui serapan "
+        "anggaran bila indeksnya di atas 1."
+    )
+
+
 def _tabel_12(d: Penyusun, raw_dir: Path, tahun: int) -> None:
     """Tabel 12 from the office's own file, printed as written (not a warehouse figure)."""
     t = template("dokumen.toml")["sarana_prasarana"]
@@ -631,6 +673,7 @@ def _tabel_12(d: Penyusun, raw_dir: Path, tahun: int) -> None:
         [["NO.", "URAIAN", "JUMLAH", "SATUAN"]],
         rows,
         "Sumber: inventaris sarana dan prasarana dinas {tahun}.",
+        lebar=[7, 60, 14, 14],
     )
 
 

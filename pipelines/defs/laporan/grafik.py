@@ -19,6 +19,7 @@ import numpy as np  # noqa: E402
 
 from pipelines.defs.laporan.bersama import (  # noqa: E402
     angka_id,
+    instansi,
     konteks,
     per_kecamatan,
     persen,
@@ -39,9 +40,12 @@ def _label(teks: str, lebar: int = 38) -> str:
     return "\n".join(textwrap.wrap(teks, lebar))
 
 
-def _simpan(fig: plt.Figure, path: Path) -> Path:
+def _simpan(fig: plt.Figure, path: Path, judul: str, instansi: str) -> Path:
+    """The PNG, its title and office also in the file's metadata (Title, Author): a chart
+    copied out of the report still says what and whose it is."""
     fig.tight_layout()
-    tulis_atomik(path, lambda p: fig.savefig(p, format="png", dpi=DPI))
+    metadata = {"Title": judul, "Author": instansi, "Software": None}
+    tulis_atomik(path, lambda p: fig.savefig(p, format="png", dpi=DPI, metadata=metadata))
     plt.close(fig)
     return path
 
@@ -122,7 +126,7 @@ def tren(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> plt.Figure |
     catatan = "Garis terputus: dasar angka berubah (LAKIP terbit/dihitung, dokumen target)."
     if ada_tanda:
         catatan += " ×: dihitung ulang; LAKIP terbit mencetak angka lain."
-    fig.suptitle(judul, fontsize=8.5)
+    fig.suptitle(_label(judul, 70), fontsize=8.5)
     fig.text(0.01, 0.005, catatan, fontsize=6)
     return fig
 
@@ -227,6 +231,7 @@ def tulis_grafik_kelompok(
     """One chart per indicator group of Tabel 3 for the Word document, keyed by the group's
     number; the title states the comparison the query decided (lebih tinggi/rendah dari)."""
     rows = query(con, "lakip/narasi", tahun).dropna(subset=["target", "realisasi"])
+    kantor = instansi(con)["instansi_daerah"]
     out = {}
     for nomor, kelompok in _kelompok(rows):
         bagian = [
@@ -234,8 +239,11 @@ def tulis_grafik_kelompok(
             f"target {angka_id(r.target)}%"
             for r in kelompok
         ]
-        fig = capaian_kelompok(kelompok, "; ".join(bagian))
-        out[nomor] = _simpan(fig, folder / f"grafik_indikator_{nomor}.png")
+        judul = "; ".join(bagian)
+        fig = capaian_kelompok(kelompok, judul)
+        out[nomor] = _simpan(
+            fig, folder / f"grafik_indikator_{nomor}.png", f"{judul} ({kantor} {tahun})", kantor
+        )
     return out
 
 
@@ -262,5 +270,5 @@ def tulis_grafik(con: duckdb.DuckDBPyConnection, tahun: int, folder: Path) -> li
         if fig is None:
             path.unlink(missing_ok=True)
         else:
-            written.append(_simpan(fig, path))
+            written.append(_simpan(fig, path, judul(nama), ctx["instansi_daerah"]))
     return written

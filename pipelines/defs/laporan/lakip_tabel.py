@@ -117,7 +117,12 @@ def _gabung_ke_bawah(ws: Worksheet, spec: dict, rows: list[list], top: int) -> N
                 start = i if values is not None and values[col - 1] is not None else None
 
 
-def tulis_lembar(ws: Worksheet, spec: dict, rows: list[list], ctx: dict) -> None:
+def tulis_lembar(
+    ws: Worksheet, spec: dict, rows: list[list], ctx: dict, judul_instansi: str = ""
+) -> None:
+    """One sheet: the table's title lines, then `judul_instansi` in the row before the header
+    (the office: a sheet pasted or printed on its own still says whose figures they are),
+    header, body, source line."""
     width = len(spec["format"])
     r = 1
     for line in spec["judul"]:
@@ -125,6 +130,10 @@ def tulis_lembar(ws: Worksheet, spec: dict, rows: list[list], ctx: dict) -> None
         ws.cell(r, 1).alignment = Alignment(horizontal="center")
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
         r += 1
+    if judul_instansi:
+        tulis_sel(ws, r, 1, judul_instansi).font = Font(italic=True)
+        ws.cell(r, 1).alignment = Alignment(horizontal="center")
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
     r += 1
     _header(ws, spec["header"], r, ctx)
     r += len(spec["header"])
@@ -143,12 +152,15 @@ def tulis_lembar(ws: Worksheet, spec: dict, rows: list[list], ctx: dict) -> None
     tulis_sel(ws, r + 1, 1, spec["catatan"].format(**ctx)).font = Font(italic=True, size=9)
     for c, w in enumerate(spec["lebar"], start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
-    _siap_cetak(ws, spec, top=len(spec["judul"]) + 2)
+    _siap_cetak(ws, spec, top=len(spec["judul"]) + 2, kepala=ctx.get("kepala_halaman", ""))
 
 
-def _siap_cetak(ws: Worksheet, spec: dict, top: int) -> None:
+def _siap_cetak(ws: Worksheet, spec: dict, top: int, kepala: str = "") -> None:
     """A4, one page wide (landscape when the table is wider than a portrait page), header rows
-    repeated on every printed page."""
+    repeated on every printed page, the office and year in the page header."""
+    if kepala:
+        ws.oddHeader.center.text = kepala
+        ws.oddHeader.center.size = 8
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if sum(spec["lebar"]) > 110 else "portrait"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
@@ -160,14 +172,18 @@ def _siap_cetak(ws: Worksheet, spec: dict, top: int) -> None:
 def tulis_workbook(con: duckdb.DuckDBPyConnection, tahun: int, path: Path) -> dict[str, int]:
     """Write the workbook of one year; returns the number of body rows per sheet."""
     ctx = konteks(con, tahun)
+    t = template("lakip_tabel.toml")
+    ctx["kepala_halaman"] = t["kepala_halaman"].format(**ctx)
+    judul_instansi = t["judul_instansi"].format(**ctx)
     wb = Workbook()
     wb.remove(wb.active)
     counts = {}
-    for spec in template("lakip_tabel.toml")["tabel"]:
+    for spec in t["tabel"]:
         rows = baris_tabel(con, spec, tahun)
-        tulis_lembar(wb.create_sheet(spec["lembar"]), spec, rows, ctx)
+        tulis_lembar(wb.create_sheet(spec["lembar"]), spec, rows, ctx, judul_instansi)
         counts[spec["lembar"]] = len(rows)
-    wb.properties.title = f"LAKIP {tahun}: tabel Bab III"
+    wb.properties.title = f"LAKIP {tahun} {ctx['instansi_daerah']}: tabel Bab III"
+    wb.properties.creator = ctx["instansi"]
     wb.properties.language = "id-ID"
     tulis_atomik(path, wb.save)
     return counts

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.defs.laporan.bersama import angka_id, query, template, tulis_atomik
+from pipelines.defs.laporan.bersama import angka_id, instansi, query, template, tulis_atomik
 
 
 def _isi(teks: str, row: dict) -> str:
@@ -24,22 +24,24 @@ def _isi(teks: str, row: dict) -> str:
 def paragraf(con: duckdb.DuckDBPyConnection, tahun: int) -> list[str]:
     """The Markdown paragraphs of one year: one per Tabel 3 indicator, then the closing one."""
     t = template("narasi_bab3.toml")
+    kantor = instansi(con)
     out = []
     for row in query(con, "lakip/narasi", tahun).to_dict("records"):
+        row = {**kantor, **row}
         kalimat = [_isi(t["indikator"], row)]
         if row["capaian_tahun_lalu"] is not None:
             kalimat.append(_isi(t["tahun_lalu"], row))
         kalimat.append(_isi(t["jenis"][row["jenis"]], row))
         out.append(" ".join(kalimat))
     for row in query(con, "lakip/ringkasan", tahun).to_dict("records"):
-        out.append(_isi(t["penutup"]["rata_rata"], row))
+        out.append(_isi(t["penutup"]["rata_rata"], {**kantor, **row}))
     return out
 
 
 def tulis_narasi(con: duckdb.DuckDBPyConnection, tahun: int, folder: Path) -> list[Path]:
     """Write narasi_bab3.md (bold as in the LAKIP) and narasi_bab3.txt (plain, to paste)."""
     t = template("narasi_bab3.toml")
-    konteks = {"tahun": tahun}
+    konteks = {**instansi(con), "tahun": tahun}
     judul, pembuka = t["judul"].format(**konteks), t["pembuka"].format(**konteks)
     badan = paragraf(con, tahun)
     md = "\n\n".join([f"# {judul}", pembuka, *(f"- {p}" for p in badan)]) + "\n"

@@ -102,7 +102,13 @@ def _expected(source: Source, path: Path) -> dict[str, tuple[object, str]]:
 def _read_context(warehouse: Warehouse, source: Source):
     needed = {c.references for c in source.columns if c.references}
     with warehouse.connect() as con:
-        known = {n: {r[0] for r in con.execute(REFERENCE_SETS[n].sql).fetchall()} for n in needed}
+        known = {
+            n: {
+                r if REFERENCE_SETS[n].per else r[0]
+                for r in con.execute(REFERENCE_SETS[n].sql).fetchall()
+            }
+            for n in needed
+        }
         explain, regions = {}, None
         if REGION_REFERENCE in needed or source.region_name_column:
             # a region of another kab/kota is named as such, with where it lies
@@ -183,6 +189,17 @@ def log_receipt(
     )
 
 
+def _empty_frame(source: Source) -> pd.DataFrame:
+    """No rows, with the input's columns and the lineage columns, typed as an accepted file's."""
+    columns = source.schema.columns
+    empty = pd.DataFrame({n: pd.Series(dtype=str(c.dtype)) for n, c in columns.items()})
+    empty = empty.astype({n: "string" for n in empty.columns if empty[n].dtype == object})
+    lineage = {"_berkas": "string", "_baris": "int64", "_sha256": "string"}
+    for name, dtype in {**lineage, "_diterima_pada": "datetime64[us]"}.items():
+        empty[name] = pd.Series(dtype=dtype)
+    return empty
+
+
 def _empty_partition(con, source: Source, partition: str) -> int:
     """A semester without this kind of file (e.g. only a record-level extract): its rows are
     removed, and the table exists with its usual columns so downstream SQL still runs."""
@@ -192,13 +209,7 @@ def _empty_partition(con, source: Source, partition: str) -> int:
         [source.name],
     ).fetchone()[0]
     if not exists:
-        columns = source.schema.columns
-        empty = pd.DataFrame({n: pd.Series(dtype=str(c.dtype)) for n, c in columns.items()})
-        empty = empty.astype({n: "string" for n in empty.columns if empty[n].dtype == object})
-        lineage = {"_berkas": "string", "_baris": "int64", "_sha256": "string"}
-        for name, dtype in {**lineage, "_diterima_pada": "datetime64[us]"}.items():
-            empty[name] = pd.Series(dtype=dtype)
-        replace_table(con, table, empty)
+        replace_table(con, table, _empty_frame(source))
     return replace_partition(
         con, table, "semester", partition, f"SELECT * FROM {table} WHERE false"
     )
@@ -236,6 +247,14 @@ def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Sour
         with warehouse.connect() as con:
             _empty_partition(con, source, partition)
         context.log.info(f"{source.name}: tidak ada file untuk {partition}; partisi dikosongkan.")
+        return dg.MaterializeResult(metadata={"jumlah_baris": 0, "dagster/row_count": 0})
+    if not found.files and source.optional:
+        with warehouse.connect() as con:
+            replace_table(con, f"raw.{source.name}", _empty_frame(source))
+        context.log.warning(
+            f"{source.name}: file {source.files.pattern} belum ada; dianggap kosong "
+            f"({source.description})"
+        )
         return dg.MaterializeResult(metadata={"jumlah_baris": 0, "dagster/row_count": 0})
     if not found.files:
         raise dg.Failure(

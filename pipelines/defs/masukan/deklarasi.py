@@ -104,7 +104,11 @@ class ReferenceSet:
     """Values a cell may take, read from inputs ingested before (their assets come first)."""
 
     inputs: tuple[str, ...]
-    sql: str  # one column of values, over the `raw` tables of `inputs`
+    # one column of values over the `raw` tables of `inputs`; with `per`, two: (scope, value)
+    sql: str
+    # A column of the same row that scopes the set: a program code must be in the budget of
+    # the row's own year, not of any year.
+    per: str | None = None
 
 
 REFERENCE_SETS = {
@@ -121,6 +125,13 @@ REFERENCE_SETS = {
     ),
     "indikator": ReferenceSet(
         ("indikator_definisi",), "SELECT kode_indikator FROM raw.indikator_definisi"
+    ),
+    # The programs of each year's budget: in the PK or in the realisation export.
+    "program": ReferenceSet(
+        ("anggaran_pk", "realisasi_anggaran"),
+        "SELECT tahun, kode_program FROM raw.anggaran_pk "
+        "UNION SELECT tahun, kode_program FROM raw.realisasi_anggaran",
+        per="tahun",
     ),
 }
 # The reference set of the office's region codes: a code outside it that the national list
@@ -205,6 +216,8 @@ class Source:
     period_folder: str | None = None
     # A file holding only its header row is a valid input (e.g. no misspelt region names yet).
     allow_empty: bool = False
+    # The file itself may be absent (an office that has not filled it yet): its table is empty.
+    optional: bool = False
     # Accepted extensions when the pattern ends in `.*` (the reader takes CSV and XLSX).
     extensions: tuple[str, ...] = ("csv", "xlsx")
     multiple: bool = False  # several files per folder (terbitan/*.csv), else one

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
-from pipelines.defs.masukan.deklarasi import Column, Source, normalise_label
+from pipelines.defs.masukan.deklarasi import REFERENCE_SETS, Column, Source, normalise_label
 from pipelines.defs.masukan.tabel import RawTable, UncachedFormula
 from pipelines.domain.angka import format_id_number, parse_id_number
 from pipelines.domain.penolakan import Failure, InputRejected
@@ -103,7 +103,8 @@ def _parse_cell(
     text = _text(cell)
     if text is None and not nullable:
         return None, "sel kosong; kolom ini wajib diisi"
-    if text is not None and col.references and text not in known[col.references]:
+    scoped = col.references and REFERENCE_SETS[col.references].per
+    if text is not None and col.references and not scoped and text not in known[col.references]:
         why = (explain or {}).get(col.references)
         return None, (why and why(text)) or (
             f"tidak dikenal: bukan salah satu nilai {col.references} yang terdaftar"
@@ -254,6 +255,7 @@ def validate_table(
                 )
             codes.append(code)
         typed.insert(1, "kode_kecamatan", pd.Series(codes, index=typed.index, dtype=object))
+    failures += _scoped_reference_failures(raw, source, typed, known or {})
     for name, (value, why) in (expected or {}).items():
         for row, cell in typed.get(name, pd.Series()).items():
             if cell is not None and not pd.isna(cell) and cell != value:
@@ -277,6 +279,34 @@ def validate_table(
         failures.sort(key=lambda f: -1 if f.row is None else f.row)
         raise InputRejected(raw.path, failures)
     return validated
+
+
+def _scoped_reference_failures(
+    raw: RawTable, source: Source, typed: pd.DataFrame, known: Mapping[str, set]
+) -> list[Failure]:
+    """Cells whose reference set is scoped by another column of their row (ReferenceSet.per):
+    e.g. a program code that is not in the budget of the row's year."""
+    failures = []
+    for col in source.columns:
+        per = col.references and REFERENCE_SETS[col.references].per
+        if not per or col.name not in typed or per not in typed:
+            continue
+        for row, value in typed[col.name].items():
+            scope = typed.at[row, per]
+            if value is None or scope is None or pd.isna(scope):
+                continue  # an empty cell is already reported
+            if (scope, value) not in known[col.references]:
+                failures.append(
+                    Failure(
+                        str(raw.path),
+                        int(row),
+                        raw.label(col.name),
+                        str(value),
+                        f"tidak dikenal: bukan {col.references} yang terdaftar untuk "
+                        f"{per} {_text(scope)}",
+                    )
+                )
+    return failures
 
 
 def check_total_rows(raw: RawTable, source: Source, body: pd.DataFrame) -> pd.DataFrame:

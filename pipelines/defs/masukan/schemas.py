@@ -335,6 +335,40 @@ class RealisasiAnggaran(pa.DataFrameModel):
         unique = ["tahun", "kode_program"]
 
 
+class ProgramIndikator(pa.DataFrameModel):
+    tahun: Series[int] = col(*tahun(), headers=("TAHUN",), description="Tahun anggaran")
+    kode_program: Series[str] = col(
+        matches(KODE_PROGRAM),
+        headers=("KODE PROGRAM",),
+        references="program",
+        description="Kode program yang ada di anggaran tahun itu (anggaran_pk / realisasi)",
+    )
+    kode_indikator: Series[str] = col(
+        headers=("KODE INDIKATOR",),
+        references="indikator",
+        description="Kode indikator (definisi_indikator.csv) yang didukung program itu",
+    )
+    sumber: Series[str] = col(
+        headers=("SUMBER",), description="Dasar pemetaan: dokumen dan alasan (Renstra, PK, …)"
+    )
+
+    class Config:
+        name = "program_indikator"
+        description = (
+            "Indikator kinerja yang didukung tiap program per tahun, untuk efisiensi per "
+            "program (Bab III F): diisi dinas."
+        )
+        # optional, allow_empty: an office that has not mapped its programs yet still gets its
+        # report; every program then shows that no indicator is mapped to it
+        metadata = {
+            "pattern": "indikator/program_indikator.csv",
+            "allow_empty": True,
+            "optional": True,
+        }
+        strict = True
+        unique = ["tahun", "kode_program", "kode_indikator"]
+
+
 def _count(header: str, description: str) -> pa.Field:
     return col(ge(0), headers=(header,), description=description)
 
@@ -440,6 +474,7 @@ KOLOM_TERBITAN_ANGKA = (
     "anggaran",
     "serapan",
     "rata_rata_capaian",
+    "indeks_efisiensi",
 )
 KOLOM_TERBITAN_TEKS = ("kategori", "dibanding_target", "dibanding_tahun_lalu")
 
@@ -517,6 +552,7 @@ SOURCES: dict[str, Source] = {
             RiwayatCapaian,
             AnggaranPK,
             RealisasiAnggaran,
+            ProgramIndikator,
             Terbitan,
             DkbAgregatKecamatan,
         ),

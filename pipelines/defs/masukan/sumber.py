@@ -19,6 +19,7 @@ REALISASI_DILAPORKAN = SOURCES["realisasi_dilaporkan"]
 RIWAYAT = SOURCES["riwayat_capaian"]
 ANGGARAN_PK = SOURCES["anggaran_pk"]
 REALISASI_ANGGARAN = SOURCES["realisasi_anggaran"]
+PROGRAM_INDIKATOR = SOURCES["program_indikator"]
 TERBITAN = SOURCES["terbitan"]
 DKB_AGREGAT_KECAMATAN = SOURCES["dkb_agregat_kecamatan"]
 

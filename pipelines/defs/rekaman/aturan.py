@@ -46,8 +46,8 @@ class Konteks:
     """What the rules of one semester depend on: cut-off date and the reference lists."""
 
     cutoff: date
-    kode_daerah: tuple[str, ...]  # kab/kota served, '53.71'
-    kelurahan: tuple[str, ...]  # '53.71.01.1001'
+    kode_daerah: tuple[str, ...]  # kab/kota served, 'PP.KK'
+    kelurahan: tuple[str, ...]  # 'PP.KK.CC.DDDD'
     kode: dict[str, tuple[str, ...]]  # SIAK domain -> codes
 
 

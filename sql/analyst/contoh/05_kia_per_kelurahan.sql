@@ -1,4 +1,5 @@
--- KIA ownership per kelurahan of Alak, latest semester. Kelurahan counts exist only for
+-- KIA ownership per kelurahan of one kecamatan (the first by code: put the code you want in its
+-- place), latest semester. Kelurahan counts exist only for
 -- semesters that arrived as record-level extracts, rounded to 10 (a count of 1–4 shows as 0), so
 -- the percentage is approximate, and empty where wajib KIA shows 0.
 WITH kia AS (
@@ -7,7 +8,7 @@ WITH kia AS (
         first(nilai) FILTER (WHERE ukuran = 'kia_memiliki') AS kia_memiliki,
         first(nilai) FILTER (WHERE ukuran = 'wajib_kia') AS wajib_kia
     FROM analis.agregat_kelurahan
-    WHERE kode_kecamatan = '53.71.01'
+    WHERE kode_kecamatan = (SELECT min(kode_kecamatan) FROM analis.agregat_kelurahan)
       AND semester = (SELECT max(semester) FROM analis.agregat_kelurahan)
     GROUP BY kelurahan
 )
