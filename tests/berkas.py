@@ -107,3 +107,13 @@ def add_unrecomputable_figure(raw_dir: Path) -> None:
             "LAKIP 2023 Dinas Dukcapil Kota Kupang,Tabel 12,2023,53.71,Komputer,"
             "komputer_pc_client,jumlah,37,sarana prasarana: tidak ada masukannya\n"
         )
+
+
+def dkb_kecamatan_source(raw_dir: Path):
+    """The agregat_kecamatan input with the measures raw_dir's ukuran_header.csv maps, as the
+    DKB step reads it (pipelines/defs/masukan/agregat.py)."""
+    from pipelines.defs.masukan.sumber import DKB_AGREGAT_KECAMATAN
+    from pipelines.defs.masukan.ukuran import SEMUA_TOPIK, PetaUkuran
+
+    peta = PetaUkuran.from_files(raw_dir)
+    return peta.source(DKB_AGREGAT_KECAMATAN, "agregat_kecamatan", SEMUA_TOPIK, nullable=False)

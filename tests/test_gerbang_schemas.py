@@ -21,8 +21,10 @@ from pipelines.defs.masukan.deklarasi import identities
 from pipelines.defs.masukan.gerbang import RegionResolver, validate_table
 from pipelines.defs.masukan.readers import read_raw
 from pipelines.domain.penolakan import InputRejected
+from tests.berkas import dkb_kecamatan_source
 
 RAW = PROJECT_ROOT / "raw"
+DKB_KUPANG = dkb_kecamatan_source(RAW)
 
 
 def _known() -> dict[str, set[str]]:
@@ -34,6 +36,8 @@ def _known() -> dict[str, set[str]]:
         | {w["kode_kecamatan"] for w in wilayah}
         | {d["kode"] for d in daerah},
         "indikator": {d["kode_indikator"] for d in definisi},
+        "ukuran": {u["ukuran"] for u in csv.DictReader((RAW / "referensi/ukuran_dkb.csv").open())}
+        | {"-"},
     }
 
 
@@ -103,7 +107,7 @@ CSV_CASES = [
     ),
     (S.ANGGARAN_PK, "anggaran/2023/anggaran_pk.csv", 3, "kode_program", "2.12", "str_matches"),
     (
-        S.DKB_AGREGAT_KECAMATAN,
+        DKB_KUPANG,
         "dkb/2023-S2/agregat_kecamatan.csv",
         3,
         "BELUM REKAM KTP-EL",
@@ -111,7 +115,7 @@ CSV_CASES = [
         "wajib_ktp_el = ktp_el_sudah_rekam + ktp_el_belum_rekam",
     ),
     (
-        S.DKB_AGREGAT_KECAMATAN,
+        DKB_KUPANG,
         "dkb/2023-S2/agregat_kecamatan.csv",
         6,
         "KECAMATAN",
@@ -119,7 +123,7 @@ CSV_CASES = [
         "tidak ada di referensi",
     ),
     (
-        S.DKB_AGREGAT_KECAMATAN,
+        DKB_KUPANG,
         "dkb/2023-S2/agregat_kecamatan.csv",
         4,
         "WAJIB KIA",
@@ -127,7 +131,7 @@ CSV_CASES = [
         "harus bilangan bulat",
     ),
     (
-        S.DKB_AGREGAT_KECAMATAN,
+        DKB_KUPANG,
         "dkb/2023-S2/agregat_kecamatan.csv",
         5,
         "CETAK KTP-EL",
@@ -240,7 +244,7 @@ def test_every_rule_of_every_input_carries_its_message():
     check left with pandera's default (its own name, e.g. `greater_than(0)`) would reach the
     officer untranslated."""
     checked = 0
-    for source in (*S.UNPARTITIONED_SOURCES, S.DKB_AGREGAT_KECAMATAN):
+    for source in (*S.UNPARTITIONED_SOURCES, DKB_KUPANG, S.SIAK_AGREGAT):
         schema = source.schema
         for check in [*schema.checks, *(c for col in schema.columns.values() for c in col.checks)]:
             assert check.error and not check.error.startswith(check.name), (source.name, check)

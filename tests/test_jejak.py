@@ -20,7 +20,7 @@ def test_every_accepted_file_is_archived_as_received(bundled):
         for source in (*S.UNPARTITIONED_SOURCES, S.DKB_AGREGAT_KECAMATAN)
         for p in find_files(source.files, raw, BUNDLED_SEMESTER).files
     }
-    assert len(files) == 12
+    assert len(files) == 14
     assert {r[0] for r in receipts} == files
     for berkas, sha256, arsip, diterima_pada in receipts:
         original = (bundled.paths.raw_dir / berkas).read_bytes()
@@ -33,8 +33,8 @@ def test_raw_rows_point_back_to_file_and_row(bundled):
     """Tabel 7's Kota Lama row (jumlah anak 8.052) is row 7 of the DKB file."""
     with bundled.build() as con:
         row = con.execute(
-            "SELECT _berkas, _baris, _sha256, anak_0_17 FROM raw.dkb_agregat_kecamatan "
-            "WHERE kode_kecamatan = '53.71.06'"
+            "SELECT _berkas, _baris, _sha256, nilai FROM raw.dkb_agregat "
+            "WHERE kode_wilayah = '53.71.06' AND ukuran = 'anak_0_17'"
         ).fetchone()
     assert row[:2] == ("dkb/2023-S2/agregat_kecamatan.csv", 7)
     assert row[3] == 8052

@@ -13,10 +13,9 @@ import duckdb
 import pandas as pd
 
 from pipelines.defs.masukan import sumber as S
-from pipelines.defs.masukan.berkas import find_files, semester_files, semester_folders
+from pipelines.defs.masukan.berkas import find_files
 from pipelines.defs.masukan.deklarasi import REFERENCE_SETS, REGION_ALIASES_SQL, REGION_NAMES_SQL
 from pipelines.defs.masukan.gerbang import RegionResolver, check_total_rows, validate_table
-from pipelines.defs.masukan.partitions import SEMESTER
 from pipelines.defs.masukan.readers import read_raw
 from pipelines.defs.masukan.sumber import Source
 from pipelines.domain.angka import format_id_number
@@ -62,9 +61,7 @@ def _budget_year(path: Path) -> int:
     return int(folder)
 
 
-def _constants(source: Source, path: Path, partition: str | None) -> dict[str, object]:
-    if source.partitioned:
-        return {"semester": partition}
+def _constants(source: Source, path: Path) -> dict[str, object]:
     if source is S.REALISASI_ANGGARAN:
         return {"tahun": _budget_year(path)}
     return {}
@@ -114,6 +111,10 @@ def _archive(warehouse: Warehouse, path: Path, sha256: str) -> Path:
     return target
 
 
+# Typed even for a file without a total row (an empty frame would create them as numbers).
+LINEAGE_TYPES = {"_berkas": "string", "_sha256": "string", "sumber": "string"}
+
+
 def log_receipt(
     con,
     relative: str,
@@ -157,48 +158,14 @@ def log_receipt(
     )
 
 
-def _empty_partition(con, source: Source, partition: str) -> int:
-    """A semester without this kind of file (e.g. only a record-level extract): its rows are
-    removed, and the table exists with its usual columns so downstream SQL still runs."""
-    table = f"raw.{source.name}"
-    exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw' AND table_name = ?",
-        [source.name],
-    ).fetchone()[0]
-    if not exists:
-        columns = source.schema.columns
-        empty = pd.DataFrame({n: pd.Series(dtype=str(c.dtype)) for n, c in columns.items()})
-        empty = empty.astype({n: "string" for n in empty.columns if empty[n].dtype == object})
-        lineage = {"_berkas": "string", "_baris": "int64", "_sha256": "string"}
-        for name, dtype in {**lineage, "_diterima_pada": "datetime64[us]"}.items():
-            empty[name] = pd.Series(dtype=dtype)
-        replace_table(con, table, empty)
-    return replace_partition(
-        con, table, "semester", partition, f"SELECT * FROM {table} WHERE false"
-    )
-
-
 def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Source):
-    partition = context.partition_key if source.partitioned else None
     raw_dir = warehouse.paths.raw_dir
     known, regions = _read_context(warehouse, source)
     now = datetime.now(UTC).replace(tzinfo=None)
 
-    if source.partitioned:
-        found = semester_files(raw_dir, partition)[source.name]
-        for warning in semester_folders(raw_dir)[1]:
-            context.log.warning(warning)
-    else:
-        found = find_files(source.files, raw_dir)
+    found = find_files(source.files, raw_dir)
     for warning in found.ignored:
         context.log.warning(warning)
-
-    # A semester may arrive as a record-level extract only (raw/dkb_penduduk_kelurahan).
-    if source.partitioned and not found.files:
-        with warehouse.connect() as con:
-            _empty_partition(con, source, partition)
-        context.log.info(f"{source.name}: tidak ada file untuk {partition}; partisi dikosongkan.")
-        return dg.MaterializeResult(metadata={"jumlah_baris": 0, "dagster/row_count": 0})
     if not found.files:
         raise dg.Failure(
             f"Tidak ada file untuk input {source.name} di {raw_dir}: yang diharapkan "
@@ -214,7 +181,7 @@ def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Sour
             source,
             known=known,
             regions=regions,
-            constants=_constants(source, path, partition),
+            constants=_constants(source, path),
             expected=_expected(source, path),
         )
         relative = str(path.relative_to(raw_dir))
@@ -233,11 +200,9 @@ def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Sour
     frame = pd.concat(accepted, ignore_index=True)
     table_name = f"raw.{source.name}"
     with warehouse.connect() as con:
-        if source.partitioned:
-            count = replace_partition(con, table_name, "semester", partition, frame)
-        else:
-            count = replace_table(con, table_name, frame)
+        count = replace_table(con, table_name, frame)
         total_checks = pd.concat(totals, ignore_index=True).assign(sumber=source.name)
+        total_checks = total_checks.astype(LINEAGE_TYPES)
         for relative, *_ in receipts:
             replace_partition(
                 con,
@@ -249,7 +214,7 @@ def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Sour
         for relative, sha256, size, n_rows, path, received_at in receipts:
             archived = _archive(warehouse, path, sha256)
             log_receipt(
-                con, relative, sha256, size, n_rows, source.name, partition, archived, received_at
+                con, relative, sha256, size, n_rows, source.name, None, archived, received_at
             )
     mismatched = total_checks[total_checks.selisih.abs() > 1e-6]
     for _, m in mismatched.iterrows():
@@ -278,7 +243,6 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
         group_name="ingest",
         description=source.description,
         deps=[dg.AssetKey(["raw", name]) for name in source.upstream],
-        partitions_def=SEMESTER if source.partitioned else None,
         metadata={
             "dagster/column_schema": column_schema(source),
             "sumber": f"{source.files.folder}/{source.files.expected}",
@@ -292,7 +256,9 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
     return _ingest
 
 
-INGEST_ASSETS = [build_ingest_asset(s) for s in S.SOURCES.values()]
+# The DKB aggregate (CSV or SIAK workbooks, measures from data) has its own step:
+# pipelines/defs/masukan/agregat.py.
+INGEST_ASSETS = [build_ingest_asset(s) for s in S.UNPARTITIONED_SOURCES]
 
 
 # Side tables. Each ingesting step adds the rows of the files it read (it holds them, and the
@@ -358,7 +324,9 @@ def build_side_asset(name: str, writers: list[dg.AssetKey]) -> dg.AssetsDefiniti
 # The record-level step (pipelines/defs/rekaman/, a feature above this one) also logs its file
 # in raw.berkas_diterima: named by key, so this folder imports nothing above it.
 REKAMAN = dg.AssetKey(["raw", "dkb_penduduk_kelurahan"])
-_INGEST_KEYS = [key for a in INGEST_ASSETS for key in a.keys]
+_INGEST_KEYS = [key for a in INGEST_ASSETS for key in a.keys] + [
+    dg.AssetKey(["raw", S.DKB_AGREGAT])
+]
 SIDE_ASSETS = [
     build_side_asset("cek_baris_total", _INGEST_KEYS),
     build_side_asset("berkas_diterima", [*_INGEST_KEYS, REKAMAN]),
