@@ -154,7 +154,7 @@ def read_siak_file(path: Path, peta: PetaUkuran, semester: str, kode_daerah: str
     rows = rows.assign(
         kode_wilayah=kode,
         tingkat=kode.map(lambda c: TINGKAT[c.count(".") + 1]),
-        nama_wilayah=rows["wilayah"],
+        nama_wilayah=rows.get("wilayah"),  # a file may print codes only
     )
     long = _long(rows, table, present)
     printed = {m: table.headers.get(m, m) for m in present}
