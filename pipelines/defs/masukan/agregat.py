@@ -65,6 +65,9 @@ COLUMNS = {
 }
 
 
+_DTYPE = {"VARCHAR": "string", "BIGINT": "int64", "TIMESTAMP": "datetime64[us]"}
+
+
 def _unknown_headers(table: RawTable, ignored: set[str], topik: str) -> list[str]:
     return [
         f"{table.path}: kolom '{h}' tidak dikenal untuk topik {topik} dan tidak dibaca; "
@@ -303,7 +306,8 @@ def ingest_dkb(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Ma
         raise InputRejected(folder, failures)
 
     stored = long.dropna(subset=["nilai"]).drop_duplicates(["kode_wilayah", "ukuran"])
-    stored = stored.astype({"nilai": "int64", "_baris": "int64"})[list(COLUMNS)]
+    # typed as declared, so that the first semester written creates the table right
+    stored = stored[list(COLUMNS)].astype({n: _DTYPE[k] for n, (k, _) in COLUMNS.items()})
     total_checks = pd.concat([c for c in checks if not c.empty] or checks[:1], ignore_index=True)
     total_checks = total_checks.assign(sumber=S.DKB_AGREGAT).astype(LINEAGE_TYPES)
     with warehouse.connect() as con:
