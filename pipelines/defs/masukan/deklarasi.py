@@ -7,8 +7,9 @@ holds what is not a column (where the files lie, partitioning, …). `Source.of(
 model into what the reader, the gate, the warehouse writer and the Dagster asset read, so
 adding an input is one model and its files. Checks carry their rule in the officer's words as
 pandera's `error`, which the gate reports as it is. The reader matches a file's headers only
-through `Column.headers`, so spellings kept in a data file (an export variant's headers per
-measure) can later be merged in `Source.of` without touching the reader or the gate.
+through `Column.headers`, so the DKB measures and their spellings kept in data files
+(raw/referensi/ukuran_*.csv) are added per file by `Source.with_measures` without touching the
+reader or the gate.
 
 Pure: imports nothing of the pipeline but its settings (pipelines/config.py), so the readers
 and the gate build on it and nothing here looks back up (the import contract in pyproject.toml).
