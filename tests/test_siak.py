@@ -17,11 +17,12 @@ import pytest
 from conftest import BUNDLED_SEMESTER, Pipeline, copy_pipeline
 
 from pipelines.config import PROJECT_ROOT, Paths
-from pipelines.defs.masukan.agregat import ingest_dkb, read_siak_file
+from pipelines.defs.masukan.agregat import ingest_dkb, read_kecamatan_file, read_siak_file
 from pipelines.defs.masukan.ukuran import PetaUkuran
 from pipelines.domain.angka import format_id_number
 from pipelines.domain.penolakan import InputRejected
 from pipelines.gudang.db import Warehouse
+from tests.test_gerbang_schemas import _regions
 
 SIAK = Path(__file__).parent / "data" / "siak"
 DKB = Path("dkb") / BUNDLED_SEMESTER
@@ -278,3 +279,38 @@ def test_a_measure_an_indicator_needs_names_indicator_measure_and_files(kabupate
         f"ukuran {u} ({peran}), yang tidak ada di berkas yang dibaca: {read}"
         for u, peran in (("kk_tercetak", "pembilang"), ("jumlah_kk", "penyebut"))
     ]
+
+
+def test_a_new_measure_in_the_kecamatan_file_is_read_once_the_data_files_name_it(tmp_path):
+    """Kupang's agregat_kecamatan.csv with two more columns: JUMLAH KK is already mapped
+    (jumlah_kk), AKTA KEMATIAN is not: named in a warning and not read, until a row in
+    ukuran_dkb.csv and one in ukuran_header.csv make it the measure akta_kematian."""
+    raw = tmp_path / "raw"
+    shutil.copytree(PROJECT_ROOT / "raw" / "referensi", raw / "referensi")
+    lines = (PROJECT_ROOT / "raw" / DKB / "agregat_kecamatan.csv").read_text().splitlines()
+    kk = [f"{20000 + i}" for i in range(len(lines) - 2)]
+    mati = [f"{100 + i}" for i in range(len(lines) - 2)]
+    body = [f"{line};{a};{b}" for line, a, b in zip(lines[1:-1], kk, mati, strict=True)]
+    path = raw / DKB / "agregat_kecamatan.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join([f"{lines[0]};JUMLAH KK;AKTA KEMATIAN", *body]) + "\n")
+
+    def read():
+        peta = PetaUkuran.from_files(raw)
+        return read_kecamatan_file(path, peta, BUNDLED_SEMESTER, {}, _regions())
+
+    long, _, warnings, _ = read()
+    assert warnings == [
+        f"{path}: kolom 'AKTA KEMATIAN' tidak dikenal untuk topik - dan tidak dibaca; petakan ke "
+        "ukuran di raw/referensi/ukuran_header.csv (atau '-' bila memang diabaikan)."
+    ]
+    assert long.loc[long["ukuran"] == "jumlah_kk", "nilai"].tolist() == [int(v) for v in kk]
+    assert "akta_kematian" not in set(long["ukuran"])
+
+    with (raw / "referensi" / "ukuran_dkb.csv").open("a") as f:
+        f.write("akta_kematian,Akta kematian terbit,tidak,,\n")
+    with (raw / "referensi" / "ukuran_header.csv").open("a") as f:
+        f.write("agregat_kecamatan,*,AKTA KEMATIAN,akta_kematian\n")
+    long, _, warnings, _ = read()
+    assert warnings == []
+    assert long.loc[long["ukuran"] == "akta_kematian", "nilai"].tolist() == [int(v) for v in mati]
