@@ -356,6 +356,8 @@ def ingest_dkb(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Ma
             ),
             "ukuran": ", ".join(sorted(stored["ukuran"].unique())),
             "selisih_baris_total": len(breaks),
+            # unknown headers and snapshots not read, also in the UI (not only the run's log)
+            "peringatan": dg.MetadataValue.md("\n".join(f"- {w}" for w in warnings) or "-"),
             "sel_tidak_ada": len(missing),
             "dagster/row_count": count,
         }
