@@ -109,21 +109,11 @@ def add_unrecomputable_figure(raw_dir: Path) -> None:
         )
 
 
-# Another office's identity in raw/referensi/daerah.csv: only the names change (the code and
-# the regions stay Kupang's), the office's name without its region, so the outputs must add it.
-NAMA_DAERAH_LAIN = "KOTA TELUK BIRU"
-INSTANSI_LAIN = "Dinas Kependudukan dan Pencatatan Sipil"
-INSTANSI_DAERAH_LAIN = "Dinas Kependudukan dan Pencatatan Sipil Kota Teluk Biru"
+def dkb_kecamatan_source(raw_dir: Path):
+    """The agregat_kecamatan input with the measures raw_dir's ukuran_header.csv maps, as the
+    DKB step reads it (pipelines/defs/masukan/agregat.py)."""
+    from pipelines.defs.masukan.sumber import DKB_AGREGAT_KECAMATAN
+    from pipelines.defs.masukan.ukuran import SEMUA_TOPIK, PetaUkuran
 
-
-def other_office(raw_dir: Path) -> None:
-    """daerah.csv names another office: nama and nama_instansi only (no figure changes)."""
-    path = raw_dir / "referensi" / "daerah.csv"
-    with path.open(encoding="utf-8", newline="") as f:
-        records = list(csv.DictReader(f))
-    for r in records:
-        r["nama"], r["nama_instansi"] = NAMA_DAERAH_LAIN, INSTANSI_LAIN
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(records[0]))
-        writer.writeheader()
-        writer.writerows(records)
+    peta = PetaUkuran.from_files(raw_dir)
+    return peta.source(DKB_AGREGAT_KECAMATAN, "agregat_kecamatan", SEMUA_TOPIK, nullable=False)

@@ -21,7 +21,6 @@ from berkas import (
     awkward_dkb_folder,
     formula_like_names,
     lower_kia_target,
-    other_office,
 )
 
 from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT, Paths
@@ -126,12 +125,10 @@ def awkward(
     """One run of the bundled figures delivered awkwardly, shared by the tests of each trait
     (none changes a figure): the DKB file as a two-row-header workbook named in capitals with
     a backup copy beside it (tests/berkas.py `awkward_dkb_folder`), program and indicator
-    names that look like formulas (`formula_like_names`), another office's name in
-    daerah.csv (`other_office`)."""
+    names that look like formulas (`formula_like_names`)."""
     pipe = make_pipeline(tmp_path_factory.mktemp("awkward"))
     awkward_dkb_folder(pipe.paths.raw_dir)
     formula_like_names(pipe.paths.raw_dir)
-    other_office(pipe.paths.raw_dir)
     result = pipe.run()
     assert result.success
     yield pipe, result
@@ -161,3 +158,20 @@ def analyst(bundled: Pipeline) -> Iterator[duckdb.DuckDBPyConnection]:
     con = bundled.published()
     yield con
     con.close()
+
+
+# The second office the suite needs (issue 10): a synthetic Kabupaten Pulau Taliabu (82.08)
+# delivered as SIAK agregat workbooks, built by tests/data/siak/buat_siak.py.
+SIAK = Path(__file__).parent / "data" / "siak"
+
+
+@pytest.fixture(scope="session")
+def kabupaten(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """One end-to-end run of the second office, shared by the tests that only read it."""
+    tmp = tmp_path_factory.mktemp("siak")
+    shutil.copytree(SIAK / "raw", tmp / "raw")
+    pipe = Pipeline(
+        Paths(raw_dir=tmp / "raw", warehouse_dir=tmp / "warehouse"), dg.DagsterInstance.ephemeral()
+    )
+    assert pipe.run(BUNDLED_SEMESTER).success
+    return pipe

@@ -65,7 +65,7 @@ def test_name_in_capitals_is_read_and_every_copy_is_named_not_read(tmp_path):
     assert len(warnings) == len(COPIES) + 2
     assert found["dkb_penduduk"].ignored == []
     assert "salinan, cadangan atau file sementara" in next(w for w in warnings if ".bak" in w)
-    assert "agregat_kecamatan.csv/.xlsx, penduduk.csv/.parquet" in warnings[0]
+    assert "agregat_kecamatan.csv/.xlsx, agr_*.xlsx, penduduk.csv/.parquet" in warnings[0]
 
 
 def test_record_level_extract_alone_is_a_semester(tmp_path):
@@ -160,14 +160,16 @@ def test_semester_without_folder_or_without_dkb_file_is_an_error_naming_the_fold
         semester_files(raw, BUNDLED_SEMESTER)
     assert str(empty.value) == (
         f"Folder {raw / 'dkb' / BUNDLED_SEMESTER} ditolak: tidak ada file DKB yang dikenali; "
-        "yang diharapkan agregat_kecamatan.csv/.xlsx dan/atau penduduk.csv/.parquet "
+        "yang diharapkan agregat_kecamatan.csv/.xlsx dan/atau agr_*.xlsx dan/atau "
+        "penduduk.csv/.parquet "
         "(huruf besar/kecil tidak berpengaruh). Tidak ada data yang ditulis ke gudang data."
     )
     with pytest.raises(FolderRejected) as missing:
         semester_files(raw, "2024-S1")
     assert str(missing.value).startswith(
         f"Folder {raw / 'dkb' / '2024-S1'} ditolak: folder semester 2024-S1 tidak ada; "
-        "letakkan di sana agregat_kecamatan.csv/.xlsx dan/atau penduduk.csv/.parquet."
+        "letakkan di sana agregat_kecamatan.csv/.xlsx dan/atau agr_*.xlsx dan/atau "
+        "penduduk.csv/.parquet."
     )
 
 
@@ -197,7 +199,8 @@ def test_sensor_fingerprints_what_a_run_reads_and_names_the_copy(tmp_path):
     assert with_copy.semesters == before.semesters  # a backup copy is not a new release
     assert with_copy.warnings == [
         f"File {folder / 'agregat_kecamatan.csv.bak'} diabaikan, tidak dibaca: salinan, cadangan "
-        "atau file sementara (yang dibaca: agregat_kecamatan.csv/.xlsx, penduduk.csv/.parquet)."
+        "atau file sementara (yang dibaca: agregat_kecamatan.csv/.xlsx, agr_*.xlsx, "
+        "penduduk.csv/.parquet)."
     ]
     (folder / "agregat_kecamatan.csv").rename(folder / "AGREGAT_KECAMATAN.CSV")
     renamed = scan(raw, settle_seconds=0)
@@ -269,7 +272,8 @@ def test_empty_semester_folder_fails_naming_it_and_published_file_is_unchanged(b
             refusals.add(event.step_failure_data.user_failure_data.description)
     assert refusals == {
         f"Folder {folder} ditolak: tidak ada file DKB yang dikenali; yang diharapkan "
-        "agregat_kecamatan.csv/.xlsx dan/atau penduduk.csv/.parquet (huruf besar/kecil tidak "
+        "agregat_kecamatan.csv/.xlsx dan/atau agr_*.xlsx dan/atau penduduk.csv/.parquet "
+        "(huruf besar/kecil tidak "
         "berpengaruh). Tidak ada data yang ditulis ke gudang data."
     }
     assert pipe.paths.published_db.read_bytes() == published

@@ -251,7 +251,7 @@ def test_refused_file_fails_only_its_ingestion_run_and_leaves_the_last_checks_gr
     assert (refused.job_name, refused.status) == ("lakip", dg.DagsterRunStatus.FAILURE)
     events = [e.dagster_event for e in entries if e.dagster_event]
     failures = [e for e in events if e.is_step_failure]
-    assert [e.step_key for e in failures] == ["raw__dkb_agregat_kecamatan"]
+    assert [e.step_key for e in failures] == ["raw__dkb_agregat"]
     failure = failures[0].step_failure_data
     assert failure.user_failure_data.description.startswith(refusal)
     assert failure.error.cls_name == "Failure" and failure.error.cause is None  # no stack below

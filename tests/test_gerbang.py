@@ -23,13 +23,14 @@ from pipelines.defs.masukan.assets import _constants, _expected
 from pipelines.defs.masukan.gerbang import validate_table
 from pipelines.defs.masukan.readers import read_raw
 from pipelines.domain.penolakan import InputRejected
-from tests.berkas import AWKWARD_DKB, PENDUDUK_KOTA
+from tests.berkas import AWKWARD_DKB, PENDUDUK_KOTA, dkb_kecamatan_source
 from tests.conftest import BUNDLED_SEMESTER, Pipeline, copy_pipeline
 from tests.test_gerbang_schemas import RAW, _known, _regions
 
 DATA = Path(__file__).parent / "data"
 DKB = "dkb/2023-S2/agregat_kecamatan.csv"
-SOURCES = {s.name: s for s in (*S.UNPARTITIONED_SOURCES, S.DKB_AGREGAT_KECAMATAN)}
+DKB_KUPANG = dkb_kecamatan_source(RAW)
+SOURCES = {s.name: s for s in S.UNPARTITIONED_SOURCES} | {S.DKB_AGREGAT: DKB_KUPANG}
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ CASES = [
     Case(
         "dkb_kolom_hilang.csv",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         (
             "baris 1, kolom BELUM REKAM KTP-EL (ktp_el_belum_rekam), nilai '(tidak ada)': "
             "kolom wajib tidak ada di baris judul (cek ejaan judul kolom)",
@@ -73,13 +74,13 @@ CASES = [
     Case(
         "dkb_kecamatan_tidak_dikenal.csv",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         (f"baris 4, kolom KECAMATAN (kecamatan), nilai 'KELAPA LIMMA': {_UNKNOWN_REGION}",),
     ),
     Case(
         "dkb_kecamatan_ganda.csv",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         (
             "baris 5, kolom kode_kecamatan, nilai 'OEOBOBO → 53.71.04': "
             "duplikat: kode_kecamatan yang sama juga ada di baris 6",
@@ -90,7 +91,7 @@ CASES = [
     Case(
         "dkb_notasi_ilmiah.csv",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         (
             "baris 3, kolom JUMLAH PENDUDUK (penduduk), nilai '1,02547E+05': notasi ilmiah: "
             "Excel sudah membulatkan angka ini; format sel sebagai angka penuh atau teks lalu "
@@ -100,7 +101,7 @@ CASES = [
     Case(
         "dkb_teks_di_angka.csv",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         (
             "baris 2, kolom WAJIB KIA (wajib_kia), nilai '22.074 anak': "
             "bukan angka berformat Indonesia (ribuan '.', desimal ',')",
@@ -109,7 +110,7 @@ CASES = [
     Case(
         "dkb_baris_jumlah_rusak.csv",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         (
             "baris 8, kolom JUMLAH PENDUDUK (penduduk), nilai '#REF!': "
             "galat rumus Excel, bukan angka: perbaiki rumus di file sumber",
@@ -118,7 +119,7 @@ CASES = [
     Case(
         "dkb_identitas_ktp_el.csv",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         (
             "baris 6, kolom ktp_el_belum_rekam, ktp_el_sudah_rekam, wajib_ktp_el, nilai "
             "'ktp_el_belum_rekam=1.955, ktp_el_sudah_rekam=43.058, wajib_ktp_el=44.013': "
@@ -129,7 +130,7 @@ CASES = [
         # merged two-row header, title and footer rows: the row number is the sheet's
         "dkb_dua_baris_negatif.xlsx",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         (
             "baris 11, kolom KTP-EL / CETAK (ktp_el_cetak), nilai '-27049': "
             "tidak boleh negatif (harus ≥ 0) [greater_than_or_equal_to(0)]",
@@ -164,50 +165,50 @@ CASES = [
         ),
     ),
     # Files that hold no readable table: named as a whole, in words.
-    Case("dkb_kosong.csv", DKB, "raw.dkb_agregat_kecamatan", _whole_file("file kosong (0 byte)")),
+    Case("dkb_kosong.csv", DKB, "raw.dkb_agregat", _whole_file("file kosong (0 byte)")),
     Case(
         "dkb_spasi_saja.csv",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         _whole_file("file tidak berisi apa pun selain spasi atau baris kosong"),
     ),
     Case(
         # was AttributeError("Can only use .str accessor with string values!")
         "dkb_judul_saja.csv",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         _whole_file("tidak ada baris data di bawah baris judul (baris 1)"),
     ),
     Case(
         "dkb_tanpa_baris_judul.csv",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         _whole_file(
             "baris judul kolom tidak ditemukan di 30 baris pertama; judul yang diharapkan: "
-            + ", ".join(c.headers[0] for c in S.DKB_AGREGAT_KECAMATAN.columns)
+            + ", ".join(c.headers[0] for c in DKB_KUPANG.columns if c.required)
         ),
     ),
     Case(
         "dkb_utf16_tanpa_bom.csv",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         _whole_file(
             "berisi byte nol: bukan CSV teks, atau pengodean UTF-16 tanpa BOM; simpan ulang "
             "sebagai CSV UTF-8"
         ),
     ),
     # Workbooks that are not what their name says (was "File is not a zip file", unnamed).
-    Case("dkb_kosong.xlsx", DKB, "raw.dkb_agregat_kecamatan", _whole_file("file kosong (0 byte)")),
+    Case("dkb_kosong.xlsx", DKB, "raw.dkb_agregat", _whole_file("file kosong (0 byte)")),
     Case(
         "dkb_rusak.xlsx",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         _whole_file("bukan file Excel yang sah / rusak: buka di Excel lalu simpan ulang (.xlsx)"),
     ),
     Case(
         "dkb_csv_bernama_xlsx.xlsx",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         _whole_file(
             "bukan file Excel yang sah: isinya teks (CSV?); simpan ulang sebagai .xlsx atau "
             "beri ekstensi .csv"
@@ -216,7 +217,7 @@ CASES = [
     Case(
         "dkb_format_lama.xls",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         _whole_file(
             "format Excel lama (.xls): buka di Excel lalu simpan sebagai Excel Workbook (.xlsx)"
         ),
@@ -224,7 +225,7 @@ CASES = [
     Case(
         "dkb_dikunci_sandi.xlsx",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         _whole_file(
             "file Excel dilindungi kata sandi: buka di Excel, hapus kata sandinya, "
             "lalu simpan ulang"
@@ -234,7 +235,7 @@ CASES = [
         # written by a program: formulas with no value stored, which openpyxl reads as empty
         "dkb_rumus_tanpa_nilai.xlsx",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         tuple(
             f"baris {r}, kolom WAJIB KTP-EL (wajib_ktp_el), nilai '=F{r}+G{r}': sel E{r}: "
             + _UNCACHED
@@ -246,7 +247,7 @@ CASES = [
         # 2^63 wrapped around to -9223372036854775808 "tidak boleh negatif"
         "dkb_angka_terlalu_besar.csv",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         (
             "baris 2, kolom JUMLAH PENDUDUK (penduduk), nilai '9.223.372.036.854.775.808': "
             f"{_TOO_BIG} 1.000.000.000 (salah ketik atau salah ekspor?)",
@@ -258,7 +259,7 @@ CASES = [
         # typing, region and pandera errors of one file in one list, in file order
         "dkb_semua_tahap.csv",
         DKB,
-        "raw.dkb_agregat_kecamatan",
+        "raw.dkb_agregat",
         (
             "baris 2, kolom WAJIB KIA (wajib_kia), nilai '22.074 anak': "
             "bukan angka berformat Indonesia (ribuan '.', desimal ',')",
@@ -281,7 +282,7 @@ def _gate(source: S.Source, path: Path) -> object:
         source,
         known=_known(),
         regions=_regions(),
-        constants=_constants(source, path, partition),
+        constants={"semester": partition} if source.partitioned else _constants(source, path),
         expected=_expected(source, path),
     )
 
@@ -386,7 +387,7 @@ def test_semester_that_has_not_ended_is_rejected(published: Pipeline):
     assert _sha256(published.paths.published_db) == before
     with published.build() as con:
         assert con.execute(
-            "SELECT count(*) FROM raw.dkb_agregat_kecamatan WHERE semester = '2099-S1'"
+            "SELECT count(*) FROM raw.dkb_agregat WHERE semester = '2099-S1'"
         ).fetchone() == (0,)
 
 
@@ -395,13 +396,12 @@ def test_awkward_but_valid_export_gives_the_bundled_figures(awkward, analyst):
     two-row header, tests/data/baik/agregat_kecamatan_dua_baris.xlsx)."""
     pipe, _ = awkward
     good_file = AWKWARD_DKB.name
-    # the same run names another office in daerah.csv: the kab/kota row's name differs
-    query = "SELECT * EXCLUDE (nama_wilayah) FROM mart.agregat_wilayah ORDER BY ALL"
+    query = "SELECT * FROM mart.agregat_wilayah ORDER BY ALL"
     with pipe.published() as con:
         assert con.execute(query).fetchall() == analyst.execute(query).fetchall()
     with pipe.build() as con:
         rows = con.execute(
-            "SELECT kecamatan, _baris FROM raw.dkb_agregat_kecamatan ORDER BY _baris"
+            "SELECT DISTINCT nama_wilayah, _baris FROM raw.dkb_agregat ORDER BY _baris"
         ).fetchall()
     assert [r[0] for r in rows][:2] == ["ALAK", "MAULafa"]
     assert rows[0][1] == (6 if good_file.lower().endswith(".xlsx") else 5)  # row as in the file
@@ -456,8 +456,8 @@ def test_awkward_export_is_read_to_the_bundled_rows(tmp_path: Path, good_file: s
     path = tmp_path / "raw" / DKB.replace(".csv", Path(good_file).suffix)
     path.parent.mkdir(parents=True)
     shutil.copy(DATA / "baik" / good_file, path)
-    rows = _gate(S.DKB_AGREGAT_KECAMATAN, path)
-    bundled = _gate(S.DKB_AGREGAT_KECAMATAN, RAW / DKB)
+    rows = _gate(DKB_KUPANG, path)
+    bundled = _gate(DKB_KUPANG, RAW / DKB)
     assert rows.index[0] == first_row  # the row a person sees in the file
     assert rows.reset_index(drop=True).equals(bundled.reset_index(drop=True))
     assert rows["penduduk"].sum() == PENDUDUK_KOTA
@@ -477,7 +477,7 @@ def test_missing_column_is_listed_with_the_other_columns_errors(tmp_path: Path):
     path.parent.mkdir(parents=True)
     text = (DATA / "bad/dkb_kolom_hilang.csv").read_text(encoding="utf-8")
     path.write_text(text.replace("2;MAULafa;102.547;", "2;MAULafa;102.547 jiwa;", 1))
-    heading, lines = _refusal(S.DKB_AGREGAT_KECAMATAN, path)
+    heading, lines = _refusal(DKB_KUPANG, path)
     assert heading == _heading(path, 2)
     assert lines == [
         "baris 1, kolom BELUM REKAM KTP-EL (ktp_el_belum_rekam), nilai '(tidak ada)': "
@@ -490,7 +490,7 @@ def test_missing_column_is_listed_with_the_other_columns_errors(tmp_path: Path):
 def test_folder_named_like_the_file_is_refused_in_words(tmp_path: Path):
     path = tmp_path / "raw" / DKB
     path.mkdir(parents=True)  # e.g. an archive unpacked under the file's own name
-    heading, lines = _refusal(S.DKB_AGREGAT_KECAMATAN, path)
+    heading, lines = _refusal(DKB_KUPANG, path)
     assert heading == _heading(path, 1)
     assert lines == ["seluruh file: file tidak dapat dibuka untuk dibaca (folder? izin akses?)"]
 
@@ -515,8 +515,8 @@ def test_formulas_with_stored_values_are_read_as_those_values(tmp_path: Path):
                     data,
                 )
             target.writestr(item, data)
-    rows = _gate(S.DKB_AGREGAT_KECAMATAN, path)
-    bundled = _gate(S.DKB_AGREGAT_KECAMATAN, RAW / DKB)
+    rows = _gate(DKB_KUPANG, path)
+    bundled = _gate(DKB_KUPANG, RAW / DKB)
     assert rows.equals(bundled)
     assert rows["wajib_ktp_el"].tolist() == [59271, 76815, 55089, 76855, 44013, 27087]  # Tabel 5
 
@@ -526,6 +526,6 @@ def test_utf16_file_cut_short_is_refused_in_words(tmp_path: Path):
     path.parent.mkdir(parents=True)
     whole = (DATA / "baik/agregat_kecamatan_utf16le.csv").read_bytes()
     path.write_bytes(whole[:-1])  # an odd number of bytes: the last character lost half of it
-    heading, lines = _refusal(S.DKB_AGREGAT_KECAMATAN, path)
+    heading, lines = _refusal(DKB_KUPANG, path)
     assert heading == _heading(path, 1)
     assert lines == ["seluruh file: teks UTF-16 (ada BOM) yang rusak atau terpotong: ekspor ulang"]

@@ -22,8 +22,10 @@ from pipelines.defs.masukan.gerbang import RegionResolver, validate_table
 from pipelines.defs.masukan.readers import read_raw
 from pipelines.domain import wilayah as nasional
 from pipelines.domain.penolakan import InputRejected
+from tests.berkas import dkb_kecamatan_source
 
 RAW = PROJECT_ROOT / "raw"
+DKB_KUPANG = dkb_kecamatan_source(RAW)
 
 
 # Kota Kupang's kecamatan and kelurahan as listed in the Kepmendagri reference, typed apart from
@@ -44,6 +46,8 @@ def _known() -> dict[str, set]:
         "kabkota": {r.kode for r in nasional.national_list() if r.tingkat in ("kota", "kabupaten")},
         # scoped by year (ReferenceSet.per): the programs of each year's budget
         "program": {(int(p["tahun"]), p["kode_program"]) for p in pk if p["tahun"]},
+        "ukuran": {u["ukuran"] for u in csv.DictReader((RAW / "referensi/ukuran_dkb.csv").open())}
+        | {"-"},
     }
 
 
@@ -107,7 +111,7 @@ CSV_CASES = [
     ),
     (S.ANGGARAN_PK, "anggaran/2023/anggaran_pk.csv", 3, "kode_program", "2.12", "str_matches"),
     (
-        S.DKB_AGREGAT_KECAMATAN,
+        DKB_KUPANG,
         "dkb/2023-S2/agregat_kecamatan.csv",
         3,
         "BELUM REKAM KTP-EL",
@@ -115,7 +119,7 @@ CSV_CASES = [
         "wajib_ktp_el = ktp_el_sudah_rekam + ktp_el_belum_rekam",
     ),
     (
-        S.DKB_AGREGAT_KECAMATAN,
+        DKB_KUPANG,
         "dkb/2023-S2/agregat_kecamatan.csv",
         6,
         "KECAMATAN",
@@ -123,7 +127,7 @@ CSV_CASES = [
         "tidak ada di referensi",
     ),
     (
-        S.DKB_AGREGAT_KECAMATAN,
+        DKB_KUPANG,
         "dkb/2023-S2/agregat_kecamatan.csv",
         4,
         "WAJIB KIA",
@@ -131,7 +135,7 @@ CSV_CASES = [
         "harus bilangan bulat",
     ),
     (
-        S.DKB_AGREGAT_KECAMATAN,
+        DKB_KUPANG,
         "dkb/2023-S2/agregat_kecamatan.csv",
         5,
         "CETAK KTP-EL",
@@ -244,7 +248,7 @@ def test_every_rule_of_every_input_carries_its_message():
     check left with pandera's default (its own name, e.g. `greater_than(0)`) would reach the
     officer untranslated."""
     checked = 0
-    for source in (*S.UNPARTITIONED_SOURCES, S.DKB_AGREGAT_KECAMATAN):
+    for source in (*S.UNPARTITIONED_SOURCES, DKB_KUPANG, S.SIAK_AGREGAT):
         schema = source.schema
         for check in [*schema.checks, *(c for col in schema.columns.values() for c in col.checks)]:
             assert check.error and not check.error.startswith(check.name), (source.name, check)

@@ -137,7 +137,10 @@ def test_tahun_akhir_is_optional_in_the_definitions(tmp_path):
     """Files written before the column existed stay valid; a year that is not a year is
     refused at its row."""
     bundled = PROJECT_ROOT / "raw" / "indikator" / "definisi_indikator.csv"
-    typed = validate_table(read_raw(bundled, S.INDIKATOR), S.INDIKATOR)
+    # pembilang/penyebut must be measures of raw/referensi/ukuran_dkb.csv
+    ukuran = _baca_csv(PROJECT_ROOT / "raw" / "referensi" / "ukuran_dkb.csv")
+    known = {"ukuran": {r["ukuran"] for r in ukuran}}
+    typed = validate_table(read_raw(bundled, S.INDIKATOR), S.INDIKATOR, known=known)
     assert typed.set_index("kode_indikator")["tahun_akhir"].dropna().to_dict() == {
         "cakupan_ktp": 2022  # "tidak dipakai sejak 2023"
     }
@@ -145,13 +148,13 @@ def test_tahun_akhir_is_optional_in_the_definitions(tmp_path):
     records = _baca_csv(bundled)
     lama = tmp_path / "definisi_indikator.csv"
     _tulis_csv(lama, [{k: v for k, v in r.items() if k != "tahun_akhir"} for r in records])
-    typed = validate_table(read_raw(lama, S.INDIKATOR), S.INDIKATOR)
+    typed = validate_table(read_raw(lama, S.INDIKATOR), S.INDIKATOR, known=known)
     assert len(typed) == len(records) and typed["tahun_akhir"].isna().all()
 
     records[1]["tahun_akhir"] = "22"  # rasio_kia, file row 3
     _tulis_csv(lama, records)
     with pytest.raises(InputRejected, match=r"baris 3, kolom tahun_akhir.*nilai '22'"):
-        validate_table(read_raw(lama, S.INDIKATOR), S.INDIKATOR)
+        validate_table(read_raw(lama, S.INDIKATOR), S.INDIKATOR, known=known)
 
 
 def test_vanished_iku_block_publication_until_retired(bundled_copy):

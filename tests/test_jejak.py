@@ -21,8 +21,8 @@ def test_every_accepted_file_is_archived_as_received(bundled):
         for p in find_files(source.files, raw, BUNDLED_SEMESTER).files
     }
     # one per shared input (the region list comes from a package, not a file under raw/;
-    # program_indikator.csv is one) + the DKB file
-    assert len(files) == 12
+    # program_indikator.csv, ukuran_dkb.csv and ukuran_header.csv are) + the DKB file
+    assert len(files) == 14
     assert {r[0] for r in receipts} == files
     for berkas, sha256, arsip, diterima_pada in receipts:
         original = (bundled.paths.raw_dir / berkas).read_bytes()
@@ -35,8 +35,8 @@ def test_raw_rows_point_back_to_file_and_row(bundled):
     """Tabel 7's Kota Lama row (jumlah anak 8.052) is row 7 of the DKB file."""
     with bundled.build() as con:
         row = con.execute(
-            "SELECT _berkas, _baris, _sha256, anak_0_17 FROM raw.dkb_agregat_kecamatan "
-            "WHERE kode_kecamatan = '53.71.06'"
+            "SELECT _berkas, _baris, _sha256, nilai FROM raw.dkb_agregat "
+            "WHERE kode_wilayah = '53.71.06' AND ukuran = 'anak_0_17'"
         ).fetchone()
     assert row[:2] == ("dkb/2023-S2/agregat_kecamatan.csv", 7)
     assert row[3] == 8052

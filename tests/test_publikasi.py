@@ -147,7 +147,7 @@ def test_revised_file_replaces_the_semester_and_keeps_the_old_one_traceable(hist
     con = pipeline.build()
     # The semester holds the revised rows only, not both versions.
     assert con.execute(
-        "SELECT count(*), count(DISTINCT _sha256) FROM raw.dkb_agregat_kecamatan "
+        "SELECT count(DISTINCT kode_wilayah), count(DISTINCT _sha256) FROM raw.dkb_agregat "
         "WHERE semester = '2023-S2'"
     ).fetchone() == (6, 1)
     received = con.execute(

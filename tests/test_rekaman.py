@@ -13,11 +13,11 @@ import duckdb
 import numpy as np
 import polars as pl
 import pytest
+from berkas import dkb_kecamatan_source
 from conftest import Pipeline, make_pipeline
 
 from pipelines.config import PROJECT_ROOT, duckdb_memory_limit, quarantine_threshold
 from pipelines.definitions import current_resources
-from pipelines.defs.masukan.sumber import DKB_AGREGAT_KECAMATAN
 from pipelines.defs.rekaman import ekstrak as rekaman_ingest
 from pipelines.defs.rekaman.assets import dkb_penduduk_kelurahan
 from pipelines.defs.rekaman.aturan import compile_rules, schema
@@ -536,7 +536,7 @@ def test_generated_population_comes_close_to_tabel_4_to_9_per_kecamatan(tmp_path
         code = {r["kecamatan"].upper(): r["kode_kecamatan"] for r in csv.DictReader(f)}
     with (referensi / "wilayah_alias.csv").open() as f:
         code |= {r["alias"]: r["kode"] for r in csv.DictReader(f)}
-    names = {c.headers[0]: c.name for c in DKB_AGREGAT_KECAMATAN.columns}
+    names = {c.headers[0]: c.name for c in dkb_kecamatan_source(PROJECT_ROOT / "raw").columns}
     published = {}
     with (PROJECT_ROOT / "raw/dkb/2023-S2/agregat_kecamatan.csv").open(encoding="utf-8") as f:
         for record in csv.DictReader(f, delimiter=";"):

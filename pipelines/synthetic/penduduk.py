@@ -28,6 +28,7 @@ from pipelines.config import PROJECT_ROOT
 from pipelines.defs.masukan.gerbang import RegionResolver
 from pipelines.defs.masukan.readers import read_raw
 from pipelines.defs.masukan.sumber import DKB_AGREGAT_KECAMATAN
+from pipelines.defs.masukan.ukuran import SEMUA_TOPIK, PetaUkuran
 from pipelines.domain import wilayah as nasional
 from pipelines.domain.angka import parse_id_number
 from pipelines.domain.semester import cut_off
@@ -103,15 +104,18 @@ def load_calibration(raw_dir: Path, path: Path) -> dict[str, dict[str, float]]:
         .fetchall()
     )
     resolver = RegionResolver.from_tables(names, aliases)
-    table = read_raw(path, DKB_AGREGAT_KECAMATAN)
+    source = PetaUkuran.from_files(raw_dir).source(
+        DKB_AGREGAT_KECAMATAN, "agregat_kecamatan", SEMUA_TOPIK, nullable=False
+    )
+    table = read_raw(path, source)
     counts = {}
     for _, row in table.body.iterrows():
         kode = resolver.resolve(row["kecamatan"])
         if kode:
             counts[kode] = {
                 c.name: parse_id_number(row[c.name])
-                for c in DKB_AGREGAT_KECAMATAN.columns
-                if c.kind == "int"
+                for c in source.columns
+                if c.kind == "int" and c.name in table.body
             }
     return counts
 

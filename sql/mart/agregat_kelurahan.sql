@@ -1,8 +1,9 @@
--- description: Agregat DKB per kelurahan (jalur rekaman), sel kecil disamarkan; blok yang tetap terkunci ditekan (mart.sel_ditekan).
+-- description: Agregat DKB per kelurahan (rekaman atau ekspor SIAK per desa), sel kecil disamarkan; blok yang tetap terkunci ditekan (mart.sel_ditekan).
 -- build: penekanan_sel
 -- writes: mart.sel_ditekan
 -- DKB counts per kelurahan and semester for analysts, every count rounded so that no small
--- cell can be recovered. Only the record-level path produces kelurahan figures.
+-- cell can be recovered. Kelurahan figures come from a resident extract (jalur rekaman) or from
+-- SIAK agregat workbooks with desa rows (jalur agregat, docs/ukuran.md), in the same shape.
 --
 -- Small-cell rule (parameters in aturan_sel_kecil(), method and audit in docs/rekaman.md):
 --   1. every count is published rounded to the nearest multiple of `basis` (halves up), with

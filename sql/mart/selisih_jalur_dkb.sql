@@ -6,7 +6,7 @@
 WITH agregat AS (
     SELECT semester, kode_wilayah AS kode_kecamatan, ukuran, nilai
     FROM conformed.dkb_jalur
-    WHERE jalur = 'agregat'
+    WHERE jalur = 'agregat' AND tingkat = 'kecamatan'
 ),
 rekaman AS (
     SELECT r.semester, w.kode_induk AS kode_kecamatan, r.ukuran, sum(r.nilai) AS nilai

@@ -135,7 +135,9 @@ def cakupan_kecamatan(
     con: duckdb.DuckDBPyConnection, tahun: int, judul: str, seri: list[dict]
 ) -> plt.Figure | None:
     wide = per_kecamatan(con, tahun)
-    if wide.empty:
+    # a series whose measures the office's DKB has not (they are data) is left out
+    seri = [s for s in seri if set(s["persen"]) <= set(wide.columns)]
+    if wide.empty or not seri:
         return None
     x = np.arange(len(wide))
     lebar = 0.8 / len(seri)

@@ -49,7 +49,10 @@ def baris_tabel(con: duckdb.DuckDBPyConnection, spec: dict, tahun: int) -> list[
         # columns named "_…" key the rows for the document's reconciliation; not printed
         return df[[c for c in df.columns if not c.startswith("_")]].values.tolist()
     wide = per_kecamatan(con, tahun)
-    if wide.empty:  # no DKB semester for the year yet: header and source line only
+    measures = {u for k in spec["kolom"] for u in ([k["ukuran"]] if "ukuran" in k else k["persen"])}
+    # no DKB semester for the year yet, or an office whose DKB has not these measures (they are
+    # data: raw/referensi/ukuran_dkb.csv): header and source line only
+    if wide.empty or not measures <= set(wide.columns):
         return []
     kolom = []
     for k in spec["kolom"]:

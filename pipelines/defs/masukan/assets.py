@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.defs.masukan import sumber as S
-from pipelines.defs.masukan.berkas import find_files, semester_files, semester_folders
+from pipelines.defs.masukan.berkas import find_files
 from pipelines.defs.masukan.deklarasi import (
     OFFICE_SQL,
     REFERENCE_SETS,
@@ -23,7 +23,6 @@ from pipelines.defs.masukan.deklarasi import (
     normalise_label,
 )
 from pipelines.defs.masukan.gerbang import RegionResolver, check_total_rows, validate_table
-from pipelines.defs.masukan.partitions import SEMESTER
 from pipelines.defs.masukan.readers import read_raw
 from pipelines.defs.masukan.sumber import Source
 from pipelines.defs.masukan.tabel import RawTable
@@ -71,11 +70,7 @@ def _budget_year(path: Path) -> int:
     return int(folder)
 
 
-def _constants(
-    source: Source, path: Path, partition: str | None, table: RawTable | None = None
-) -> dict[str, object]:
-    if source.partitioned:
-        return {"semester": partition}
+def _constants(source: Source, path: Path, table: RawTable | None = None) -> dict[str, object]:
     if source is S.REALISASI_ANGGARAN:
         return {"tahun": _budget_year(path)}
     if source is S.DAERAH and table is not None:
@@ -146,6 +141,18 @@ def _archive(warehouse: Warehouse, path: Path, sha256: str) -> Path:
     return target
 
 
+# Typed even for a file without a total row (an empty frame would create them as numbers).
+LINEAGE_TYPES = {"_berkas": "string", "_sha256": "string", "sumber": "string"}
+CEK_BARIS_TOTAL_TYPES = {
+    "baris": "int64",
+    "kolom": "string",
+    "nilai_tercetak": "float64",
+    "jumlah_baris": "float64",
+    "selisih": "float64",
+    **LINEAGE_TYPES,
+}
+
+
 def log_receipt(
     con,
     relative: str,
@@ -200,54 +207,14 @@ def _empty_frame(source: Source) -> pd.DataFrame:
     return empty
 
 
-def _empty_partition(con, source: Source, partition: str) -> int:
-    """A semester without this kind of file (e.g. only a record-level extract): its rows are
-    removed, and the table exists with its usual columns so downstream SQL still runs."""
-    table = f"raw.{source.name}"
-    exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw' AND table_name = ?",
-        [source.name],
-    ).fetchone()[0]
-    if not exists:
-        replace_table(con, table, _empty_frame(source))
-    return replace_partition(
-        con, table, "semester", partition, f"SELECT * FROM {table} WHERE false"
-    )
-
-
-_CEK_BARIS_TOTAL_DTYPES = {
-    "baris": "int64",
-    "kolom": "string",
-    "nilai_tercetak": "float64",
-    "jumlah_baris": "float64",
-    "selisih": "float64",
-    "_berkas": "string",
-    "_sha256": "string",
-    "sumber": "string",
-}
-
-
 def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Source):
-    partition = context.partition_key if source.partitioned else None
     raw_dir = warehouse.paths.raw_dir
     known, regions, explain = _read_context(warehouse, source)
     now = datetime.now(UTC).replace(tzinfo=None)
 
-    if source.partitioned:
-        found = semester_files(raw_dir, partition)[source.name]
-        for warning in semester_folders(raw_dir)[1]:
-            context.log.warning(warning)
-    else:
-        found = find_files(source.files, raw_dir)
+    found = find_files(source.files, raw_dir)
     for warning in found.ignored:
         context.log.warning(warning)
-
-    # A semester may arrive as a record-level extract only (raw/dkb_penduduk_kelurahan).
-    if source.partitioned and not found.files:
-        with warehouse.connect() as con:
-            _empty_partition(con, source, partition)
-        context.log.info(f"{source.name}: tidak ada file untuk {partition}; partisi dikosongkan.")
-        return dg.MaterializeResult(metadata={"jumlah_baris": 0, "dagster/row_count": 0})
     if not found.files and source.optional:
         with warehouse.connect() as con:
             replace_table(con, f"raw.{source.name}", _empty_frame(source))
@@ -271,7 +238,7 @@ def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Sour
             source,
             known=known,
             regions=regions,
-            constants=_constants(source, path, partition, table),
+            constants=_constants(source, path, table),
             expected=_expected(source, path),
             explain=explain,
         )
@@ -291,16 +258,13 @@ def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Sour
     frame = pd.concat(accepted, ignore_index=True)
     table_name = f"raw.{source.name}"
     with warehouse.connect() as con:
-        if source.partitioned:
-            count = replace_partition(con, table_name, "semester", partition, frame)
-        else:
-            count = replace_table(con, table_name, frame)
+        count = replace_table(con, table_name, frame)
         # typed even when empty: the first file ingested may have no JUMLAH/TOTAL row, and the
         # table it creates must still take the text of the files after it
         total_checks = (
             pd.concat(totals, ignore_index=True)
             .assign(sumber=source.name)
-            .astype(_CEK_BARIS_TOTAL_DTYPES)
+            .astype(CEK_BARIS_TOTAL_TYPES)
         )
         for relative, *_ in receipts:
             replace_partition(
@@ -313,7 +277,7 @@ def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Sour
         for relative, sha256, size, n_rows, path, received_at in receipts:
             archived = _archive(warehouse, path, sha256)
             log_receipt(
-                con, relative, sha256, size, n_rows, source.name, partition, archived, received_at
+                con, relative, sha256, size, n_rows, source.name, None, archived, received_at
             )
     mismatched = total_checks[total_checks.selisih.abs() > 1e-6]
     for _, m in mismatched.iterrows():
@@ -342,7 +306,6 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
         group_name="ingest",
         description=source.description,
         deps=[dg.AssetKey(["raw", name]) for name in source.upstream],
-        partitions_def=SEMESTER if source.partitioned else None,
         metadata={
             "dagster/column_schema": column_schema(source),
             "sumber": f"{source.files.folder}/{source.files.expected}",
@@ -356,7 +319,9 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
     return _ingest
 
 
-INGEST_ASSETS = [build_ingest_asset(s) for s in S.SOURCES.values()]
+# The DKB aggregate (CSV or SIAK workbooks, measures from data) has its own step:
+# pipelines/defs/masukan/agregat.py.
+INGEST_ASSETS = [build_ingest_asset(s) for s in S.UNPARTITIONED_SOURCES]
 
 
 # Side tables. Each ingesting step adds the rows of the files it read (it holds them, and the
@@ -422,7 +387,9 @@ def build_side_asset(name: str, writers: list[dg.AssetKey]) -> dg.AssetsDefiniti
 # The record-level step (pipelines/defs/rekaman/, a feature above this one) also logs its file
 # in raw.berkas_diterima: named by key, so this folder imports nothing above it.
 REKAMAN = dg.AssetKey(["raw", "dkb_penduduk_kelurahan"])
-_INGEST_KEYS = [key for a in INGEST_ASSETS for key in a.keys]
+_INGEST_KEYS = [key for a in INGEST_ASSETS for key in a.keys] + [
+    dg.AssetKey(["raw", S.DKB_AGREGAT])
+]
 SIDE_ASSETS = [
     build_side_asset("cek_baris_total", _INGEST_KEYS),
     build_side_asset("berkas_diterima", [*_INGEST_KEYS, REKAMAN]),

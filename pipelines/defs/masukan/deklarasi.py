@@ -7,8 +7,9 @@ holds what is not a column (where the files lie, partitioning, …). `Source.of(
 model into what the reader, the gate, the warehouse writer and the Dagster asset read, so
 adding an input is one model and its files. Checks carry their rule in the officer's words as
 pandera's `error`, which the gate reports as it is. The reader matches a file's headers only
-through `Column.headers`, so spellings kept in a data file (an export variant's headers per
-measure) can later be merged in `Source.of` without touching the reader or the gate.
+through `Column.headers`, so the DKB measures and their spellings kept in data files
+(raw/referensi/ukuran_*.csv) are added per file by `Source.with_measures` without touching the
+reader or the gate.
 
 Pure: imports nothing of the pipeline but its settings (pipelines/config.py), so the readers
 and the gate build on it and nothing here looks back up (the import contract in pyproject.toml).
@@ -16,6 +17,8 @@ and the gate build on it and nothing here looks back up (the import contract in 
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -133,6 +136,9 @@ REFERENCE_SETS = {
         "UNION SELECT tahun, kode_program FROM raw.realisasi_anggaran",
         per="tahun",
     ),
+    # Every DKB measure the office declared (raw/referensi/ukuran_dkb.csv); '-' marks a header
+    # that is known and deliberately not read (NO, PERSEN …).
+    "ukuran": ReferenceSet(("ukuran_dkb",), "SELECT ukuran FROM raw.ukuran_dkb UNION SELECT '-'"),
 }
 # The reference set of the office's region codes: a code outside it that the national list
 # knows is refused naming the kab/kota it belongs to (pipelines/domain/wilayah.py).
@@ -145,6 +151,17 @@ REGION_ALIASES_SQL = "SELECT alias, kode FROM raw.wilayah_alias"
 
 
 # --- What the pipeline reads from a declaration ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A DKB measure as one file prints it: the headers raw/referensi/ukuran_header.csv maps to
+    it for this file's variant and topic."""
+
+    ukuran: str
+    headers: tuple[str, ...]
+    description: str = ""
+    required: bool = False  # True: the file must print it (refused like a missing column)
 
 
 @dataclass(frozen=True)
@@ -221,6 +238,8 @@ class Source:
     # Accepted extensions when the pattern ends in `.*` (the reader takes CSV and XLSX).
     extensions: tuple[str, ...] = ("csv", "xlsx")
     multiple: bool = False  # several files per folder (terbitan/*.csv), else one
+    # The schema with the DKB measures a data file maps this file's headers to (`with_measures`).
+    measures_schema: pa.DataFrameSchema | None = None
 
     @classmethod
     def of(cls, model: type[pa.DataFrameModel]) -> Source:
@@ -254,7 +273,37 @@ class Source:
 
     @property
     def schema(self) -> pa.DataFrameSchema:
-        return self.model.to_schema()
+        return self.measures_schema or self.model.to_schema()
+
+    def with_measures(self, measures: tuple[Measure, ...], nullable: bool) -> Source:
+        """This input with the DKB measures a data file maps its headers to, one integer column
+        each. `nullable`: an empty cell is a missing figure (SIAK workbooks print NULL or '-'),
+        else it is refused."""
+        schema = self.schema.add_columns(
+            {
+                m.ukuran: pa.Column(
+                    "Int64",
+                    ge(0),
+                    nullable=nullable,
+                    coerce=True,
+                    required=False,
+                    description=m.description,
+                )
+                for m in measures
+            }
+        )
+        columns = tuple(
+            Column(m.ukuran, m.headers, "int", m.required, description=m.description)
+            for m in measures
+        )
+        return dataclasses.replace(self, columns=(*self.columns, *columns), measures_schema=schema)
+
+    def for_file(self, present: set[str]) -> Source:
+        """This input as one file has it: the measure rules whose measures the file prints (a
+        rule over an absent optional measure cannot be checked)."""
+        schema = copy.copy(self.schema)  # the rules list is replaced, not edited
+        schema.checks = [c for c in schema.checks if set(RULE_MEASURES.get(c.name, ())) <= present]
+        return dataclasses.replace(self, measures_schema=schema)
 
     @property
     def upstream(self) -> tuple[str, ...]:
@@ -301,12 +350,31 @@ def identities() -> dict[str, Identitas]:
     return {row[0]: Identitas(*row) for row in rows}
 
 
+# The measures each measure rule of a model reads: `Source.with_measures` keeps a rule only where
+# the file has all of them.
+RULE_MEASURES: dict[str, tuple[str, ...]] = {}
+
+
 def identity_check(name: str) -> classmethod:
-    """A model's dataframe check that identity `name` of the macro holds on every row."""
+    """A model's dataframe check that identity `name` of the macro holds on every row (a row
+    missing one of its figures cannot break it)."""
     identity = identities()[name]
+    RULE_MEASURES[name] = (identity.total, identity.bagian_1, identity.bagian_2)
 
     def holds(cls, df: pd.DataFrame) -> pd.Series:
-        return df[identity.total] == df[identity.bagian_1] + df[identity.bagian_2]
+        same = df[identity.total] == df[identity.bagian_1] + df[identity.bagian_2]
+        return pd.Series(same, index=df.index, dtype="boolean").fillna(True)
 
     holds.__name__ = name
     return pa.dataframe_check(name=name, error=identity.rule)(holds)
+
+
+def at_most_check(name: str, kecil: str, besar: str) -> classmethod:
+    """A model's dataframe check kecil <= besar between two measures, on the rows with both."""
+    RULE_MEASURES[name] = (kecil, besar)
+
+    def holds(cls, df: pd.DataFrame) -> pd.Series:
+        return pd.Series(df[kecil] <= df[besar], index=df.index, dtype="boolean").fillna(True)
+
+    holds.__name__ = name
+    return pa.dataframe_check(name=name, error=f"{kecil} <= {besar}")(holds)

@@ -60,7 +60,7 @@ class RegionResolver:
 
 
 def _text(value: object) -> str | None:
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):  # NaN: pandas' empty cell
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # an Excel cell holding 2023 arrives as 2023.0
@@ -271,7 +271,8 @@ def validate_table(
     checked = _with_dtypes(typed[~typed.index.isin(failed_rows)].copy(), source)
     if not raw.missing_columns:
         try:
-            validated = source.model.validate(checked, lazy=True)
+            schema = source.for_file(set(checked.columns)).schema
+            validated = schema.validate(checked, lazy=True)
         except pa.errors.SchemaErrors as exc:
             failures += _pandera_failures(exc, raw, checked, source)
     if failures:
@@ -331,6 +332,21 @@ def check_total_rows(raw: RawTable, source: Source, body: pd.DataFrame) -> pd.Da
                     "jumlah_baris": float(body[name].sum()),
                 }
             )
-    frame = pd.DataFrame(records, columns=["baris", "kolom", "nilai_tercetak", "jumlah_baris"])
+    return total_checks(records)
+
+
+# The columns of raw.cek_baris_total, typed even when a file has no total row: the first file
+# written creates the table, and an untyped empty frame would make `kolom` a number.
+TOTAL_CHECK_TYPES = {
+    "baris": "int64",
+    "kolom": "string",
+    "nilai_tercetak": "float64",
+    "jumlah_baris": "float64",
+}
+
+
+def total_checks(records: list[dict]) -> pd.DataFrame:
+    """Printed totals against the sum of what they total, in the shape of raw.cek_baris_total."""
+    frame = pd.DataFrame(records, columns=list(TOTAL_CHECK_TYPES)).astype(TOTAL_CHECK_TYPES)
     frame["selisih"] = frame["nilai_tercetak"] - frame["jumlah_baris"]
     return frame

@@ -179,23 +179,29 @@ def _header_labels(rows: list[list[object]], i: int, two_rows: bool) -> list[lis
     return labels
 
 
-def _find_header(rows: list[list[object]], source: Source) -> tuple[int, dict[int, str], dict]:
-    """Return (0-based last header row, {cell position: canonical column}, {column: label})."""
+def _find_header(
+    rows: list[list[object]], source: Source
+) -> tuple[int, dict[int, str], dict, list[str]]:
+    """Return (0-based last header row, {cell position: canonical column}, {column: label},
+    [printed headers of the other cells of the header row])."""
     wanted = {label: col.name for col in source.columns for label in col.header_keys}
-    best: tuple[int, dict[int, str], dict[str, str]] = (-1, {}, {})
+    best: tuple[int, dict[int, str], dict[str, str], list[str]] = (-1, {}, {}, [])
     for i in range(min(HEADER_SEARCH_ROWS, len(rows))):
         for two_rows in (False, True):
             if two_rows and i + 1 >= len(rows):
                 continue
             mapping: dict[int, str] = {}
             printed: dict[str, str] = {}
+            others: list[str] = []
             for j, candidates in enumerate(_header_labels(rows, i, two_rows)):
                 match = next(((wanted[k], shown) for k, shown in candidates if k in wanted), None)
                 if match is not None and match[0] not in printed:
                     mapping[j] = match[0]
                     printed[match[0]] = match[1]
+                elif candidates[0][0] not in ("", "NONE"):
+                    others.append(candidates[0][1])
             if len(mapping) > len(best[1]):
-                best = (i + int(two_rows), mapping, printed)
+                best = (i + int(two_rows), mapping, printed, others)
     return best
 
 
@@ -220,7 +226,7 @@ def read_raw(path: Path, source: Source) -> RawTable:
     if not any(not _is_blank(cell) for table in tables for row in table for cell in row):
         raise _refuse(path, "file tidak berisi apa pun selain spasi atau baris kosong")
     # first table with the most recognised headers (ties keep the delimiter order above)
-    rows, (header_index, mapping, printed) = max(
+    rows, (header_index, mapping, printed, unmatched) = max(
         ((t, _find_header(t, source)) for t in tables), key=lambda tf: len(tf[1][1])
     )
     if not mapping:
@@ -263,4 +269,5 @@ def read_raw(path: Path, source: Source) -> RawTable:
         total_rows=total_rows.astype(object),
         headers=printed,
         missing_columns=missing,
+        unmatched_headers=unmatched,
     )

@@ -18,6 +18,7 @@ from pandera.typing import Series
 
 from pipelines.defs.masukan.deklarasi import (
     Source,
+    at_most_check,
     col,
     ge,
     gt,
@@ -121,10 +122,16 @@ class IndikatorDefinisi(pa.DataFrameModel):
         description="rumus atas agregat DKB, atau dilaporkan dinas",
     )
     pembilang: Series[str] = col(
-        headers=("PEMBILANG",), nullable=True, description="Ukuran DKB pembilang"
+        headers=("PEMBILANG",),
+        references="ukuran",
+        nullable=True,
+        description="Ukuran DKB pembilang (raw/referensi/ukuran_dkb.csv)",
     )
     penyebut: Series[str] = col(
-        headers=("PENYEBUT",), nullable=True, description="Ukuran DKB penyebut"
+        headers=("PENYEBUT",),
+        references="ukuran",
+        nullable=True,
+        description="Ukuran DKB penyebut (raw/referensi/ukuran_dkb.csv)",
     )
     pengali: Series[float] = col(
         gt(0),
@@ -369,49 +376,14 @@ class ProgramIndikator(pa.DataFrameModel):
         unique = ["tahun", "kode_program", "kode_indikator"]
 
 
-def _count(header: str, description: str) -> pa.Field:
-    return col(ge(0), headers=(header,), description=description)
+class _AturanUkuranDkb(pa.DataFrameModel):
+    """What every DKB aggregate input shares: the semester of the run and the rules between
+    measures. The measures themselves are data (raw/referensi/ukuran_dkb.csv, headers in
+    ukuran_header.csv: pipelines/defs/masukan/ukuran.py adds them per file), so each rule below
+    runs where its measures are in the file."""
 
-
-class DkbAgregatKecamatan(pa.DataFrameModel):
-    # Not in the file: the semester of the run, and the code the kecamatan name resolves to.
+    # Not in the file: the semester of the run.
     semester: Series[str] = col(matches(POLA_KOLOM), description="Mis. 2023-S2")
-
-    kecamatan: Series[str] = col(
-        headers=("KECAMATAN", "NAMA KECAMATAN"),
-        description="Nama kecamatan seperti tertulis di file",
-    )
-    kode_kecamatan: Series[str] = col(
-        matches(KODE_KECAMATAN), unique=True, description="Kode Kemendagri hasil pencocokan nama"
-    )
-    penduduk: Series[int] = _count("JUMLAH PENDUDUK", "Jumlah penduduk")
-    penduduk_17_kawin: Series[int] = _count("PENDUDUK 17+ KAWIN", "Penduduk 17+ berstatus kawin")
-    wajib_ktp_el: Series[int] = _count("WAJIB KTP-EL", "Penduduk wajib KTP-el")
-    ktp_el_sudah_rekam: Series[int] = _count("SUDAH REKAM KTP-EL", "Wajib KTP-el sudah rekam")
-    ktp_el_belum_rekam: Series[int] = _count("BELUM REKAM KTP-EL", "Wajib KTP-el belum rekam")
-    ktp_el_cetak: Series[int] = _count("CETAK KTP-EL", "KTP-el tercetak")
-    wajib_kia: Series[int] = _count("WAJIB KIA", "Anak wajib KIA")
-    kia_memiliki: Series[int] = _count("MEMILIKI KIA", "Anak memiliki KIA")
-    kia_belum_memiliki: Series[int] = _count("BELUM MEMILIKI KIA", "Anak belum memiliki KIA")
-    anak_0_17: Series[int] = _count("JUMLAH ANAK 0-17", "Anak usia 0–17 (17 tahun kurang 1 hari)")
-    anak_akta_kelahiran_memiliki: Series[int] = _count(
-        "ANAK MEMILIKI AKTA KELAHIRAN", "Anak ber-akta lahir"
-    )
-    anak_akta_kelahiran_belum: Series[int] = _count(
-        "ANAK BELUM MEMILIKI AKTA KELAHIRAN", "Anak belum ber-akta lahir"
-    )
-    penduduk_akta_kelahiran_memiliki: Series[int] = _count(
-        "PENDUDUK MEMILIKI AKTA KELAHIRAN", "Penduduk ber-akta"
-    )
-    penduduk_akta_kelahiran_belum: Series[int] = _count(
-        "PENDUDUK BELUM MEMILIKI AKTA KELAHIRAN", "Penduduk belum ber-akta"
-    )
-    perkawinan_dilaporkan: Series[int] = _count(
-        "PERKAWINAN DILAPORKAN", "Perkawinan yang dilaporkan"
-    )
-    akta_perkawinan_terbit: Series[int] = _count(
-        "AKTA PERKAWINAN TERBIT", "Akta perkawinan diterbitkan"
-    )
 
     @pa.check(
         "semester",
@@ -426,32 +398,35 @@ class DkbAgregatKecamatan(pa.DataFrameModel):
     # reconciliation.
     rekam_ktp_el = identity_check("rekam_ktp_el")
     kia = identity_check("kia")
-
-    @pa.dataframe_check(name="cetak_setelah_rekam", error="ktp_el_cetak <= ktp_el_sudah_rekam")
-    def cetak_after_rekam(cls, df: pd.DataFrame) -> pd.Series:
-        return df["ktp_el_cetak"] <= df["ktp_el_sudah_rekam"]
-
-    @pa.dataframe_check(
-        name="akta_anak_dalam_anak", error="anak_akta_kelahiran_memiliki <= anak_0_17"
+    cetak_setelah_rekam = at_most_check("cetak_setelah_rekam", "ktp_el_cetak", "ktp_el_sudah_rekam")
+    akta_anak_dalam_anak = at_most_check(
+        "akta_anak_dalam_anak", "anak_akta_kelahiran_memiliki", "anak_0_17"
     )
-    def akta_anak_within(cls, df: pd.DataFrame) -> pd.Series:
-        return df["anak_akta_kelahiran_memiliki"] <= df["anak_0_17"]
-
-    @pa.dataframe_check(
-        name="akta_dalam_penduduk", error="penduduk_akta_kelahiran_memiliki <= penduduk"
+    akta_dalam_penduduk = at_most_check(
+        "akta_dalam_penduduk", "penduduk_akta_kelahiran_memiliki", "penduduk"
     )
-    def akta_within(cls, df: pd.DataFrame) -> pd.Series:
-        return df["penduduk_akta_kelahiran_memiliki"] <= df["penduduk"]
-
-    @pa.dataframe_check(
-        name="akta_kawin_dalam_perkawinan", error="akta_perkawinan_terbit <= perkawinan_dilaporkan"
+    akta_kawin_dalam_perkawinan = at_most_check(
+        "akta_kawin_dalam_perkawinan", "akta_perkawinan_terbit", "perkawinan_dilaporkan"
     )
-    def akta_kawin_within(cls, df: pd.DataFrame) -> pd.Series:
-        return df["akta_perkawinan_terbit"] <= df["perkawinan_dilaporkan"]
+    kk_tercetak_dalam_kk = at_most_check("kk_tercetak_dalam_kk", "kk_tercetak", "jumlah_kk")
+
+
+class DkbAgregatKecamatan(_AturanUkuranDkb):
+    # Not in the file: the code the kecamatan name resolves to.
+    kecamatan: Series[str] = col(
+        headers=("KECAMATAN", "NAMA KECAMATAN"),
+        description="Nama kecamatan seperti tertulis di file",
+    )
+    kode_kecamatan: Series[str] = col(
+        matches(KODE_KECAMATAN), unique=True, description="Kode Kemendagri hasil pencocokan nama"
+    )
 
     class Config:
         name = "dkb_agregat_kecamatan"
-        description = "Agregat DKB per kecamatan satu semester (angka Tabel 4–9 LAKIP)."
+        description = (
+            "Agregat DKB per kecamatan satu semester (angka Tabel 4–9 LAKIP); kolom ukuran "
+            "menurut raw/referensi/ukuran_header.csv, varian agregat_kecamatan."
+        )
         metadata = {
             "pattern": "dkb/{semester}/agregat_kecamatan.*",
             "total_label_columns": ("kecamatan",),
@@ -459,6 +434,113 @@ class DkbAgregatKecamatan(pa.DataFrameModel):
             "partitioned": True,
         }
         strict = True
+
+
+class SiakAgregat(_AturanUkuranDkb):
+    """Each region's row is located by its code (KODE, or NO_PROP … NO_KEL); the level printed in
+    IDEM/LEVEL is kept as printed, the level used is the code's (a file starting at the province
+    shifts IDEM by one). Each column is optional: a file has KODE or NO_PROP … NO_KEL."""
+
+    tingkat_tercetak: Series[str] | None = col(
+        headers=("IDEM", "LEVEL", "TINGKAT"), nullable=True, description="Level seperti dicetak"
+    )
+    kode: Series[str] | None = col(
+        headers=("KODE", "KODE_WILAYAH", "KODE WILAYAH", "KODE_WIL"),
+        nullable=True,
+        description="Kode Kemendagri, dengan atau tanpa titik/spasi",
+    )
+    no_prop: Series[str] | None = col(
+        headers=("NO_PROP",), nullable=True, description="Kode provinsi"
+    )
+    no_kab: Series[str] | None = col(
+        headers=("NO_KAB",), nullable=True, description="Kode kab/kota"
+    )
+    no_kec: Series[str] | None = col(
+        headers=("NO_KEC",), nullable=True, description="Kode kecamatan"
+    )
+    no_kel: Series[str] | None = col(
+        headers=("NO_KEL",), nullable=True, description="Kode desa/kel"
+    )
+    wilayah: Series[str] | None = col(
+        headers=("WILAYAH", "NAMA_WILAYAH", "NAMA WILAYAH"),
+        nullable=True,
+        description="Nama wilayah seperti dicetak",
+    )
+
+    class Config:
+        name = "dkb_siak_agregat"
+        description = (
+            "Ekspor agregat SIAK per topik (agr_<topik>_<tanggal>_<kode kab/kota>.xlsx): baris "
+            "kab/kota, kecamatan dan desa/kelurahan; kolom ukuran menurut "
+            "raw/referensi/ukuran_header.csv, varian siak_agregat."
+        )
+        metadata = {"pattern": "dkb/{semester}/agr_*.xlsx", "partitioned": True, "multiple": True}
+        strict = True
+
+
+class UkuranDkb(pa.DataFrameModel):
+    ukuran: Series[str] = col(
+        matches(r"^[a-z0-9_]+$"),
+        headers=("UKURAN",),
+        unique=True,
+        description="Kode ukuran DKB, dipakai pembilang/penyebut indikator",
+    )
+    deskripsi: Series[str] = col(headers=("DESKRIPSI",), description="Apa yang dihitung")
+    wajib: Series[str] = col(
+        isin(["ya", "tidak"]),
+        headers=("WAJIB",),
+        description="ya: setiap agregat DKB semester wajib memuatnya (else opsional, kecuali "
+        "dipakai indikator yang masih berlaku)",
+    )
+    laki_laki: Series[str] = col(
+        headers=("LAKI_LAKI", "LAKI-LAKI"),
+        nullable=True,
+        description="Ukuran bagian laki-laki: ukuran ini = laki_laki + perempuan (diperiksa)",
+    )
+    perempuan: Series[str] = col(
+        headers=("PEREMPUAN",), nullable=True, description="Ukuran bagian perempuan"
+    )
+
+    @pa.dataframe_check(
+        name="jenis_kelamin_berpasangan", error="laki_laki dan perempuan diisi keduanya atau tidak"
+    )
+    def sex_paired(cls, df: pd.DataFrame) -> pd.Series:
+        return df["laki_laki"].isna() == df["perempuan"].isna()
+
+    class Config:
+        name = "ukuran_dkb"
+        description = "Ukuran DKB yang dikenal kantor ini: kode, arti, wajib atau opsional."
+        metadata = {"pattern": "referensi/ukuran_dkb.csv"}
+        strict = True
+        add_missing_columns = True  # laki_laki/perempuan may be left out
+
+
+class UkuranHeader(pa.DataFrameModel):
+    varian: Series[str] = col(
+        isin(["agregat_kecamatan", "siak_agregat"]),
+        headers=("VARIAN",),
+        description="Jenis berkas: agregat_kecamatan (CSV/XLSX per kecamatan) atau "
+        "siak_agregat (agr_*.xlsx)",
+    )
+    topik: Series[str] = col(
+        headers=("TOPIK",),
+        description="Topik di nama berkas agr_<topik>_… (mis. kia, rekam_cetak_ektp); * = semua",
+    )
+    header: Series[str] = col(
+        headers=("HEADER", "JUDUL KOLOM"), description="Judul kolom seperti dicetak ekspor"
+    )
+    ukuran: Series[str] = col(
+        headers=("UKURAN",),
+        references="ukuran",
+        description="Kode ukuran (ukuran_dkb.csv), atau - untuk kolom yang sengaja tidak dibaca",
+    )
+
+    class Config:
+        name = "ukuran_header"
+        description = "Judul kolom ekspor DKB per varian dan topik, dipetakan ke kode ukuran."
+        metadata = {"pattern": "referensi/ukuran_header.csv"}
+        strict = True
+        unique = ["varian", "topik", "header"]
 
 
 # What a published figure may be: `jumlah` of a DKB measure (kunci = ukuran), a figure of an
@@ -545,6 +627,8 @@ SOURCES: dict[str, Source] = {
         (
             Daerah,
             WilayahAlias,
+            UkuranDkb,
+            UkuranHeader,
             IndikatorDefinisi,
             KategoriCapaian,
             IndikatorTarget,
@@ -555,6 +639,7 @@ SOURCES: dict[str, Source] = {
             ProgramIndikator,
             Terbitan,
             DkbAgregatKecamatan,
+            SiakAgregat,
         ),
     )
 }

@@ -21,7 +21,14 @@ ANGGARAN_PK = SOURCES["anggaran_pk"]
 REALISASI_ANGGARAN = SOURCES["realisasi_anggaran"]
 PROGRAM_INDIKATOR = SOURCES["program_indikator"]
 TERBITAN = SOURCES["terbitan"]
+UKURAN_DKB = SOURCES["ukuran_dkb"]
+UKURAN_HEADER = SOURCES["ukuran_header"]
+# The DKB aggregate arrives as one of these per semester (never both): the measures of each
+# are added per file from the mapping (pipelines/defs/masukan/ukuran.py), and both are stored in
+# one long table, raw.dkb_agregat (pipelines/defs/masukan/agregat.py).
 DKB_AGREGAT_KECAMATAN = SOURCES["dkb_agregat_kecamatan"]
+SIAK_AGREGAT = SOURCES["dkb_siak_agregat"]
+DKB_AGREGAT = "dkb_agregat"  # the asset and raw table both feed
 
 UNPARTITIONED_SOURCES = tuple(s for s in SOURCES.values() if not s.partitioned)
 PARTITIONED_SOURCES = tuple(s for s in SOURCES.values() if s.partitioned)

@@ -24,6 +24,9 @@ class RawTable:
     total_rows: pd.DataFrame  # the JUMLAH/TOTAL rows, same columns
     headers: dict[str, str] = field(default_factory=dict)  # canonical name -> printed header
     missing_columns: list[str] = field(default_factory=list)
+    # headers of the header row that name no column of the input (a DKB measure the mapping
+    # does not know yet is named in a warning, never dropped silently)
+    unmatched_headers: list[str] = field(default_factory=list)
 
     def label(self, column: str) -> str:
         printed = self.headers.get(column)
