@@ -73,7 +73,7 @@ def _edit_csv(src: Path, dst: Path, row: int, column: str, value: str) -> None:
 def _validate(source, path: Path, constants=None):
     table = read_raw(path, source)
     if source is S.DAERAH:  # name and level of the kab/kota, as the ingest step fills them
-        constants = _constants(source, path, None, table)
+        constants = _constants(source, path, table)
     return validate_table(table, source, known=_known(), regions=_regions(), constants=constants)
 
 
