@@ -66,7 +66,7 @@ def test_ingest_shows_progress_summary_and_tabel3(pipeline, tmp_path, monkeypatc
         assert refresh.tags[tag] == ingestion.tags[tag] and tag in ingestion.tags
     assert refresh.tags["dukcapil/run_masukan"] == ingestion.run_id
     assert f"run {ingestion.run_id}, {refresh.run_id}" in out
-    assert len(history) == 18
+    assert len(history) == 22
     assert all(runs == [(refresh.run_id, Status.SUCCEEDED)] for runs in history.values())
 
 

@@ -274,7 +274,7 @@ def test_release_sensor_then_ingestion_then_refresh_and_a_refusal_stops_the_chai
     refresh = run_requested(pipeline, instance, follow, "lakip_segarkan")
     assert refresh.success
     checks = refresh.get_asset_check_evaluations()
-    assert len(checks) == 18 and all(c.passed for c in checks)
+    assert len(checks) == 22 and all(c.passed for c in checks)
     assert pipeline.paths.published_db.exists()
     assert tick(pipeline, instance, first.cursor).run_requests == []  # run once, not twice
 

@@ -18,6 +18,8 @@ from conftest import Pipeline, copy_pipeline, use_cli_instance
 from test_gx import _check_evaluations
 
 from pipelines.cli import main
+from pipelines.definitions import defs
+from pipelines.defs.laporan.bersama import query
 from pipelines.defs.publikasi.gudang_analis import describe_versions
 
 SEMESTER_2024 = "2024-S1"
@@ -162,6 +164,11 @@ def tahun_2024_lengkap(tahun_2024, tmp_path_factory) -> tuple[Pipeline, dict, ob
     before, total, _ = tahun_2024
     pipe = copy_pipeline(before, tmp_path_factory.mktemp("tahun_2024_lengkap"))
     tulis_target_2024(pipe.paths.raw_dir)
+    # a new plan: an RPD of the transition, 2024–2026 (the RPJMD ended with 2023)
+    _tambah(
+        pipe.paths.raw_dir / "indikator" / "periode_perencanaan.csv",
+        [{"dokumen": "RPD", "tahun_awal": "2024", "tahun_akhir": "2026", "sumber": "RPD (uji)"}],
+    )
     result = pipe.run(SEMESTER_2024, raise_on_error=False)
     return pipe, total, result
 
@@ -264,6 +271,13 @@ def test_2024_with_targets_and_realisations_gives_tabel_3_10_11(tahun_2024_lengk
     assert {("2024", k) for k in tabel3} <= {(str(t), k) for t, k in tabel11}
     assert sorted(r[0] for r in lacks) == ["realisasi anggaran", "semester"]
     assert (pipe.paths.reports_dir / "2024" / "LAKIP_2024_tabel.xlsx").is_file()
+    # Tabel 11 of 2024 spans its own plan (RPD 2024–2026): the RPJMD years stay out of it,
+    # while Tabel 11 of 2023 still shows 2019–2023
+    with pipe.build() as con:
+        tabel11_2024 = query(con, "lakip/tren_rpjmd", 2024).set_index("_kunci")
+        tabel11_2023 = query(con, "lakip/tren_rpjmd", 2023).set_index("_kunci")
+    assert tabel11_2024["target_1"].isna().all() and tabel11_2024["target_0"].notna().all()
+    assert tabel11_2023["target_4"].notna().any()  # 2019 (RPJMD), e.g. rasio_ktp_el 78
     assert (pipe.paths.reports_dir / "2023" / "LAKIP_2023_tabel.xlsx").is_file()
 
 
@@ -370,3 +384,38 @@ def test_vanished_folder_is_flagged_and_removing_the_semester_is_recorded(
     # the last semester left cannot be removed: refused, nothing changed
     assert main(["hapus-semester", "--semester", "2023-S2", "--alasan", "uji"]) == 1
     assert "satu-satunya semester" in capsys.readouterr().err
+
+
+def test_the_ui_job_removes_a_semester_with_who_and_why(tahun_2024, tmp_path):
+    """The UI's way: the job `hapus_semester` with its launchpad config (the refresh that
+    republishes follows by the sensor `segarkan_setelah_hapus`, as after an ingestion)."""
+    pipe = copy_pipeline(tahun_2024[0], tmp_path)
+    pipe.instance.add_dynamic_partitions("semester", ["2023-S2", SEMESTER_2024])
+    job = defs.resolve_job_def("hapus_semester")
+    config = {"semester": SEMESTER_2024, "alasan": "salah unggah", "petugas": "admin_dinas"}
+    result = job.execute_in_process(
+        instance=pipe.instance,
+        resources={"warehouse": pipe.warehouse},
+        run_config={"ops": {"hapus_semester_op": {"config": config}}},
+    )
+    assert result.success
+    assert result.output_for_node("hapus_semester_op") == "2023-S2"  # what the refresh runs
+    with pipe.build() as con:
+        log = con.execute("SELECT semester, petugas, alasan FROM raw.semester_dihapus").fetchall()
+        left = con.execute(
+            "SELECT DISTINCT semester FROM conformed.dkb_agregat ORDER BY 1"
+        ).fetchall()
+    assert log == [(SEMESTER_2024, "admin_dinas", "salah unggah")]
+    assert left == [("2023-S2",)]
+    assert pipe.instance.get_dynamic_partitions("semester") == ["2023-S2"]
+    # without a reason: refused, nothing changed
+    config = {"semester": "2023-S2", "alasan": " ", "petugas": "admin_dinas"}
+    result = job.execute_in_process(
+        instance=pipe.instance,
+        resources={"warehouse": pipe.warehouse},
+        run_config={"ops": {"hapus_semester_op": {"config": config}}},
+        raise_on_error=False,
+    )
+    assert not result.success
+    with pipe.build() as con:
+        assert con.execute("SELECT count(*) FROM conformed.dkb_agregat").fetchone()[0] > 0

@@ -29,15 +29,20 @@ class PenghapusanDitolak(ValueError):
 
 
 def semester_gudang(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The semesters whose DKB data the working file holds."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables "
-        "WHERE table_schema = 'conformed' AND table_name = 'dkb_agregat'"
-    ).fetchone()[0]
-    if not exists:
-        return []
-    rows = con.execute("SELECT DISTINCT semester FROM conformed.dkb_agregat ORDER BY 1").fetchall()
-    return [r[0] for r in rows]
+    """The semesters whose DKB data the warehouse holds: conformed.dkb_agregat in the working
+    file, mart.agregat_wilayah in the published one (which has no conformed layer)."""
+    for schema, table in (("conformed", "dkb_agregat"), ("mart", "agregat_wilayah")):
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = ? AND table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+        if exists:
+            rows = con.execute(
+                f"SELECT DISTINCT semester FROM {schema}.{table} ORDER BY 1"
+            ).fetchall()
+            return [r[0] for r in rows]
+    return []
 
 
 def semester_tanpa_folder(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> list[str]:
