@@ -70,9 +70,9 @@ def _id(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def tulis_semester_2024(raw_dir: Path) -> dict[str, int]:
-    """raw/dkb/2024-S1/ from the bundled file with PINDAH applied to every kecamatan; returns the
-    kota totals per export header, computed here from the rows written."""
+def tulis_semester(raw_dir: Path, semester: str = SEMESTER_2024) -> dict[str, int]:
+    """raw/dkb/<semester>/ from the bundled file with PINDAH applied to every kecamatan; returns
+    the kota totals per export header, computed here from the rows written."""
     lines = (raw_dir / BUNDLED_FILE).read_text(encoding="utf-8").splitlines()
     header = lines[0].split(";")
     rows = [line.split(";") for line in lines[1:]]
@@ -86,7 +86,7 @@ def tulis_semester_2024(raw_dir: Path) -> dict[str, int]:
                 r[header.index("CETAK KTP-EL")] = r[i]
     total = {h: sum(_angka(r[k]) for r in kecamatan) for k, h in enumerate(header) if k >= 2}
     jumlah = ["", "JUMLAH", *(_id(total[h]) for h in header[2:])]
-    folder = raw_dir / "dkb" / SEMESTER_2024
+    folder = raw_dir / "dkb" / semester
     folder.mkdir(parents=True)
     path = folder / BUNDLED_FILE.name
     path.write_text(
@@ -153,7 +153,7 @@ def tulis_target_2024(raw_dir: Path) -> None:
 @pytest.fixture(scope="module")
 def tahun_2024(bundled: Pipeline, tmp_path_factory) -> tuple[Pipeline, dict, object]:
     pipe = copy_pipeline(bundled, tmp_path_factory.mktemp("tahun_2024"))
-    total = tulis_semester_2024(pipe.paths.raw_dir)
+    total = tulis_semester(pipe.paths.raw_dir)
     tulis_anggaran_pk_2024(pipe.paths.raw_dir)
     result = pipe.run(SEMESTER_2024, raise_on_error=False)
     return pipe, total, result
@@ -279,6 +279,33 @@ def test_2024_with_targets_and_realisations_gives_tabel_3_10_11(tahun_2024_lengk
     assert tabel11_2024["target_1"].isna().all() and tabel11_2024["target_0"].notna().all()
     assert tabel11_2023["target_4"].notna().any()  # 2019 (RPJMD), e.g. rasio_ktp_el 78
     assert (pipe.paths.reports_dir / "2023" / "LAKIP_2023_tabel.xlsx").is_file()
+
+
+def test_a_history_year_with_its_semester_is_computed_and_reconciled(bundled, tmp_path):
+    """A 2022-S2 semester in the warehouse: Tabel 11's 2022 comes from it, not from the printed
+    history (kept for 2019–2021), and the printed 2022 figure is reconciled against it."""
+    pipe = copy_pipeline(bundled, tmp_path)
+    total = tulis_semester(pipe.paths.raw_dir, "2022-S2")
+    assert pipe.run("2022-S2", raise_on_error=False).success
+    rasio = total[KOLOM["ktp_el_sudah_rekam"]] / total[KOLOM["penduduk_17_kawin"]] * 100
+    with pipe.published() as con:
+        tren = {
+            (t, k): (r, sumber)
+            for t, k, r, sumber in con.execute(
+                "SELECT tahun, kode_indikator, realisasi, sumber FROM mart.tren_rpjmd "
+                "WHERE kode_indikator = 'rasio_ktp_el'"
+            ).fetchall()
+        }
+        (rekon,) = con.execute(
+            "SELECT nilai_terbit, angka_hitung, kelas FROM mart.rekonsiliasi "
+            "WHERE pemeriksaan = 'terbitan vs hitung ulang' AND tabel = 'Tabel 11' "
+            "AND tahun = 2022 AND kunci = 'rasio_ktp_el' AND kolom = 'realisasi'"
+        ).fetchall()
+    assert tren[(2022, "rasio_ktp_el")][0] == pytest.approx(rasio, rel=1e-12)
+    assert tren[(2022, "rasio_ktp_el")][1] == "dihitung"
+    assert tren[(2021, "rasio_ktp_el")] == (198, "LAKIP terbit: LAKIP 2023 Tabel 11")
+    assert rekon[0] == "101,47" and rekon[1] == pytest.approx(rasio, rel=1e-12)
+    assert rekon[2] == "material"
 
 
 def test_office_with_published_figures_and_no_targets_runs(pipeline):
