@@ -34,6 +34,7 @@ from pipelines.defs.masukan.readers import file_sha256
 from pipelines.defs.masukan.siklus import (
     PenghapusanDitolak,
     hapus_semester,
+    hapus_terbatas,
     pesan_tanpa_folder,
     semester_tanpa_folder,
 )
@@ -332,6 +333,7 @@ def remove_semester(
     except PenghapusanDitolak as refusal:
         print(refusal, file=sys.stderr)
         return 1
+    hapus_terbatas(paths.restricted_dir, semester)
     if instance.has_dynamic_partition(SEMESTER.name, semester):
         instance.delete_dynamic_partition(SEMESTER.name, semester)
     print(

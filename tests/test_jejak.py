@@ -20,7 +20,7 @@ def test_every_accepted_file_is_archived_as_received(bundled):
         for source in (*S.UNPARTITIONED_SOURCES, S.DKB_AGREGAT_KECAMATAN)
         for p in find_files(source.files, raw, BUNDLED_SEMESTER).files
     }
-    assert len(files) == 12
+    assert len(files) == 13  # with indikator/periode_perencanaan.csv
     assert {r[0] for r in receipts} == files
     for berkas, sha256, arsip, diterima_pada in receipts:
         original = (bundled.paths.raw_dir / berkas).read_bytes()

@@ -422,6 +422,11 @@ def test_the_ui_job_removes_a_semester_with_who_and_why(tahun_2024, tmp_path):
     republishes follows by the sensor `segarkan_setelah_hapus`, as after an ingestion)."""
     pipe = copy_pipeline(tahun_2024[0], tmp_path)
     pipe.instance.add_dynamic_partitions("semester", ["2023-S2", SEMESTER_2024])
+    # resident rows of both semesters in the restricted store (stand-ins: no extract here)
+    terbatas = pipe.paths.restricted_dir / "penduduk"
+    for semester in ("2023-S2", SEMESTER_2024):
+        (terbatas / f"semester={semester}").mkdir(parents=True)
+        (terbatas / f"semester={semester}" / "penduduk.parquet").write_bytes(b"PAR1")
     job = defs.resolve_job_def("hapus_semester")
     config = {"semester": SEMESTER_2024, "alasan": "salah unggah", "petugas": "admin_dinas"}
     result = job.execute_in_process(
@@ -439,6 +444,7 @@ def test_the_ui_job_removes_a_semester_with_who_and_why(tahun_2024, tmp_path):
     assert log == [(SEMESTER_2024, "admin_dinas", "salah unggah")]
     assert left == [("2023-S2",)]
     assert pipe.instance.get_dynamic_partitions("semester") == ["2023-S2"]
+    assert sorted(p.name for p in terbatas.iterdir()) == ["semester=2023-S2"]
     # without a reason: refused, nothing changed
     config = {"semester": "2023-S2", "alasan": " ", "petugas": "admin_dinas"}
     result = job.execute_in_process(

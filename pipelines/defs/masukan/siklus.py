@@ -3,7 +3,9 @@ semester whose folder disappeared from raw/ is flagged, never silently kept or d
 
 `hapus_semester` deletes one semester's rows from every per-semester table of the working file
 (raw and conformed: the marts are rebuilt by the refresh that follows) and records who removed
-it, when and why in `raw.semester_dihapus`, in one transaction. The refresh then rebuilds and
+it, when and why in `raw.semester_dihapus`, in one transaction; `hapus_terbatas` then removes
+its pseudonymised resident rows from the restricted store (personal data of a withdrawn
+release is not kept). The refresh then rebuilds and
 publishes with its checks, so analysts see the removal only if the rebuilt warehouse passes
 (otherwise they keep the last good version, as after any refused run). The command line
 (`python -m pipelines.cli hapus-semester`) and the UI job `hapus_semester`
@@ -11,6 +13,7 @@ publishes with its checks, so analysts see the removal only if the rebuilt wareh
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -107,6 +110,15 @@ def hapus_semester(
         con.execute("ROLLBACK")
         raise
     return deleted, left[-1]
+
+
+def hapus_terbatas(restricted_dir: Path, semester: str) -> int:
+    """Remove the semester's folders of the restricted store (`<table>/semester=<semester>/`);
+    returns how many. Called after hapus_semester committed."""
+    folders = sorted(restricted_dir.glob(f"*/semester={semester}"))
+    for folder in folders:
+        shutil.rmtree(folder)
+    return len(folders)
 
 
 @dg.asset_check(

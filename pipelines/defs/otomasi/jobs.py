@@ -15,7 +15,7 @@ The officer-facing name `lakip` stays the run that reads their files, so "the ru
 import dagster as dg
 
 from pipelines.defs.masukan.partitions import SEMESTER
-from pipelines.defs.masukan.siklus import PenghapusanDitolak, hapus_semester
+from pipelines.defs.masukan.siklus import PenghapusanDitolak, hapus_semester, hapus_terbatas
 from pipelines.domain.semester import is_semester
 from pipelines.gudang.db import Warehouse
 
@@ -80,6 +80,7 @@ def hapus_semester_op(context: dg.OpExecutionContext, config: HapusSemester, war
             deleted, left = hapus_semester(con, config.semester, config.alasan, config.petugas)
     except PenghapusanDitolak as refusal:
         raise dg.Failure(description=str(refusal)) from None
+    hapus_terbatas(warehouse.paths.restricted_dir, config.semester)
     if context.instance.has_dynamic_partition(SEMESTER.name, config.semester):
         context.instance.delete_dynamic_partition(SEMESTER.name, config.semester)
     context.log.info(
