@@ -3,13 +3,14 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
-# SEMESTER, FILE and VERSI reach the commands only as environment variables, quoted
+# SEMESTER, FILE, VERSI and ALASAN reach the commands only as environment variables, quoted
 # ("$$SEMESTER"), never pasted into a shell command line: `SEMESTER='2024-S1; rm …'` stays one
 # value, which pipelines/cli.py refuses. `$(value …)` keeps a `$(…)` in a value unexpanded.
 override SEMESTER := $(value SEMESTER)
 override FILE := $(value FILE)
 override VERSI := $(value VERSI)
-export SEMESTER FILE VERSI
+override ALASAN := $(value ALASAN)
+export SEMESTER FILE VERSI ALASAN
 # The same for the benchmark's arguments; BARIS is a list, split by the shell with globbing off.
 BARIS ?= 450000 5500000
 FORMAT ?= csv
@@ -54,6 +55,11 @@ versi: setup  ## published warehouse versions kept for rollback
 pulihkan: setup  ## rollback: make pulihkan [VERSI=20240815T0700…]
 	if [ -n "$$VERSI" ]; then $(BIN)/python -m pipelines.cli pulihkan --versi "$$VERSI"; \
 	else $(BIN)/python -m pipelines.cli pulihkan; fi
+
+.PHONY: hapus-semester
+hapus-semester: setup  ## recorded removal: make hapus-semester SEMESTER=2023-S2 ALASAN='rilis ditarik Dukcapil'
+	@test -n "$$SEMESTER" && test -n "$$ALASAN" || { echo "usage: make hapus-semester SEMESTER=2024-S1 ALASAN='…'"; exit 2; }
+	$(BIN)/python -m pipelines.cli hapus-semester --semester "$$SEMESTER" --alasan "$$ALASAN"
 
 .PHONY: kunci-ulang
 kunci-ulang: setup  ## re-pseudonymise every semester's restricted rows under a new DUKCAPIL_PSEUDONYM_KEY

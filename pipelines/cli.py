@@ -6,6 +6,7 @@
     python -m pipelines.cli versi                # published versions kept for rollback
     python -m pipelines.cli pulihkan [--versi 20240815T…]   # re-publish a kept version
     python -m pipelines.cli kunci-ulang          # re-pseudonymise every semester under a new key
+    python -m pipelines.cli hapus-semester --semester 2023-S2 --alasan "…"   # recorded removal
     python -m pipelines.cli sql FILE             # a query file, read-only, on the analyst file
 
 Runs are recorded in the Dagster instance at $DAGSTER_HOME (the Makefile sets it to
@@ -15,6 +16,7 @@ Runs are recorded in the Dagster instance at $DAGSTER_HOME (the Makefile sets it
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
 import threading
@@ -29,7 +31,15 @@ from pipelines.config import Paths, paths_from_env, pseudonym_key
 from pipelines.defs.masukan.berkas import FolderRejected, semester_files, semester_folders
 from pipelines.defs.masukan.partitions import SEMESTER
 from pipelines.defs.masukan.readers import file_sha256
+from pipelines.defs.masukan.siklus import (
+    PenghapusanDitolak,
+    hapus_semester,
+    hapus_terbatas,
+    pesan_tanpa_folder,
+    semester_tanpa_folder,
+)
 from pipelines.defs.otomasi.jobs import (
+    TAG_HAPUS,
     catat_penyegaran_dilewati,
     lakip_job,
     segarkan_job,
@@ -112,6 +122,7 @@ class _Progress:
         self.done = 0
         self.failures: list[str] = []
         self.failed_checks: list[str] = []
+        self.warnings: list[str] = []  # non-blocking checks that found something
         self.published = False  # the analyst file was replaced in this run
 
     def show(self, entry) -> None:
@@ -136,10 +147,15 @@ class _Progress:
             check = event.event_specific_data
             if not check.passed:
                 name = f"{check.asset_key.to_user_string()} / {check.check_name}"
-                self.failed_checks.append(name)
-                print(f"      ✗ pemeriksaan {name} GAGAL", flush=True)
+                if check.severity == dg.AssetCheckSeverity.WARN:  # listed, blocks nothing
+                    self.warnings.append(name)
+                    print(f"      ! pemeriksaan {name}: peringatan", flush=True)
+                else:
+                    self.failed_checks.append(name)
+                    print(f"      ✗ pemeriksaan {name} GAGAL", flush=True)
                 if check.description:  # the check's own words, e.g. which IKU vanished
-                    print(f"        {check.description}", flush=True)
+                    text = check.description.replace("\n", "\n        ")
+                    print(f"        {text}", flush=True)
         elif event.is_step_failure:
             error = _root_error(event)
             if error not in self.failures:  # both DKB inputs refuse an empty semester folder
@@ -282,6 +298,71 @@ def print_tabel3(paths: Paths, tahun: int | None = None) -> None:
     print(f"(angka dipotong, bukan dibulatkan, ke 2 desimal; sumber: {paths.published_db})")
 
 
+def print_kelengkapan(paths: Paths) -> None:
+    """What each report year still lacks and every semester whose folder vanished, from the
+    published file: the run summary's list of what blocks no year but needs an officer."""
+    if not paths.published_db.exists():
+        return
+    con = duckdb.connect(str(paths.published_db), read_only=True)
+    try:
+        kurang = con.execute("SELECT pesan FROM mart.kelengkapan_tahun ORDER BY ALL").fetchall()
+        hilang = semester_tanpa_folder(con, paths.raw_dir)
+    finally:
+        con.close()
+    if not kurang and not hilang:
+        return
+    print("\nKELENGKAPAN PER TAHUN (tidak menghalangi tahun lain; mart.kelengkapan_tahun)")
+    for (pesan,) in kurang:
+        print(f"  - {pesan}")
+    for semester in hilang:
+        print(f"  ! {pesan_tanpa_folder(semester)}")
+
+
+def remove_semester(
+    paths: Paths, instance: dg.DagsterInstance, semester: str, alasan: str, petugas: str
+) -> int:
+    """The officer's recorded removal of a semester, then the refresh that republishes the
+    warehouse without it (publication with its checks, so a failed refresh keeps analysts on
+    the last good version)."""
+    from pipelines.definitions import current_resources, defs
+
+    warehouse = Warehouse(raw_dir=str(paths.raw_dir), warehouse_dir=str(paths.warehouse_dir))
+    try:
+        with warehouse.connect() as con:
+            deleted, left = hapus_semester(con, semester, alasan, petugas)
+    except PenghapusanDitolak as refusal:
+        print(refusal, file=sys.stderr)
+        return 1
+    hapus_terbatas(paths.restricted_dir, semester)
+    if instance.has_dynamic_partition(SEMESTER.name, semester):
+        instance.delete_dynamic_partition(SEMESTER.name, semester)
+    print(
+        f"Semester {semester} dihapus dari gudang kerja ({deleted} baris) oleh {petugas}: "
+        f"{alasan.strip()} (tercatat di raw.semester_dihapus)."
+    )
+    if (paths.raw_dir / "dkb" / semester).is_dir():
+        print(
+            f"  ! Folder raw/dkb/{semester}/ masih ada: `make run` akan membacanya lagi. "
+            "Pindahkan folder itu keluar dari raw/ bila penghapusan ini tetap."
+        )
+    job = defs.resolve_job_def(segarkan_job.name)
+    progress = _Progress(len(job.asset_layer.executable_asset_keys))
+    print(f"== Penyegaran tanpa {semester} (semester {left}): {progress.total} aset", flush=True)
+    resources = {**current_resources(), "warehouse": warehouse}
+    ok, run_id = _execute(job, left, instance, progress, resources, {TAG_HAPUS: semester})
+    for failure in progress.failures:
+        print(f"\n{failure}\n", file=sys.stderr, flush=True)
+    if ok:
+        print(f"== Gudang data analis diterbitkan ulang tanpa semester {semester}; run {run_id}")
+        print_kelengkapan(paths)
+        return 0
+    print(
+        f"== Penyegaran GAGAL (run {run_id}): gudang data analis TIDAK diubah, analis masih "
+        f"melihat versi dengan semester {semester}. Perbaiki penyebabnya lalu `make run`."
+    )
+    return 1
+
+
 def print_versions(paths: Paths) -> None:
     """Each kept version: its semesters, the run that made it, when, and which one analysts see.
     Versions published before manifests existed show '-'."""
@@ -400,6 +481,12 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser(
         "kunci-ulang", help="pseudonimkan ulang semua semester data terbatas dengan kunci baru"
     )
+    hapus = sub.add_parser(
+        "hapus-semester", help="hapus satu semester dari gudang data (tercatat), lalu terbitkan"
+    )
+    hapus.add_argument("--semester", required=True)
+    hapus.add_argument("--alasan", required=True, help="mengapa semester ini dihapus")
+    hapus.add_argument("--petugas", help="siapa yang menghapus; bawaan: pengguna sistem")
     query = sub.add_parser("sql", help="jalankan file kueri (read-only) pada gudang data analis")
     query.add_argument("file")
     args = parser.parse_args(argv)
@@ -428,6 +515,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "kunci-ulang":
         warehouse = Warehouse(raw_dir=str(paths.raw_dir), warehouse_dir=str(paths.warehouse_dir))
         return rekey(paths, dg.DagsterInstance.get(), warehouse)
+    if args.command == "hapus-semester":
+        petugas = args.petugas or getpass.getuser()
+        return remove_semester(paths, dg.DagsterInstance.get(), args.semester, args.alasan, petugas)
     semesters = discover_semesters(paths.raw_dir) if args.command == "run" else [args.semester]
     if not semesters:
         print(
@@ -456,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     if any(results.values()):
         print_tabel3(paths)
+        print_kelengkapan(paths)
         print_rekonsiliasi(paths)
         docs = data_docs_index(paths)
         if docs.exists():

@@ -21,8 +21,9 @@ def test_every_accepted_file_is_archived_as_received(bundled):
         for p in find_files(source.files, raw, BUNDLED_SEMESTER).files
     }
     # one per shared input (the region list comes from a package, not a file under raw/;
-    # program_indikator.csv, ukuran_dkb.csv and ukuran_header.csv are) + the DKB file
-    assert len(files) == 14
+    # program_indikator.csv, periode_perencanaan.csv, ukuran_dkb.csv and ukuran_header.csv
+    # are) + the DKB file
+    assert len(files) == 15
     assert {r[0] for r in receipts} == files
     for berkas, sha256, arsip, diterima_pada in receipts:
         original = (bundled.paths.raw_dir / berkas).read_bytes()

@@ -128,6 +128,25 @@ def independent_material() -> dict[tuple, Decimal | str]:
             realisasi_total
         ),
     }
+    # Printed percentages that contradict the counts printed beside them (same table, year,
+    # region): the indicator's numerator over its denominator, both as printed.
+    terbit = rows(RAW / "terbitan/lakip_2023.csv")
+    printed = {
+        (r["tabel"], r["tahun"], r["kode_wilayah"], r["kunci"]): r["nilai_terbit"]
+        for r in terbit
+        if r["kolom"] == "jumlah"
+    }
+    for r in terbit:
+        if r["kolom"] != "realisasi" or r["kunci"] not in formulas:
+            continue
+        where = (r["tabel"], r["tahun"], r["kode_wilayah"])
+        a, b = (printed.get((*where, m)) for m in formulas[r["kunci"]])
+        if a is None or b is None:
+            continue
+        own = pct(number(a), number(b))
+        if not printed_matches(r["nilai_terbit"], own):
+            key = ("persentase terbitan vs angkanya", r["tabel"], int(r["tahun"]))
+            expected[(*key, r["baris_tercetak"], "realisasi")] = own
     # Row identities the printed tables break (Tabel 7: jumlah anak; Tabel 8: jumlah penduduk).
     # Row labels as the two tables print them (the DKB file spells Oebobo "OEOBOBO").
     printed_label = {

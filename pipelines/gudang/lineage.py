@@ -14,8 +14,9 @@ import duckdb
 
 from pipelines.config import SQL_DIR
 
-# `-- key: value` lines in the opening comment of a SQL file declare its asset.
-HEADER_KEYS = ("description", "partitioned", "build", "writes")
+# `-- key: value` lines in the opening comment of a SQL file declare its asset (or, in
+# sql/checks/, whether the check blocks publication: `-- blocking: tidak`).
+HEADER_KEYS = ("description", "partitioned", "build", "writes", "blocking")
 _HEADER = re.compile(rf"--\s*({'|'.join(HEADER_KEYS)}):\s*(.*?)\s*$")
 
 

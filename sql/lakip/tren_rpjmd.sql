@@ -1,10 +1,18 @@
 -- Tabel 11: target, realisasi and capaian of every indicator in the five years up to $tahun
--- (the RPJMD period as printed), one block of three columns per year. Capaian is the figure of
+-- that lie in its planning period (raw/indikator/periode_perencanaan.csv), one block of three
+-- columns per year; a column before the period's first year stays empty. Capaian is the figure of
 -- record: published for history years, computed for the years of this warehouse. Not printed:
 -- `_kunci` (the indicator) and `_hitung_n`, the capaian recomputed from target and realisasi
 -- (the document prints these, so every figure it shows reconciles).
-WITH tren AS (
-    SELECT * FROM mart.tren_rpjmd WHERE tahun BETWEEN $tahun - 4 AND $tahun
+WITH awal AS (
+    -- the planning period $tahun falls in: a year before it belongs to another plan
+    SELECT coalesce(max(tahun_awal), $tahun - 4) AS tahun
+    FROM conformed.periode_perencanaan
+    WHERE $tahun BETWEEN tahun_awal AND tahun_akhir
+),
+tren AS (
+    SELECT * FROM mart.tren_rpjmd
+    WHERE tahun BETWEEN greatest($tahun - 4, (SELECT tahun FROM awal)) AND $tahun
 )
 SELECT
     coalesce(any_value(nomor) || '.', '') AS no,

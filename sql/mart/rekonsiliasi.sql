@@ -18,12 +18,18 @@ hitung_angka AS (
     FROM mart.agregat_wilayah AS a
     JOIN semester_akhir USING (tahun, semester)
     UNION ALL
-    -- per-kecamatan percentages of Tabel 5-9 are the indicator computed for the kecamatan
+    -- per-kecamatan percentages of Tabel 5-9 are the indicator computed for the kecamatan; the
+    -- kab/kota one too for a year Tabel 11 does not carry (no target yet: a year without
+    -- targets is still reconciled)
     SELECT i.tahun, i.kode_wilayah, i.kode_indikator, 'realisasi', i.realisasi,
            'mart.iku ' || i.semester
     FROM mart.iku AS i
     JOIN semester_akhir USING (tahun, semester)
     WHERE i.tingkat = 'kecamatan'
+        OR NOT EXISTS (
+            SELECT 1 FROM mart.tren_rpjmd AS t
+            WHERE t.tahun = i.tahun AND t.kode_indikator = i.kode_indikator
+        )
     UNION ALL
     SELECT t.tahun, kota.kode, t.kode_indikator, u.kolom, u.angka, 'mart.tren_rpjmd (' || t.sumber || ')'
     FROM mart.tren_rpjmd AS t
@@ -212,6 +218,34 @@ jumlah_kolom AS (
     WHERE t.kunci = 'TOTAL' AND t.kolom IN ('anggaran_pk', 'anggaran', 'realisasi')
     GROUP BY ALL
 ),
+-- 3b. A printed percentage against the counts printed beside it (same table, year, region):
+-- the indicator's formula on the report's own numerator and denominator, whatever the DKB says.
+persentase AS (
+    SELECT
+        'persentase terbitan vs angkanya' AS pemeriksaan,
+        t.tabel,
+        t.tahun,
+        t.kode_wilayah,
+        t.baris_tercetak,
+        t.kunci,
+        t.kolom,
+        t.nilai_terbit,
+        t.angka_terbit,
+        a.angka_terbit / nullif(b.angka_terbit, 0) * d.pengali AS angka_hitung,
+        NULL AS teks_hitung,
+        t.desimal,
+        t.sumber_terbit,
+        d.pembilang || ' / ' || d.penyebut || ' yang dicetak di baris yang sama' AS sumber_hitung
+    FROM terbit AS t
+    JOIN conformed.indikator AS d ON d.kode_indikator = t.kunci AND d.jenis = 'rumus'
+    JOIN terbit AS a
+        ON a.dokumen = t.dokumen AND a.tabel = t.tabel AND a.tahun = t.tahun
+        AND a.kode_wilayah = t.kode_wilayah AND a.kunci = d.pembilang AND a.kolom = 'jumlah'
+    JOIN terbit AS b
+        ON b.dokumen = t.dokumen AND b.tabel = t.tabel AND b.tahun = t.tahun
+        AND b.kode_wilayah = t.kode_wilayah AND b.kunci = d.penyebut AND b.kolom = 'jumlah'
+    WHERE t.kolom = 'realisasi'
+),
 -- 4. The JUMLAH/TOTAL rows printed in the input files themselves (set aside by the reader).
 total_berkas AS (
     SELECT
@@ -235,6 +269,7 @@ semua AS (
     SELECT * FROM banding
     UNION ALL BY NAME SELECT * FROM baris
     UNION ALL BY NAME SELECT * FROM jumlah_kolom
+    UNION ALL BY NAME SELECT * FROM persentase
     UNION ALL BY NAME SELECT * FROM total_berkas
 )
 SELECT
@@ -271,5 +306,6 @@ FROM semua AS s
 LEFT JOIN conformed.wilayah AS w ON w.kode = s.kode_wilayah
 ORDER BY
     CASE s.pemeriksaan WHEN 'terbitan vs hitung ulang' THEN 1 WHEN 'identitas baris terbitan' THEN 2
-        WHEN 'jumlah kolom terbitan' THEN 3 ELSE 4 END,
+        WHEN 'jumlah kolom terbitan' THEN 3 WHEN 'persentase terbitan vs angkanya' THEN 4
+        ELSE 5 END,
     s.tabel, s.tahun, s.kode_wilayah, s.kunci, s.kolom

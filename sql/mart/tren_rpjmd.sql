@@ -1,8 +1,12 @@
--- description: Tabel 11: target, realisasi, capaian per tahun sejak awal RPJMD.
--- Tabel 11: target, realisasi and capaian of every indicator in every year, the published
--- history (2019–2022 in the bundled data) next to the years computed here. `capaian` is the
--- figure of record (published for history years); `capaian_hitung` is always recomputed from
--- target and realisasi, so that reconciliation can list where the two disagree.
+-- description: Tabel 11: target, realisasi, capaian per tahun periode RPJMD/RPD.
+-- Tabel 11: target, realisasi and capaian of every indicator in every year of the planning
+-- periods (conformed.periode_perencanaan), the published history (2019–2022 in the bundled
+-- data) next to the years computed here; a year computed here outside every period is kept.
+-- A history year whose DKB semester is in the warehouse is computed (and its published figure,
+-- in raw/terbitan/, reconciled against it in mart.rekonsiliasi); the printed history
+-- (riwayat_capaian) is the fallback for the others. `capaian` is the figure of record
+-- (published for history years); `capaian_hitung` is always recomputed from target and
+-- realisasi, so that reconciliation can list where the two disagree.
 WITH dihitung AS (
     SELECT tahun, kode_indikator, nama_indikator AS nama_tercetak, target, realisasi, capaian,
            'dihitung' AS sumber
@@ -35,4 +39,9 @@ SELECT
     s.sumber
 FROM semua AS s
 JOIN conformed.indikator AS d USING (kode_indikator)
+WHERE s.sumber = 'dihitung'
+    OR EXISTS (
+        SELECT 1 FROM conformed.periode_perencanaan AS p
+        WHERE s.tahun BETWEEN p.tahun_awal AND p.tahun_akhir
+    )
 ORDER BY s.tahun, d.urutan

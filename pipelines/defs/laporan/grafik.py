@@ -170,7 +170,9 @@ def cakupan_kecamatan(
 def serapan_anggaran(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> plt.Figure | None:
     rows = query(con, "lakip/realisasi_anggaran", tahun)
     program = rows[rows["no"].notna()]
-    if program.empty:
+    # only the PK of the year so far, no realisation workbook: nothing to draw (the run
+    # summary lists the workbook as missing, mart.kelengkapan_tahun)
+    if program.empty or program["anggaran"].isna().all():
         return None
     total = rows[rows["no"].isna()].iloc[0]
     y = np.arange(len(program))[::-1]

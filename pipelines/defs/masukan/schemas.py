@@ -201,6 +201,31 @@ class KategoriCapaian(pa.DataFrameModel):
         strict = True
 
 
+class PeriodePerencanaan(pa.DataFrameModel):
+    dokumen: Series[str] = col(
+        isin(["RPJMD", "RPD"]),
+        headers=("DOKUMEN",),
+        description="Dokumen perencanaan jangka menengah daerah: RPJMD, atau RPD di masa transisi",
+    )
+    tahun_awal: Series[int] = col(
+        *tahun(), headers=("TAHUN AWAL",), unique=True, description="Tahun pertama periode"
+    )
+    tahun_akhir: Series[int] = col(
+        *tahun(), headers=("TAHUN AKHIR",), description="Tahun terakhir periode (inklusif)"
+    )
+    sumber: Series[str] = col(headers=("SUMBER",), description="Dokumen/halaman asal periode")
+
+    @pa.dataframe_check(name="periode_urut", error="tahun_awal ≤ tahun_akhir")
+    def ordered(cls, df: pd.DataFrame) -> pd.Series:
+        return df["tahun_awal"] <= df["tahun_akhir"]
+
+    class Config:
+        name = "periode_perencanaan"
+        description = "Periode RPJMD/RPD (tahun awal–akhir) yang direntang Tabel 11."
+        metadata = {"pattern": "indikator/periode_perencanaan.csv"}
+        strict = True
+
+
 class IndikatorTarget(pa.DataFrameModel):
     kode_indikator: Series[str] = col(
         headers=("KODE INDIKATOR",),
@@ -221,7 +246,9 @@ class IndikatorTarget(pa.DataFrameModel):
     class Config:
         name = "indikator_target"
         description = "Target per indikator per tahun menurut dokumen (RPJMD, Renstra, RKT, PK)."
-        metadata = {"pattern": "indikator/target.csv"}
+        # allow_empty: an office with published figures but no targets yet still runs, its
+        # realisations reconciled (mart.kelengkapan_tahun lists the missing targets)
+        metadata = {"pattern": "indikator/target.csv", "allow_empty": True}
         strict = True
         unique = ["kode_indikator", "tahun", "dokumen"]
 
@@ -631,6 +658,7 @@ SOURCES: dict[str, Source] = {
             UkuranHeader,
             IndikatorDefinisi,
             KategoriCapaian,
+            PeriodePerencanaan,
             IndikatorTarget,
             RealisasiDilaporkan,
             RiwayatCapaian,

@@ -14,6 +14,11 @@ The officer-facing name `lakip` stays the run that reads their files, so "the ru
 
 import dagster as dg
 
+from pipelines.defs.masukan.partitions import SEMESTER
+from pipelines.defs.masukan.siklus import PenghapusanDitolak, hapus_semester, hapus_terbatas
+from pipelines.domain.semester import is_semester
+from pipelines.gudang.db import Warehouse
+
 # The ingestion is the raw layer (its key prefix), whatever the asset groups are called.
 MASUKAN = dg.AssetSelection.key_prefixes("raw")
 
@@ -33,6 +38,8 @@ segarkan_job = dg.define_asset_job(
 
 # The ingestion run a refresh continues (shown on the refresh run's page).
 TAG_RUN_MASUKAN = "dukcapil/run_masukan"
+# The semester whose removal a refresh publishes.
+TAG_HAPUS = "dukcapil/hapus"
 
 
 def tags_penyegaran(run: dg.DagsterRun) -> dict[str, str]:
@@ -52,3 +59,41 @@ def catat_penyegaran_dilewati(instance: dg.DagsterInstance, run: dg.DagsterRun) 
     )
     instance.report_engine_event(text, dagster_run=run)
     return text
+
+
+class HapusSemester(dg.Config):
+    """The officer's removal of one semester, as typed in the UI's launchpad."""
+
+    semester: str
+    alasan: str
+    petugas: str
+
+
+@dg.op(description="Hapus satu semester dari gudang kerja dan catat siapa, kapan, mengapa.")
+def hapus_semester_op(context: dg.OpExecutionContext, config: HapusSemester, warehouse: Warehouse):
+    if not is_semester(config.semester) or not config.petugas.strip():
+        raise dg.Failure(
+            description="Isi semester (mis. 2024-S1), alasan dan petugas; tidak ada yang dihapus."
+        )
+    try:
+        with warehouse.connect() as con:
+            deleted, left = hapus_semester(con, config.semester, config.alasan, config.petugas)
+    except PenghapusanDitolak as refusal:
+        raise dg.Failure(description=str(refusal)) from None
+    hapus_terbatas(warehouse.paths.restricted_dir, config.semester)
+    if context.instance.has_dynamic_partition(SEMESTER.name, config.semester):
+        context.instance.delete_dynamic_partition(SEMESTER.name, config.semester)
+    context.log.info(
+        f"Semester {config.semester} dihapus ({deleted} baris); {segarkan_job.name} semester "
+        f"{left} menerbitkan ulang gudang data analis tanpa semester itu."
+    )
+    return left
+
+
+@dg.job(
+    name="hapus_semester",
+    description="Hapus satu semester (Launchpad: semester, alasan, petugas), tercatat di "
+    "raw.semester_dihapus; bila berhasil, lakip_segarkan menerbitkan ulang tanpa semester itu.",
+)
+def hapus_semester_job():
+    hapus_semester_op()

@@ -10,7 +10,10 @@ import dagster as dg
 
 from pipelines.defs.masukan.partitions import SEMESTER
 from pipelines.defs.otomasi.jobs import (
+    TAG_HAPUS,
+    TAG_RUN_MASUKAN,
     catat_penyegaran_dilewati,
+    hapus_semester_job,
     lakip_job,
     segarkan_job,
     tags_penyegaran,
@@ -100,3 +103,25 @@ def segarkan_setelah_masukan(context: dg.RunStatusSensorContext) -> dg.RunReques
 )
 def masukan_gagal(context: dg.RunFailureSensorContext) -> dg.SkipReason:
     return dg.SkipReason(catat_penyegaran_dilewati(context.instance, context.dagster_run))
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[hapus_semester_job],
+    request_job=segarkan_job,
+    minimum_interval_seconds=10,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Semester dihapus (job hapus_semester): jalankan lakip_segarkan untuk semester "
+    "terakhir yang tersisa, yang menerbitkan ulang gudang data analis tanpa semester itu.",
+)
+def segarkan_setelah_hapus(context: dg.RunStatusSensorContext) -> dg.RunRequest | dg.SkipReason:
+    left = sorted(context.instance.get_dynamic_partitions(SEMESTER.name))
+    if not left:
+        return dg.SkipReason("Tidak ada semester tersisa untuk disegarkan.")
+    run = context.dagster_run
+    removed = run.run_config["ops"]["hapus_semester_op"]["config"]["semester"]
+    return dg.RunRequest(
+        run_key=run.run_id,
+        partition_key=left[-1],
+        tags={TAG_HAPUS: removed, TAG_RUN_MASUKAN: run.run_id},
+    )

@@ -2,7 +2,9 @@
 the offending rows, and the check passes when there are none. A failing check stops
 publication, so analysts keep the previous good warehouse. Besides the working file, a check can
 read `iku_terbit` (the IKU analysts see now, `publication.muat_iku_terbit`); a column `pesan`
-in its result becomes the check's message, shown in the UI and by the command line."""
+in its result becomes the check's message, shown in the UI and by the command line. A check
+whose header says `-- blocking: tidak` lists what is incomplete (a year in progress) as a
+warning and never stops publication."""
 
 import dagster as dg
 import pandas as pd
@@ -11,14 +13,16 @@ from pipelines.config import SQL_DIR
 from pipelines.defs.publikasi.gudang_analis import muat_iku_terbit
 from pipelines.defs.transformasi.audit_sel_kecil import audit_connection
 from pipelines.gudang.db import Warehouse, load_sql
+from pipelines.gudang.lineage import header
 
 
 def build_sql_check(path) -> dg.AssetChecksDefinition:
     layer, table, name = path.stem.split("__")
     description = path.read_text(encoding="utf-8").splitlines()[0].lstrip("- ").strip()
+    blocking = header(path).get("blocking", "ya") != "tidak"
 
     @dg.asset_check(
-        asset=dg.AssetKey([layer, table]), name=name, blocking=True, description=description
+        asset=dg.AssetKey([layer, table]), name=name, blocking=blocking, description=description
     )
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as con:
@@ -27,6 +31,7 @@ def build_sql_check(path) -> dg.AssetChecksDefinition:
         pesan = "\n".join(offending["pesan"]) if "pesan" in offending else None
         return dg.AssetCheckResult(
             passed=offending.empty,
+            severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
             description=pesan or None,
             metadata={
                 "jumlah_baris_bermasalah": len(offending),

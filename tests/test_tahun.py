@@ -1,0 +1,458 @@
+"""Every year that has data gets its LAKIP tables; what a year lacks is listed, never blocks the
+other years (issue 10, item 4). Runs are shared: `tahun_2024` (a 2024-S1 semester and a 2024
+PK budget without its workbook, no 2024 target) and `tahun_2024_lengkap` (the same, then the
+2024 targets and reported realisations added, run again)."""
+
+from __future__ import annotations
+
+import csv
+import math
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from berkas import BUNDLED_FILE, settle
+from conftest import Pipeline, copy_pipeline, use_cli_instance
+from test_gx import _check_evaluations
+
+from pipelines.cli import main
+from pipelines.definitions import defs
+from pipelines.defs.laporan.bersama import query
+from pipelines.defs.publikasi.gudang_analis import describe_versions
+
+SEMESTER_2024 = "2024-S1"
+# Tabel 3 of 2023 as printed in the LAKIP (seed): realisasi and capaian, truncated to 2 decimals.
+TABEL3_2023 = {
+    "rasio_ktp_el": (204.54, 292.20),
+    "kepemilikan_ktp_el": (97.56, 139.38),
+    "database_valid": (99.73, 124.66),
+}
+# Active indicators of 2024: every definition but cakupan_ktp (tahun_akhir 2022).
+AKTIF = 10
+# 2024-S1: the 2023-S2 figures with, per kecamatan, some residents moved from "belum" to
+# "sudah/memiliki" (identities and the JUMLAH row kept).
+PINDAH = {
+    ("SUDAH REKAM KTP-EL", "BELUM REKAM KTP-EL"): 150,
+    ("MEMILIKI KIA", "BELUM MEMILIKI KIA"): 400,
+    ("ANAK MEMILIKI AKTA KELAHIRAN", "ANAK BELUM MEMILIKI AKTA KELAHIRAN"): 90,
+}
+# The export's headers of the measures the formula indicators use.
+KOLOM = {
+    "penduduk": "JUMLAH PENDUDUK",
+    "penduduk_17_kawin": "PENDUDUK 17+ KAWIN",
+    "wajib_ktp_el": "WAJIB KTP-EL",
+    "ktp_el_sudah_rekam": "SUDAH REKAM KTP-EL",
+    "wajib_kia": "WAJIB KIA",
+    "kia_memiliki": "MEMILIKI KIA",
+    "kia_belum_memiliki": "BELUM MEMILIKI KIA",
+    "anak_0_17": "JUMLAH ANAK 0-17",
+    "anak_akta_kelahiran_memiliki": "ANAK MEMILIKI AKTA KELAHIRAN",
+    "penduduk_akta_kelahiran_memiliki": "PENDUDUK MEMILIKI AKTA KELAHIRAN",
+    "perkawinan_dilaporkan": "PERKAWINAN DILAPORKAN",
+    "akta_perkawinan_terbit": "AKTA PERKAWINAN TERBIT",
+}
+TARGET_2024 = 75.0
+DILAPORKAN_2024 = {"kepemilikan_akta_kependudukan": 60.5, "pemanfaatan_data": 72.0}
+
+
+def truncate(x: float, decimals: int) -> float:
+    """As the LAKIP prints: cut, not rounded (the tiny nudge absorbs binary representation)."""
+    return math.floor(x * 10**decimals + 1e-9) / 10**decimals
+
+
+def _angka(text: str) -> int:
+    return int(text.replace(".", ""))
+
+
+def _id(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def tulis_semester(raw_dir: Path, semester: str = SEMESTER_2024) -> dict[str, int]:
+    """raw/dkb/<semester>/ from the bundled file with PINDAH applied to every kecamatan; returns
+    the kota totals per export header, computed here from the rows written."""
+    lines = (raw_dir / BUNDLED_FILE).read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(";")
+    rows = [line.split(";") for line in lines[1:]]
+    kecamatan = [r for r in rows if r[1] != "JUMLAH"]
+    for r in kecamatan:
+        for (naik, turun), n in PINDAH.items():
+            i, j = header.index(naik), header.index(turun)
+            n = min(n, _angka(r[j]))
+            r[i], r[j] = _id(_angka(r[i]) + n), _id(_angka(r[j]) - n)
+            if naik == "SUDAH REKAM KTP-EL":  # printed = recorded in this export
+                r[header.index("CETAK KTP-EL")] = r[i]
+    total = {h: sum(_angka(r[k]) for r in kecamatan) for k, h in enumerate(header) if k >= 2}
+    jumlah = ["", "JUMLAH", *(_id(total[h]) for h in header[2:])]
+    folder = raw_dir / "dkb" / semester
+    folder.mkdir(parents=True)
+    path = folder / BUNDLED_FILE.name
+    path.write_text(
+        "\n".join(";".join(r) for r in [header, *kecamatan, jumlah]) + "\n", encoding="utf-8"
+    )
+    settle(path)
+    return total
+
+
+def tulis_anggaran_pk_2024(raw_dir: Path) -> None:
+    folder = raw_dir / "anggaran" / "2024"
+    folder.mkdir()
+    (folder / "anggaran_pk.csv").write_text(
+        "tahun,kode_program,nama_program,anggaran\n"
+        "2024,2.12.02,Program Pendaftaran Penduduk,250.000.000\n"
+        "2024,2.12.03,Program Pencatatan Sipil,150.000.000\n",
+        encoding="utf-8",
+    )
+
+
+def _baca(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _tambah(path: Path, rows: list[dict]) -> None:
+    fields = list(_baca(path)[0]) if path.stat().st_size else list(rows[0])
+    with path.open("a", encoding="utf-8", newline="") as f:
+        csv.DictWriter(f, fieldnames=fields).writerows(rows)
+
+
+def tulis_target_2024(raw_dir: Path) -> None:
+    """A 2024 PK target for every active indicator, and the reported realisations."""
+    indikator = raw_dir / "indikator"
+    aktif = [r for r in _baca(indikator / "definisi_indikator.csv") if not r["tahun_akhir"]]
+    _tambah(
+        indikator / "target.csv",
+        [
+            {
+                "kode_indikator": r["kode_indikator"],
+                "tahun": "2024",
+                "dokumen": "PK",
+                "target": "75",
+                "sumber": "PK 2024 (uji)",
+            }
+            for r in aktif
+        ],
+    )
+    dilaporkan = [r for r in aktif if r["jenis"] == "dilaporkan"]
+    _tambah(
+        indikator / "realisasi_dilaporkan.csv",
+        [
+            {
+                "kode_indikator": r["kode_indikator"],
+                "tahun": "2024",
+                "realisasi": str(DILAPORKAN_2024.get(r["kode_indikator"], 90)).replace(".", ","),
+                "sumber": "laporan 2024 (uji)",
+            }
+            for r in dilaporkan
+        ],
+    )
+
+
+@pytest.fixture(scope="module")
+def tahun_2024(bundled: Pipeline, tmp_path_factory) -> tuple[Pipeline, dict, object]:
+    pipe = copy_pipeline(bundled, tmp_path_factory.mktemp("tahun_2024"))
+    total = tulis_semester(pipe.paths.raw_dir)
+    tulis_anggaran_pk_2024(pipe.paths.raw_dir)
+    result = pipe.run(SEMESTER_2024, raise_on_error=False)
+    return pipe, total, result
+
+
+@pytest.fixture(scope="module")
+def tahun_2024_lengkap(tahun_2024, tmp_path_factory) -> tuple[Pipeline, dict, object]:
+    before, total, _ = tahun_2024
+    pipe = copy_pipeline(before, tmp_path_factory.mktemp("tahun_2024_lengkap"))
+    tulis_target_2024(pipe.paths.raw_dir)
+    # a new plan: an RPD of the transition, 2024–2026 (the RPJMD ended with 2023)
+    _tambah(
+        pipe.paths.raw_dir / "indikator" / "periode_perencanaan.csv",
+        [{"dokumen": "RPD", "tahun_awal": "2024", "tahun_akhir": "2026", "sumber": "RPD (uji)"}],
+    )
+    result = pipe.run(SEMESTER_2024, raise_on_error=False)
+    return pipe, total, result
+
+
+def _tabel3(con: duckdb.DuckDBPyConnection, tahun: int) -> dict:
+    rows = con.execute(
+        "SELECT kode_indikator, realisasi, capaian, target FROM mart.pengukuran_kinerja "
+        "WHERE tahun = ?",
+        [tahun],
+    ).fetchall()
+    return {k: (r, c, t) for k, r, c, t in rows}
+
+
+def test_2024_without_targets_publishes_2023_as_before_and_names_what_2024_lacks(tahun_2024):
+    pipe, _, result = tahun_2024
+    assert result.success
+    with pipe.published() as con:
+        tabel3 = _tabel3(con, 2023)
+        for kode, (realisasi, capaian) in TABEL3_2023.items():
+            assert (truncate(tabel3[kode][0], 2), truncate(tabel3[kode][1], 2)) == (
+                realisasi,
+                capaian,
+            )
+        lacks = dict(
+            con.execute(
+                "SELECT kekurangan, jumlah FROM mart.kelengkapan_tahun WHERE tahun = 2024"
+            ).fetchall()
+        )
+        complete_2023 = con.execute(
+            "SELECT count(*) FROM mart.kelengkapan_tahun WHERE tahun = 2023"
+        ).fetchone()[0]
+    assert complete_2023 == 0
+    assert lacks["target"] == AKTIF
+    assert lacks["realisasi"] == 3  # the reported indicators; the formula ones come from DKB
+    assert lacks["realisasi anggaran"] == 1  # the budget workbook of 2024
+    assert lacks["semester"] == 1  # 2024-S2
+    evaluation = _check_evaluations(pipe.instance, result.run_id)[
+        ("mart/kelengkapan_tahun", "tahun_lengkap")
+    ]
+    assert not evaluation.passed  # a warning: the run succeeded
+    assert f"LAKIP 2024: belum ada target untuk {AKTIF} indikator: " in evaluation.description
+    assert "LAKIP 2024: belum ada realisasi anggaran (raw/anggaran/2024/" in evaluation.description
+    assert "LAKIP 2024: belum ada semester 2024-S2" in evaluation.description
+    assert "LAKIP 2023" not in evaluation.description
+
+
+def test_a_year_without_targets_still_gets_its_realisations(tahun_2024):
+    """The formula indicators of 2024 are computed from 2024-S1, equal to the counts written."""
+    pipe, total, _ = tahun_2024
+    with pipe.published() as con:
+        got = dict(
+            con.execute(
+                "SELECT kode_indikator, realisasi FROM mart.iku WHERE tahun = 2024 "
+                "AND tingkat IN ('kota', 'kabupaten')"
+            ).fetchall()
+        )
+    definisi = [
+        r
+        for r in _baca(pipe.paths.raw_dir / "indikator" / "definisi_indikator.csv")
+        if r["jenis"] == "rumus"
+    ]
+    assert len(definisi) == 7
+    for r in definisi:
+        kode, pembilang, penyebut = r["kode_indikator"], r["pembilang"], r["penyebut"]
+        expected = total[KOLOM[pembilang]] / total[KOLOM[penyebut]] * float(r["pengali"])
+        assert got[kode] == pytest.approx(expected, rel=1e-12), kode
+
+
+def test_2024_with_targets_and_realisations_gives_tabel_3_10_11(tahun_2024_lengkap):
+    pipe, total, result = tahun_2024_lengkap
+    assert result.success
+    with pipe.published() as con:
+        tabel3 = _tabel3(con, 2024)
+        tabel3_2023 = _tabel3(con, 2023)
+        tabel10 = {
+            k: (lalu, ini)
+            for k, lalu, ini in con.execute(
+                "SELECT kode_indikator, capaian_tahun_lalu, capaian "
+                "FROM mart.perbandingan_tahun_lalu WHERE tahun = 2024"
+            ).fetchall()
+        }
+        tabel11 = {
+            (t, k)
+            for t, k in con.execute("SELECT tahun, kode_indikator FROM mart.tren_rpjmd").fetchall()
+        }
+        lacks = con.execute(
+            "SELECT kekurangan FROM mart.kelengkapan_tahun WHERE tahun = 2024"
+        ).fetchall()
+    assert len(tabel3) == AKTIF
+    rasio = total[KOLOM["ktp_el_sudah_rekam"]] / total[KOLOM["penduduk_17_kawin"]] * 100
+    assert tabel3["rasio_ktp_el"][0] == pytest.approx(rasio, rel=1e-12)
+    assert tabel3["rasio_ktp_el"][1] == pytest.approx(rasio / TARGET_2024 * 100, rel=1e-12)
+    kia = total[KOLOM["kia_memiliki"]] / total[KOLOM["wajib_kia"]] * 100
+    assert tabel3["kepemilikan_kia"][1] == pytest.approx(kia / TARGET_2024 * 100, rel=1e-12)
+    assert tabel3["pemanfaatan_data"][0] == DILAPORKAN_2024["pemanfaatan_data"]
+    # Tabel 10 puts 2023's capaian (computed here) beside 2024's
+    assert tabel10["rasio_ktp_el"] == pytest.approx(
+        (tabel3_2023["rasio_ktp_el"][1], tabel3["rasio_ktp_el"][1])
+    )
+    assert {("2024", k) for k in tabel3} <= {(str(t), k) for t, k in tabel11}
+    assert sorted(r[0] for r in lacks) == ["realisasi anggaran", "semester"]
+    assert (pipe.paths.reports_dir / "2024" / "LAKIP_2024_tabel.xlsx").is_file()
+    # Tabel 11 of 2024 spans its own plan (RPD 2024–2026): the RPJMD years stay out of it,
+    # while Tabel 11 of 2023 still shows 2019–2023
+    with pipe.build() as con:
+        tabel11_2024 = query(con, "lakip/tren_rpjmd", 2024).set_index("_kunci")
+        tabel11_2023 = query(con, "lakip/tren_rpjmd", 2023).set_index("_kunci")
+    assert tabel11_2024["target_1"].isna().all() and tabel11_2024["target_0"].notna().all()
+    assert tabel11_2023["target_4"].notna().any()  # 2019 (RPJMD), e.g. rasio_ktp_el 78
+    assert (pipe.paths.reports_dir / "2023" / "LAKIP_2023_tabel.xlsx").is_file()
+
+
+def test_a_history_year_with_its_semester_is_computed_and_reconciled(bundled, tmp_path):
+    """A 2022-S2 semester in the warehouse: Tabel 11's 2022 comes from it, not from the printed
+    history (kept for 2019–2021), and the printed 2022 figure is reconciled against it."""
+    pipe = copy_pipeline(bundled, tmp_path)
+    total = tulis_semester(pipe.paths.raw_dir, "2022-S2")
+    result = pipe.run("2022-S2", raise_on_error=False)
+    # Published; only the document of 2022 refuses to print, since its Tabel 10 would show
+    # 2021's published capaian 309,03, which its own target and realisasi contradict (230,23)
+    failed = {e.step_key for e in result.get_step_failure_events()}
+    assert failed == {"publikasi__lakip_docx"}
+    rasio = total[KOLOM["ktp_el_sudah_rekam"]] / total[KOLOM["penduduk_17_kawin"]] * 100
+    with pipe.published() as con:
+        tren = {
+            (t, k): (r, sumber)
+            for t, k, r, sumber in con.execute(
+                "SELECT tahun, kode_indikator, realisasi, sumber FROM mart.tren_rpjmd "
+                "WHERE kode_indikator = 'rasio_ktp_el'"
+            ).fetchall()
+        }
+        (rekon,) = con.execute(
+            "SELECT nilai_terbit, angka_hitung, kelas FROM mart.rekonsiliasi "
+            "WHERE pemeriksaan = 'terbitan vs hitung ulang' AND tabel = 'Tabel 11' "
+            "AND tahun = 2022 AND kunci = 'rasio_ktp_el' AND kolom = 'realisasi'"
+        ).fetchall()
+    assert tren[(2022, "rasio_ktp_el")][0] == pytest.approx(rasio, rel=1e-12)
+    assert tren[(2022, "rasio_ktp_el")][1] == "dihitung"
+    assert tren[(2021, "rasio_ktp_el")] == (198, "LAKIP terbit: LAKIP 2023 Tabel 11")
+    assert rekon[0] == "101,47" and rekon[1] == pytest.approx(rasio, rel=1e-12)
+    assert rekon[2] == "material"
+
+
+def test_office_with_published_figures_and_no_targets_runs(pipeline):
+    """No target at all (press releases only): the run publishes, the realisations are
+    reconciled, and a printed percentage that contradicts its own printed counts is material."""
+    pipe = pipeline  # never published: nothing analysts saw can vanish
+    raw = pipe.paths.raw_dir
+    target = raw / "indikator" / "target.csv"
+    target.write_text(target.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    terbitan = raw / "terbitan" / "lakip_2023.csv"
+    text = terbitan.read_text(encoding="utf-8")
+    # ALAK, Tabel 5: 10.210 of 22.074 children have a KIA, printed as 86,05 % (their ratio to
+    # those without, the LAKIP's rasio_kia); printed instead as 96,05 %.
+    printed = '53.71.01,ALAK,rasio_kia,realisasi,"{}"'
+    wrong = text.replace(printed.format("86,05"), printed.format("96,05"))
+    assert wrong != text
+    terbitan.write_text(wrong, encoding="utf-8")
+    result = pipe.run(raise_on_error=False)
+    assert result.success
+    with pipe.published() as con:
+        kelas = con.execute(
+            "SELECT pemeriksaan, kelas, angka_hitung FROM mart.rekonsiliasi "
+            "WHERE tabel = 'Tabel 5' AND kode_wilayah = '53.71.01' AND kunci = 'rasio_kia' "
+            "AND kolom = 'realisasi'"
+        ).fetchall()
+        tabel3_kota = dict(
+            con.execute(
+                "SELECT kunci, kelas FROM mart.rekonsiliasi WHERE tabel = 'Tabel 3' "
+                "AND kolom = 'realisasi' AND pemeriksaan = 'terbitan vs hitung ulang'"
+            ).fetchall()
+        )
+        lacks = con.execute(
+            "SELECT jumlah FROM mart.kelengkapan_tahun WHERE tahun = 2023 AND kekurangan = 'target'"
+        ).fetchall()
+    assert {k for _, k, _ in kelas} == {"material"}
+    # its own counts: 10.210 / 11.864 × 100
+    own = [a for p, _, a in kelas if p == "persentase terbitan vs angkanya"]
+    assert own == [pytest.approx(10210 / 11864 * 100)]
+    # the kab/kota realisations of Tabel 3 are recomputed although no target exists
+    assert tabel3_kota["rasio_ktp_el"] in ("sama", "pembulatan tampilan")
+    assert lacks == [(AKTIF,)]
+
+
+def test_vanished_folder_is_flagged_and_removing_the_semester_is_recorded(
+    tahun_2024, tmp_path, monkeypatch, capsys
+):
+    """The 2024-S1 folder disappears from raw/: the run summary (and the UI's check) says the
+    semester is still published. The officer then removes it on purpose: recorded with who and
+    why, the warehouse republished without it, 2023 as before."""
+    pipe = copy_pipeline(tahun_2024[0], tmp_path / "pipa")
+    shutil.rmtree(pipe.paths.raw_dir / "dkb" / SEMESTER_2024)
+    use_cli_instance(pipe, tmp_path, monkeypatch)
+
+    assert main(["run"]) == 0
+    out = capsys.readouterr().out
+    flag = f"Semester {SEMESTER_2024} masih ada di gudang data (dan terbit), tetapi folder"
+    assert "! pemeriksaan conformed/dkb_agregat / folder_semester_ada: peringatan" in out
+    assert out.count(flag) == 2  # the check's warning during the run, then the summary
+    assert "LAKIP 2024: belum ada target untuk 10 indikator" in out
+
+    versions_before = len(describe_versions(pipe.paths))
+    alasan = "rilis 2024-S1 ditarik Dukcapil pusat"
+    assert (
+        main(
+            [
+                "hapus-semester",
+                "--semester",
+                SEMESTER_2024,
+                "--alasan",
+                alasan,
+                "--petugas",
+                "petugas_uji",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert f"Semester {SEMESTER_2024} dihapus dari gudang kerja" in out
+    with pipe.published() as con:
+        semesters = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT semester FROM mart.agregat_wilayah ORDER BY 1"
+            ).fetchall()
+        ]
+        tabel3 = _tabel3(con, 2023)
+    assert semesters == ["2023-S2"]
+    assert truncate(tabel3["rasio_ktp_el"][0], 2) == TABEL3_2023["rasio_ktp_el"][0]
+    with pipe.build() as con:
+        (log,) = con.execute(
+            "SELECT semester, petugas, alasan, baris_dihapus, dihapus_pada "
+            "FROM raw.semester_dihapus"
+        ).fetchall()
+        left = con.execute(
+            "SELECT count(*) FROM conformed.dkb_agregat WHERE semester = ?", [SEMESTER_2024]
+        ).fetchone()[0]
+    assert log[:3] == (SEMESTER_2024, "petugas_uji", alasan) and log[3] > 0 and log[4]
+    assert left == 0
+    assert len(describe_versions(pipe.paths)) == versions_before + 1  # published again
+    with dg.DagsterInstance.get() as instance:
+        assert SEMESTER_2024 not in instance.get_dynamic_partitions("semester")
+
+    # the last semester left cannot be removed: refused, nothing changed
+    assert main(["hapus-semester", "--semester", "2023-S2", "--alasan", "uji"]) == 1
+    assert "satu-satunya semester" in capsys.readouterr().err
+
+
+def test_the_ui_job_removes_a_semester_with_who_and_why(tahun_2024, tmp_path):
+    """The UI's way: the job `hapus_semester` with its launchpad config (the refresh that
+    republishes follows by the sensor `segarkan_setelah_hapus`, as after an ingestion)."""
+    pipe = copy_pipeline(tahun_2024[0], tmp_path)
+    pipe.instance.add_dynamic_partitions("semester", ["2023-S2", SEMESTER_2024])
+    # resident rows of both semesters in the restricted store (stand-ins: no extract here)
+    terbatas = pipe.paths.restricted_dir / "penduduk"
+    for semester in ("2023-S2", SEMESTER_2024):
+        (terbatas / f"semester={semester}").mkdir(parents=True)
+        (terbatas / f"semester={semester}" / "penduduk.parquet").write_bytes(b"PAR1")
+    job = defs.resolve_job_def("hapus_semester")
+    config = {"semester": SEMESTER_2024, "alasan": "salah unggah", "petugas": "admin_dinas"}
+    result = job.execute_in_process(
+        instance=pipe.instance,
+        resources={"warehouse": pipe.warehouse},
+        run_config={"ops": {"hapus_semester_op": {"config": config}}},
+    )
+    assert result.success
+    assert result.output_for_node("hapus_semester_op") == "2023-S2"  # what the refresh runs
+    with pipe.build() as con:
+        log = con.execute("SELECT semester, petugas, alasan FROM raw.semester_dihapus").fetchall()
+        left = con.execute(
+            "SELECT DISTINCT semester FROM conformed.dkb_agregat ORDER BY 1"
+        ).fetchall()
+    assert log == [(SEMESTER_2024, "admin_dinas", "salah unggah")]
+    assert left == [("2023-S2",)]
+    assert pipe.instance.get_dynamic_partitions("semester") == ["2023-S2"]
+    assert sorted(p.name for p in terbatas.iterdir()) == ["semester=2023-S2"]
+    # without a reason: refused, nothing changed
+    config = {"semester": "2023-S2", "alasan": " ", "petugas": "admin_dinas"}
+    result = job.execute_in_process(
+        instance=pipe.instance,
+        resources={"warehouse": pipe.warehouse},
+        run_config={"ops": {"hapus_semester_op": {"config": config}}},
+        raise_on_error=False,
+    )
+    assert not result.success
+    with pipe.build() as con:
+        assert con.execute("SELECT count(*) FROM conformed.dkb_agregat").fetchone()[0] > 0
