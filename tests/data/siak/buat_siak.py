@@ -400,6 +400,11 @@ def office(raw: Path, desa) -> None:
     )
     _csv(ind / "realisasi_dilaporkan.csv", ["kode_indikator", "tahun", "realisasi", "sumber"], [])
     _csv(
+        ind / "periode_perencanaan.csv",
+        ["dokumen", "tahun_awal", "tahun_akhir", "sumber"],
+        [["RPD", 2023, 2026, "sintetis: RPD setelah masa jabatan kepala daerah berakhir 2022"]],
+    )
+    _csv(
         ind / "riwayat_capaian.csv",
         ["kode_indikator", "tahun", "nama_tercetak", "target", "realisasi", "capaian", "sumber"],
         [
