@@ -19,17 +19,25 @@ from test_gerbang import _rejection
 
 from pipelines.config import PROJECT_ROOT
 from pipelines.definitions import current_resources
+from pipelines.defs.masukan import agregat
 from pipelines.defs.masukan import wilayah as referensi
 from pipelines.defs.masukan.assets import INGEST_ASSETS
 from pipelines.defs.masukan.deklarasi import normalise_label
 from pipelines.domain import wilayah as nasional
 
 KUPANG = Path(__file__).parent / "data" / "kupang_wilayah.csv"
-REFERENSI = [dg.AssetKey(["raw", n]) for n in ("wilayah_kemendagri", "daerah", "wilayah")]
+REFERENSI = [
+    dg.AssetKey(["raw", n])
+    for n in ("wilayah_kemendagri", "daerah", "wilayah", "ukuran_dkb", "ukuran_header")
+    + ("indikator_definisi",)  # the DKB step reads the measures the indicators need
+]
 ALIAS = dg.AssetKey(["raw", "wilayah_alias"])
-DKB = dg.AssetKey(["raw", "dkb_agregat_kecamatan"])
+DKB = dg.AssetKey(["raw", "dkb_agregat"])
 DKB_FILE = "dkb/2023-S2/agregat_kecamatan.csv"
-ASSETS = {a.key: a for a in (*INGEST_ASSETS, referensi.wilayah_kemendagri, referensi.wilayah)}
+ASSETS = {
+    a.key: a
+    for a in (*INGEST_ASSETS, referensi.wilayah_kemendagri, referensi.wilayah, agregat.dkb_agregat)
+}
 
 
 def _package_file(name: str) -> bytes:
@@ -220,7 +228,7 @@ def test_case_spacing_and_own_codes_resolve_as_before(tmp_path):
     assert _run(pipe, ALIAS, DKB).success
     with pipe.build() as con:
         codes = con.execute(
-            "SELECT kode_kecamatan FROM raw.dkb_agregat_kecamatan ORDER BY _baris"
+            "SELECT kode_wilayah FROM raw.dkb_agregat WHERE ukuran = 'penduduk' ORDER BY _baris"
         ).fetchall()
     assert [c[0] for c in codes] == [f"53.71.0{i}" for i in range(1, 7)]
 

@@ -32,8 +32,8 @@ SHA256 = {
 
 @dataclass(frozen=True)
 class Region:
-    kode: str  # dotted: '53', '53.71', '53.71.01', '53.71.01.1001'
-    nama: str  # as the decree writes it: 'Kota Kupang', 'Kelapa Lima'
+    kode: str  # dotted: '82', '82.07', '82.07.01', '82.07.01.2001'
+    nama: str  # as the decree writes it: 'Kabupaten Pulau Morotai', 'Morotai Selatan'
     tingkat: str  # provinsi, kabupaten, kota, kecamatan, kelurahan, desa
 
     @property
@@ -109,7 +109,7 @@ def regions_of(kode_daerah: str) -> list[Region]:
 
 
 def _dotted(value: str) -> str:
-    """'5371010' / '53.71.01' → '53.71.01': exports print codes with or without dots."""
+    """'820701' / '82.07.01' → '82.07.01': exports print codes with or without dots."""
     text = value.strip()
     if "." in text or not text.isdigit() or len(text) not in (2, 4, 6, 10):
         return text
@@ -118,7 +118,7 @@ def _dotted(value: str) -> str:
 
 class Elsewhere:
     """Explains a region code or name that is not the office's but exists elsewhere in the
-    country: '53.01.04 adalah kecamatan SEMAU di KABUPATEN KUPANG (53.01), bukan KOTA KUPANG'.
+    country: '<kode> adalah kecamatan <NAMA> di <KAB/KOTA lain> (<kode>), bukan <kab/kota kantor ini>'.
 
     `key` is the comparison key of names (the gate's: case and spacing ignored)."""
 

@@ -25,7 +25,7 @@ _WIDTHS = (2, 2, 2, 4)  # province, kab/kota, kecamatan, desa/kelurahan
 class NamaBerkas:
     topik: str
     tanggal: date | None
-    kode_kab: str  # '53.71'
+    kode_kab: str  # '82.07'
 
 
 def parse_name(path: Path) -> NamaBerkas | None:
@@ -50,7 +50,7 @@ def is_missing(cell: object) -> bool:
 
 
 def region_code(kode: object, parts: tuple[object, ...]) -> str | None:
-    """'53.71.01.1001' from KODE as printed ('53.71.01.1001', '5371011001', '53 71 01 1001') or
+    """'82.07.01.2001' from KODE as printed ('82.07.01.2001', '8207012001', '82 07 01 2001') or
     from NO_PROP … NO_KEL; None when neither gives a well-formed code."""
     if _given(kode):
         text = str(kode).strip()

@@ -49,7 +49,7 @@ def national_frame() -> pd.DataFrame:
     metadata={
         "sumber": _SUMBER,
         "dagster/column_schema": _kolom(
-            ("kode", "Kode Kemendagri bertitik: 53, 53.71, 53.71.01, 53.71.01.1001"),
+            ("kode", "Kode Kemendagri bertitik: PP, PP.KK, PP.KK.CC, PP.KK.CC.DDDD"),
             ("nama", "Nama seperti dalam keputusan"),
             ("tingkat", "provinsi, kabupaten, kota, kecamatan, kelurahan atau desa"),
             ("kode_induk", "Kode wilayah satu tingkat di atasnya (kosong untuk provinsi)"),
