@@ -264,7 +264,8 @@ def test_missing_mapping_file_gives_an_empty_mapping_not_a_failed_run(pipeline):
     """An office that has not filled program_indikator.csv yet: its ingestion writes an empty
     table (every program then shows the note) instead of failing the run."""
     (pipeline.paths.raw_dir / "indikator" / "program_indikator.csv").unlink()
-    sources = [S.INDIKATOR, S.ANGGARAN_PK, S.REALISASI_ANGGARAN, S.PROGRAM_INDIKATOR]
+    # the indicator definitions name DKB measures (ukuran_dkb.csv) before programs map to them
+    sources = [S.UKURAN_DKB, S.INDIKATOR, S.ANGGARAN_PK, S.REALISASI_ANGGARAN, S.PROGRAM_INDIKATOR]
     assets = [build_ingest_asset(s) for s in sources]
     result = dg.materialize(
         assets, instance=pipeline.instance, resources=current_resources(pipeline.warehouse)
