@@ -5,11 +5,14 @@ WITH tahun_ini AS (
     SELECT tahun, kode_indikator, target, realisasi, capaian FROM mart.pengukuran_kinerja
 ),
 semua_tahun AS (
+    -- a year with targets but no realisation yet falls back on its printed figure, if any
     SELECT tahun, kode_indikator, capaian, 'dihitung' AS sumber FROM tahun_ini
+    WHERE capaian IS NOT NULL
     UNION ALL
     SELECT r.tahun, r.kode_indikator, r.capaian, 'LAKIP terbit' AS sumber
     FROM conformed.riwayat_capaian AS r
-    ANTI JOIN tahun_ini AS t USING (tahun, kode_indikator)
+    ANTI JOIN (SELECT * FROM tahun_ini WHERE capaian IS NOT NULL) AS t
+        USING (tahun, kode_indikator)
 ),
 tahun_laporan AS (
     SELECT DISTINCT tahun FROM tahun_ini

@@ -1,7 +1,9 @@
--- description: Tabel 11: target, realisasi, capaian per tahun periode RPJMD/RPD.
--- Tabel 11: target, realisasi and capaian of every indicator in every year of the planning
--- periods (conformed.periode_perencanaan), the published history (2019–2022 in the bundled
--- data) next to the years computed here; a year computed here outside every period is kept.
+-- description: Tabel 11: target, realisasi, capaian per tahun (riwayat terbit dan dihitung).
+-- Tabel 11: target, realisasi and capaian of every indicator in every year, the published
+-- history (2019–2022 in the bundled data) next to the years computed here. Every year is kept,
+-- also one before the planning period in force: the export (sql/lakip/tren_rpjmd.sql) shows the
+-- period's years, and the reconciliation needs a counterpart for every printed history figure
+-- (Tabel 10 prints last year's capaian, which may lie in the previous plan).
 -- A history year whose DKB semester is in the warehouse is computed (and its published figure,
 -- in raw/terbitan/, reconciled against it in mart.rekonsiliasi); the printed history
 -- (riwayat_capaian) is the fallback for the others. `capaian` is the figure of record
@@ -10,7 +12,13 @@
 WITH dihitung AS (
     SELECT tahun, kode_indikator, nama_indikator AS nama_tercetak, target, realisasi, capaian,
            'dihitung' AS sumber
-    FROM mart.pengukuran_kinerja
+    FROM mart.pengukuran_kinerja AS p
+    -- a year with targets but no realisation yet keeps its printed figure, if it has one
+    WHERE realisasi IS NOT NULL
+        OR NOT EXISTS (
+            SELECT 1 FROM conformed.riwayat_capaian AS r
+            WHERE r.tahun = p.tahun AND r.kode_indikator = p.kode_indikator
+        )
 ),
 terbit AS (
     SELECT r.tahun, r.kode_indikator, r.nama_tercetak, r.target, r.realisasi, r.capaian,
@@ -39,9 +47,4 @@ SELECT
     s.sumber
 FROM semua AS s
 JOIN conformed.indikator AS d USING (kode_indikator)
-WHERE s.sumber = 'dihitung'
-    OR EXISTS (
-        SELECT 1 FROM conformed.periode_perencanaan AS p
-        WHERE s.tahun BETWEEN p.tahun_awal AND p.tahun_akhir
-    )
 ORDER BY s.tahun, d.urutan
