@@ -24,7 +24,6 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from pipelines.defs.masukan.berkas import one_file, semester_files
 from pipelines.defs.masukan.readers import file_sha256
@@ -179,9 +178,7 @@ def _csv_header(path: Path, columns: list[str]) -> tuple[str, list[str]]:
     return delimiter, names
 
 
-def _source(
-    con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]
-) -> tuple[str, int, int]:
+def _source(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> tuple[str, int, int]:
     """SELECT of the schema's columns of the file, all as text; the number of fields every CSV
     row must have (0 for Parquet); and the number a person gives the file's first data row
     (CSV: 2, the header is row 1; Parquet: 1). The staged row `rowid` is that row's file row
@@ -302,7 +299,9 @@ def _stage(
             "BATCH_CREATE_TABLE_AS): nomor baris tidak bisa diturunkan dari rowid"
         )
     con.execute(statement)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _tahap AS SELECT rowid + {first} AS _baris, * FROM _stg")
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW _tahap AS SELECT rowid + {first} AS _baris, * FROM _stg"
+    )
     if fields:
         _csv_rejects(con, path, fields)
     n = con.execute("SELECT count(*) FROM _stg").fetchone()[0]
