@@ -685,7 +685,7 @@ def test_file_rows_of_quarantine_and_stored_rows_are_right_in_every_run(
 
 
 def test_parquet_rows_are_numbered_from_the_file(big_extract: Path, tmp_path: Path):
-    """Parquet rows are numbered by the reader's own file_row_number (first row = 1)."""
+    """Parquet rows are numbered from the file (first row = 1), read on every core."""
     parquet = tmp_path / "penduduk.parquet"
     duckdb.execute(
         f"COPY (FROM read_csv(?, all_varchar=true)) TO '{parquet}' (ROW_GROUP_SIZE 10000)",

@@ -228,8 +228,8 @@ def _first_blank_line(path: Path, chunk_size: int = 1 << 24) -> int | None:
     with path.open("rb") as handle:
         while chunk := handle.read(chunk_size):
             data = carry + chunk
-            # CRLF only where the chunk has a CR (one memchr): on a LF file this halves the
-            # search, which cost ~2 CPU s per 5.5M rows
+            # CRLF blank lines only where the chunk has a CR (one memchr): a LF file gets one
+            # search instead of two (both together cost ≈ 2 CPU s per 5.5M rows)
             found = (data.find(b"\n\n"), data.find(b"\n\r\n") if b"\r" in data else -1)
             hits = [i for i in found if i >= 0]
             if hits:
@@ -358,8 +358,9 @@ def _pseudonymise(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     """Arrow table `_diterima`: the accepted staged rows (typed, with their file row `_baris`)
     with the HMAC pseudonyms of their NIK and KK (pipelines/domain/pseudonim.py) appended as
     columns in the same order, in place of the raw numbers; read by
-    sql/rekaman/penduduk_terbatas.sql. The rows are fetched once and never joined back: a hash
-    join of every row on its number cost more than the hashing."""
+    sql/rekaman/penduduk_terbatas.sql. Fetched once and never joined back on a key: the same CPU
+    as the join on rowid it replaces (benchmarks/README.md), and the staging table can be
+    dropped before the write."""
     from pipelines.domain.pseudonim import pseudonyms
 
     rows = con.execute("SELECT * EXCLUDE (_gagal, _mentah) FROM _tahap WHERE _gagal = 0")
