@@ -4,7 +4,9 @@ For each row count: generate (once, cached) a synthetic extract, then, each in i
 (a) the record-level ingestion end to end (read, every validation rule, quarantine,
 pseudonymise, persist to the restricted store, aggregate per kelurahan) and (b) a bare DuckDB
 query that only reads the same file and computes the same per-kelurahan counts. Prints both
-times (median of --ulang runs), their ratio, rows/s and each process's peak RSS.
+times (median of --ulang runs), their ratio, rows/s, each process's peak RSS and CPU seconds
+(user + system of the whole process: on a machine shared with other work the CPU ratio moves
+less than the wall-clock one).
 
     python -m benchmarks.rekaman --baris 450000 5500000 20000000 [--format parquet]
 """
@@ -139,6 +141,7 @@ def measure(args: list[str]) -> dict:
     result = json.loads(out)
     result["proses_detik"] = time.perf_counter() - start
     result["rss_mib"] = usage.ru_maxrss / 1024  # Linux: KiB
+    result["cpu_s"] = usage.ru_utime + usage.ru_stime  # every thread of the process
     return result
 
 
@@ -206,24 +209,29 @@ def main(argv: list[str] | None = None) -> int:
             "pipeline_s": med(pipe, "detik"),
             "pipeline_proses_s": med(pipe, "proses_detik"),
             "pipeline_rss_mib": max(r["rss_mib"] for r in pipe),
+            "bare_cpu_s": med(bare, "cpu_s"),
+            "pipeline_cpu_s": med(pipe, "cpu_s"),
         }
         row["rasio"] = row["pipeline_s"] / row["bare_s"]
         row["rasio_proses"] = row["pipeline_proses_s"] / row["bare_proses_s"]
+        row["rasio_cpu"] = row["pipeline_cpu_s"] / row["bare_cpu_s"]
         row["baris_per_s"] = rows / row["pipeline_s"]
         row["langkah"] = pipe[len(pipe) // 2]["langkah"]
         table.append(row)
         print(json.dumps(row))
     print(
         "\n| baris | format | bare DuckDB s (proses) | pipeline s (proses) | rasio (proses) "
-        "| baris/s pipeline | RSS puncak bare / pipeline MiB |"
+        "| baris/s pipeline | RSS puncak bare / pipeline MiB "
+        "| CPU s proses bare / pipeline (rasio) |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for r in table:
         print(
             f"| {r['baris']:,} | {r['format']} | {r['bare_s']:.2f} ({r['bare_proses_s']:.2f}) "
             f"| {r['pipeline_s']:.2f} ({r['pipeline_proses_s']:.2f}) | {r['rasio']:.2f}× "
             f"({r['rasio_proses']:.2f}×) | {r['baris_per_s']:,.0f} "
-            f"| {r['bare_rss_mib']:.0f} / {r['pipeline_rss_mib']:.0f} |"
+            f"| {r['bare_rss_mib']:.0f} / {r['pipeline_rss_mib']:.0f} "
+            f"| {r['bare_cpu_s']:.2f} / {r['pipeline_cpu_s']:.2f} ({r['rasio_cpu']:.2f}×) |"
         )
     return 0
 

@@ -20,7 +20,7 @@ from pipelines.config import PROJECT_ROOT, duckdb_memory_limit, quarantine_thres
 from pipelines.definitions import current_resources
 from pipelines.defs.rekaman import ekstrak as rekaman_ingest
 from pipelines.defs.rekaman.assets import dkb_penduduk_kelurahan
-from pipelines.defs.rekaman.aturan import compile_rules, schema
+from pipelines.defs.rekaman.aturan import Aturan, compile_rules, declare_references, schema
 from pipelines.defs.rekaman.ekstrak import load_konteks, restricted_file
 from pipelines.domain import pseudonim
 from pipelines.domain.penolakan import InputRejected
@@ -685,7 +685,7 @@ def test_file_rows_of_quarantine_and_stored_rows_are_right_in_every_run(
 
 
 def test_parquet_rows_are_numbered_from_the_file(big_extract: Path, tmp_path: Path):
-    """Parquet rows are numbered by the reader's own file_row_number (first row = 1)."""
+    """Parquet rows are numbered from the file (first row = 1), read on every core."""
     parquet = tmp_path / "penduduk.parquet"
     duckdb.execute(
         f"COPY (FROM read_csv(?, all_varchar=true)) TO '{parquet}' (ROW_GROUP_SIZE 10000)",
@@ -697,6 +697,31 @@ def test_parquet_rows_are_numbered_from_the_file(big_extract: Path, tmp_path: Pa
         [str(restricted_file(tmp_path / "terbatas", "karantina", "2023-S2"))],
     ).fetchall()
     assert [b for (b,) in quarantine] == sorted(n - 1 for n in {*BIG_BAD, *BIG_DUPLICATE})
+
+
+def test_staging_that_could_reorder_rows_is_stopped_before_reading(big_extract: Path):
+    """The file row is the staged rowid only while the reading statement keeps the file's
+    order. A rule written as a membership join (as the kelurahan rule once was) would let
+    DuckDB reorder rows: the staging refuses to run such a plan instead of naming other
+    residents. The same rules without the join stage every row."""
+    model = schema(reference_konteks())
+    rules = compile_rules(model)
+    con = duckdb.connect()
+    declare_references(con, reference_konteks())
+    con.execute("CREATE TEMP TABLE _daftar AS SELECT unnest(['53.71']) AS kode")
+    join = Aturan(
+        "kab_kota_lewat_join",
+        "NO_KAB",
+        "uji",
+        "NOT coalesce(NO_PROP || '.' || NO_KAB IN (SELECT kode FROM _daftar), false)",
+        "NO_KAB",
+    )
+    with pytest.raises(RuntimeError, match="BATCH_CREATE_TABLE_AS"):
+        rekaman_ingest._stage(con, big_extract, list(model.columns), [*rules, join])
+    assert not con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_stg'"
+    ).fetchone()[0]
+    assert rekaman_ingest._stage(con, big_extract, list(model.columns), rules) == BIG_ROWS
 
 
 @pytest.fixture(scope="module")

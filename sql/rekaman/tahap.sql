@@ -3,12 +3,14 @@
 -- failing rows, the row's cells as exported (JSON text), so the quarantine can show every
 -- value exactly as it was in the file. Names and other unlisted columns are never read.
 -- Placeholders filled by pipelines/defs/rekaman/ekstrak.py: {sumber} (the file, every column as
--- text, with `_baris`), {gagal} (the bitmask expression), {mentah} (the JSON of the raw cells).
+-- text), {gagal} (the bitmask expression), {mentah} (the JSON of the raw cells).
+-- One source, projections only (no join, no window): DuckDB then stores the rows in the file's
+-- order on every thread, so a row's file row is its rowid plus the first data row's number
+-- (view `_tahap`, `_stage` in ekstrak.py checks the plan).
 WITH dinilai AS (
     SELECT {gagal} AS _gagal, * FROM {sumber}
 )
 SELECT
-    _baris,  -- the row as numbered in the file, made by the reading scan
     _gagal,
     CASE WHEN _gagal <> 0 THEN {mentah} END AS _mentah,
     -- Typed values matter only for rows that pass every rule (the others are quarantined);

@@ -24,12 +24,17 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from pipelines.defs.masukan.berkas import one_file, semester_files
 from pipelines.defs.masukan.readers import file_sha256
 from pipelines.defs.masukan.sumber import ATURAN_REKAMAN, EKSTRAK_PENDUDUK, SIAK_KODE
-from pipelines.defs.rekaman.aturan import Aturan, Konteks, compile_rules, schema
+from pipelines.defs.rekaman.aturan import (
+    Aturan,
+    Konteks,
+    compile_rules,
+    declare_references,
+    schema,
+)
 from pipelines.domain.data_pribadi import SPILL, lindungi
 from pipelines.domain.kunci import sidik_file, tulis_sidik
 from pipelines.domain.penolakan import Failure, InputRejected
@@ -173,15 +178,11 @@ def _csv_header(path: Path, columns: list[str]) -> tuple[str, list[str]]:
     return delimiter, names
 
 
-def _source(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> tuple[str, int]:
-    """SELECT of the schema's columns of the file, all as text, with `_baris`: the row as a
-    person numbers it in the file (CSV: the header is row 1; Parquet: the first row is 1).
-    Also the number of fields every CSV row must have (0 for Parquet).
-
-    The number is made by the scan itself, before any rule or join: Parquet's own
-    `file_row_number`; for CSV `row_number() OVER ()` straight over the reader, which DuckDB
-    runs as one ordered stream (a streaming window keeps its input's order). Never a rowid
-    later: a join (`IN (SELECT …)`) may reorder rows before a table is written."""
+def _source(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> tuple[str, int, int]:
+    """SELECT of the schema's columns of the file, all as text; the number of fields every CSV
+    row must have (0 for Parquet); and the number a person gives the file's first data row
+    (CSV: 2, the header is row 1; Parquet: 1). The staged row `rowid` is that row's file row
+    minus this number: see `_stage` for why the order holds."""
     if path.suffix == ".parquet":
         try:
             present = {
@@ -200,8 +201,7 @@ def _source(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> t
                 path,
                 [Failure(str(path), 1, c, "(tidak ada)", "kolom wajib tidak ada") for c in missing],
             )
-        reader = f"read_parquet({_quoted(path)}, file_row_number = true)"
-        baris, fields = "file_row_number + 1", 0
+        reader, fields, first = f"read_parquet({_quoted(path)})", 0, 1
     else:
         delimiter, names = _csv_header(path, columns)
         shape = ", ".join(f"{_quoted(n)}: 'VARCHAR'" for n in names)
@@ -214,9 +214,9 @@ def _source(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> t
             "store_rejects = true, rejects_table = '_tolak_baris', "
             "rejects_scan = '_tolak_pindai', rejects_limit = 10000)"
         )
-        baris, fields = "row_number() OVER () + 1", len(names)
+        fields, first = len(names), 2
     cells = ", ".join(f"CAST({c} AS VARCHAR) AS {c}" for c in columns)
-    return f"(SELECT {baris} AS _baris, {cells} FROM {reader})", fields
+    return f"(SELECT {cells} FROM {reader})", fields, first
 
 
 def _first_blank_line(path: Path, chunk_size: int = 1 << 24) -> int | None:
@@ -228,7 +228,10 @@ def _first_blank_line(path: Path, chunk_size: int = 1 << 24) -> int | None:
     with path.open("rb") as handle:
         while chunk := handle.read(chunk_size):
             data = carry + chunk
-            hits = [i for i in (data.find(b"\n\n"), data.find(b"\n\r\n")) if i >= 0]
+            # CRLF blank lines only where the chunk has a CR (one memchr): a LF file gets one
+            # search instead of two (both together cost ≈ 2 CPU s per 5.5M rows)
+            found = (data.find(b"\n\n"), data.find(b"\n\r\n") if b"\r" in data else -1)
+            hits = [i for i in found if i >= 0]
             if hits:
                 at = min(hits)
                 rest = data[at:]
@@ -271,10 +274,19 @@ def _csv_rejects(con: duckdb.DuckDBPyConnection, path: Path, expected: int) -> N
 def _stage(
     con: duckdb.DuckDBPyConnection, path: Path, columns: list[str], rules: list[Aturan]
 ) -> int:
-    """One read of the file into temp table `_stg` (sql/rekaman/tahap.sql), then the rows that
-    failed a rule expanded to one `_pelanggaran` row per (row, rule) with the exported value.
-    Returns the row count. Refuses the file when a row cannot be read or there is none."""
-    source, fields = _source(con, path, columns)
+    """One read of the file into temp table `_stg` (sql/rekaman/tahap.sql), seen with its file
+    row `_baris` through view `_tahap`; then the rows that failed a rule expanded to one
+    `_pelanggaran` row per (row, rule) with the exported value. Returns the row count. Refuses
+    the file when a row cannot be read or there is none.
+
+    The file row is the staged rowid plus the first data row's number. That holds because the
+    statement that reads the file is one scan of one source with projections only (no join,
+    no window), which DuckDB writes in the file's order on every thread (its documented order
+    preservation, planned as BATCH_CREATE_TABLE_AS); this is checked on the plan before
+    reading, so a rule whose SQL brought a join (`IN (SELECT …)`: it once numbered file rows
+    101…601 as rows ~30,000 apart) stops the run instead of naming other residents. Reference
+    lists are looked up without a join (`declare_references`)."""
+    source, fields, first = _source(con, path, columns)
     if len(rules) > 62:
         raise ValueError("lebih dari 62 aturan: bitmask _gagal perlu dipecah")
     gagal = " + ".join(f"CASE WHEN {r.gagal} THEN {1 << k} ELSE 0 END" for k, r in enumerate(rules))
@@ -282,8 +294,17 @@ def _stage(
     select = load_sql("rekaman/tahap").format(
         sumber=source, gagal=f"CAST({gagal} AS BIGINT)", mentah=mentah
     )
-    # `_baris` comes from the reading scan (see _source) and is carried by every later step.
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _stg AS {select}")
+    statement = f"CREATE OR REPLACE TEMP TABLE _stg AS {select}"
+    plan = con.execute(f"EXPLAIN {statement}").fetchall()[0][1]
+    if "BATCH_CREATE_TABLE_AS" not in plan:
+        raise RuntimeError(
+            "tahap rekaman tidak dijamin menyimpan urutan file (rencana DuckDB tanpa "
+            "BATCH_CREATE_TABLE_AS): nomor baris tidak bisa diturunkan dari rowid"
+        )
+    con.execute(statement)
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW _tahap AS SELECT rowid + {first} AS _baris, * FROM _stg"
+    )
     if fields:
         _csv_rejects(con, path, fields)
     n = con.execute("SELECT count(*) FROM _stg").fetchone()[0]
@@ -316,7 +337,7 @@ def _stage(
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _gagal_baris AS "
         f"SELECT _baris, _gagal, unnest(from_json(_mentah, '{shape}')) "
-        "FROM _stg WHERE _gagal <> 0"
+        "FROM _tahap WHERE _gagal <> 0"
     )
     selects = [
         f"SELECT _baris AS baris, '{r.kolom}' AS kolom, '{r.nama}' AS aturan, "
@@ -334,20 +355,21 @@ def _prepare_pseudonyms() -> bool:
 
 
 def _pseudonymise(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
-    """Arrow table `_pseudonim` (rid = the staged row's rowid, HMAC pseudonyms of its NIK and
-    KK; pipelines/domain/pseudonim.py) for the accepted rows, joined back on rowid by
-    sql/rekaman/penduduk_terbatas.sql."""
+    """Arrow table `_diterima`: the accepted staged rows (typed, with their file row `_baris`)
+    with the HMAC pseudonyms of their NIK and KK (pipelines/domain/pseudonim.py) appended as
+    columns in the same order, in place of the raw numbers; read by
+    sql/rekaman/penduduk_terbatas.sql. Fetched once and never joined back on a key: the same CPU
+    as the join on rowid it replaces (benchmarks/README.md), and the staging table can be
+    dropped before the write."""
     from pipelines.domain.pseudonim import pseudonyms
 
-    nomor = con.execute("SELECT rowid AS rid, nik, no_kk FROM _stg WHERE _gagal = 0").fetchnumpy()
-    table = pa.table(
-        {
-            "rid": nomor["rid"],
-            "nik_pseudonim": pseudonyms(nomor["nik"], key),
-            "kk_pseudonim": pseudonyms(nomor["no_kk"], key),
-        }
-    )
-    con.register("_pseudonim", table)
+    rows = con.execute("SELECT * EXCLUDE (_gagal, _mentah) FROM _tahap WHERE _gagal = 0")
+    table = rows.to_arrow_table()
+    con.execute("DROP VIEW _tahap; DROP TABLE _stg")  # held twice otherwise while writing
+    for column, pseudonym in (("nik", "nik_pseudonim"), ("no_kk", "kk_pseudonim")):
+        nomor = table.column(column).to_numpy()  # accepted rows: every number is present
+        table = table.drop_columns(column).append_column(pseudonym, pseudonyms(nomor, key))
+    con.register("_diterima", table)
 
 
 @lindungi  # masked values in refusals, no exception text, files 0600 in 0700 folders
@@ -393,11 +415,7 @@ def ingest_extract(
         con.execute(f"SET temp_directory = {_quoted(spill)}")
         model = schema(konteks)
         rules = compile_rules(model)
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _kelurahan_dikenal AS "
-            "SELECT unnest(?::VARCHAR[]) AS kode",
-            [list(konteks.kelurahan)],
-        )
+        declare_references(con, konteks)
         n = _stage(con, path, list(model.columns), rules)
         if line := blank_line.result():
             raise _refused(
@@ -456,6 +474,14 @@ def ingest_extract(
         _pseudonymise(con, key)
         step("pseudonim")
         sha256 = sha256_future.result()
+        # The file's lineage is one value per column for every row: as an ENUM the Parquet
+        # writer takes each row's from the dictionary index instead of hashing the text per row
+        # (≈ 1 CPU s per 5.5M rows); the file still holds plain strings.
+        con.execute(
+            "CREATE OR REPLACE TYPE konstanta_berkas AS ENUM ("
+            "SELECT DISTINCT unnest(?::VARCHAR[]))",
+            [[semester, berkas, sha256]],
+        )
         params = {
             "semester": semester,
             "cutoff": konteks.cutoff,
@@ -467,7 +493,7 @@ def ingest_extract(
         penduduk_baru, accepted = write_parquet(
             con, load_sql("rekaman/penduduk_terbatas"), params, penduduk
         )
-        if accepted != n - rejected:  # every accepted row has its pseudonyms (inner join)
+        if accepted != n - rejected:  # nothing accepted lost on the way to the file
             raise RuntimeError(f"{penduduk}: {accepted} baris tersimpan, {n - rejected} diterima")
         step("simpan")
         karantina_baru, _ = write_parquet(
