@@ -50,7 +50,7 @@ def test_chart_titles_name_the_office(laporan):
         assert info["Author"] == INSTANSI_DAERAH_LAIN, png.name
         assert "Kabupaten Pulau Taliabu" in info["Title"], png.name
     judul = Image.open(laporan / "grafik" / "grafik_3_cakupan_kecamatan.png").info["Title"]
-    assert judul.startswith("Cakupan dokumen kependudukan per kecamatan, Kota Teluk Biru, DKB")
+    assert judul.startswith("Cakupan dokumen kependudukan per kecamatan, Kabupaten Pulau Taliabu, DKB")
 
 
 def test_paragraphs_name_the_office(laporan):
