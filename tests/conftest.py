@@ -17,13 +17,14 @@ import dagster as dg
 import duckdb
 import pytest
 from berkas import (
+    KUPANG,
     add_unrecomputable_figure,
     awkward_dkb_folder,
     formula_like_names,
     lower_kia_target,
 )
 
-from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT, Paths
+from pipelines.config import INSTANCE_CONFIG, Paths
 from pipelines.definitions import current_resources, defs
 from pipelines.gudang.db import Warehouse
 
@@ -67,7 +68,7 @@ class Pipeline:
 
 def make_pipeline(tmp: Path) -> Pipeline:
     raw = tmp / "raw"
-    shutil.copytree(PROJECT_ROOT / "raw", raw)
+    shutil.copytree(KUPANG, raw)
     return Pipeline(
         Paths(raw_dir=raw, warehouse_dir=tmp / "warehouse"), dg.DagsterInstance.ephemeral()
     )

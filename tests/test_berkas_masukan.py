@@ -21,11 +21,11 @@ from pipelines.defs.masukan.berkas import (
 from pipelines.defs.otomasi.rilis import scan
 from pipelines.domain.angka import format_id_number
 from pipelines.domain.penolakan import InputRejected
-from tests.berkas import AWKWARD_DKB, BACKUP
+from tests.berkas import AWKWARD_DKB, BACKUP, KUPANG
 from tests.conftest import BUNDLED_SEMESTER, Pipeline
 from tests.test_tabel3 import TABEL_3
 
-RAW = Path(__file__).resolve().parent.parent / "raw"
+RAW = KUPANG
 DKB = RAW / "dkb" / BUNDLED_SEMESTER / "agregat_kecamatan.csv"
 COPIES = [
     "agregat_kecamatan.csv.bak",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from berkas import KUPANG
 from openpyxl import load_workbook
 
 from pipelines.config import PROJECT_ROOT
@@ -22,7 +23,7 @@ from pipelines.defs.masukan.gerbang import RegionResolver, validate_table
 from pipelines.defs.masukan.readers import read_raw
 from pipelines.domain.penolakan import InputRejected
 
-RAW = PROJECT_ROOT / "raw"
+RAW = KUPANG
 
 
 def _known() -> dict[str, set[str]]:

@@ -14,10 +14,10 @@ import duckdb
 import pandas as pd
 import polars as pl
 import pytest
+from berkas import KUPANG
 from conftest import make_pipeline
 from test_rekaman import KEY, by_kecamatan, independent_counts
 
-from pipelines.config import PROJECT_ROOT
 from pipelines.defs.publikasi.checks import audit_sel_kecil
 from pipelines.defs.transformasi.audit_sel_kecil import (
     Aturan,
@@ -155,7 +155,7 @@ def test_every_kelurahan_count_is_published_rounded_with_its_range(dua_semester)
         assert row.disamarkan == (row.nilai == 0)
         assert not (1 <= true <= 4) or (row.nilai == 0 and row.disamarkan)
     # every kelurahan of the reference × 16 ukuran, Kota Raja's empty kelurahan included
-    with (PROJECT_ROOT / "raw" / "referensi" / "wilayah.csv").open() as handle:
+    with (KUPANG / "referensi" / "wilayah.csv").open() as handle:
         reference = list(csv.DictReader(handle))
     assert cells.groupby("semester").size().to_dict() == {
         s: 16 * len(reference) for s in ("2023-S1", "2023-S2")
