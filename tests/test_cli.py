@@ -19,7 +19,7 @@ from dagster._core.storage.asset_check_execution_record import (
 
 from pipelines.cli import main
 from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT
-from pipelines.definitions import defs
+from pipelines.definitions import current_resources, defs
 from pipelines.defs.otomasi.rilis import TAG_DKB, TAG_SHARED
 from pipelines.defs.otomasi.schedules import masa_rilis
 
@@ -212,7 +212,7 @@ def test_a_release_run_by_hand_is_not_run_again_by_the_schedule(pipeline, tmp_pa
     with (
         dg.DagsterInstance.get() as instance,
         dg.build_schedule_context(
-            instance=instance, resources={"warehouse": pipeline.warehouse}
+            instance=instance, resources=current_resources(pipeline.warehouse)
         ) as context,
     ):
         assert [r.partition_key for r in masa_rilis(context)] == ["2023-S2"]

@@ -12,6 +12,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from pipelines.config import Pengaturan
 from pipelines.defs.masukan import sumber as S
 from pipelines.defs.masukan.berkas import find_files, semester_files, semester_folders
 from pipelines.defs.masukan.deklarasi import REFERENCE_SETS, REGION_ALIASES_SQL, REGION_NAMES_SQL
@@ -178,18 +179,20 @@ def _empty_partition(con, source: Source, partition: str) -> int:
     )
 
 
-def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Source):
+def ingest(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, pengaturan: Pengaturan, source: Source
+):
     partition = context.partition_key if source.partitioned else None
     raw_dir = warehouse.paths.raw_dir
     known, regions = _read_context(warehouse, source)
     now = datetime.now(UTC).replace(tzinfo=None)
 
     if source.partitioned:
-        found = semester_files(raw_dir, partition)[source.name]
+        found = semester_files(raw_dir, partition, pengaturan.max_file_bytes)[source.name]
         for warning in semester_folders(raw_dir)[1]:
             context.log.warning(warning)
     else:
-        found = find_files(source.files, raw_dir)
+        found = find_files(source.files, raw_dir, max_bytes=pengaturan.max_file_bytes)
     for warning in found.ignored:
         context.log.warning(warning)
 
@@ -285,9 +288,11 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
         },
         kinds={"duckdb", "pandera"},
     )
-    def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    def _ingest(
+        context: dg.AssetExecutionContext, warehouse: Warehouse, pengaturan: Pengaturan
+    ) -> dg.MaterializeResult:
         with refusal_as_failure():
-            return ingest(context, warehouse, source)
+            return ingest(context, warehouse, pengaturan, source)
 
     return _ingest
 
