@@ -41,9 +41,6 @@ BUNDLED_SEMESTER = "2023-S2"
 # whole-job runs (test_iku_hilang.py) came last and kept one core busy while the other idled.
 # Refresh after adding or changing a heavy test: the command of `make test` with --tulis-durasi.
 DURASI = Path(__file__).parent / "durasi.json"
-# Session runs that several files read: each file that uses one goes to the worker that built it
-# (`make test` runs --dist loadgroup), instead of that run being made once per worker.
-SHARED_RUNS = ("awkward", "edited")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -53,27 +50,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Hand the groups out in collection order (sorted below), not by their number of tests.
-    if getattr(config.option, "dist", "no") in ("loadfile", "loadgroup"):
+    # Hand the files out in collection order (sorted below), not by their number of tests.
+    if getattr(config.option, "dist", "no") == "loadfile":
         config.option.loadscopereorder = False
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the group marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     weights = json.loads(DURASI.read_text()) if DURASI.is_file() else {}
-    group = {}  # file -> its group: the first shared session run it uses, else the file itself
-    for item in items:
-        file = item.nodeid.split("::")[0]
-        shared = next((f for f in SHARED_RUNS if f in item.fixturenames), None)
-        if shared or file not in group:
-            group[file] = shared or group.get(file, file)
-    cost: dict[str, float] = {}
-    for file, name in group.items():
-        cost[name] = cost.get(name, 0) + weights.get(file, 0)
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(group[item.nodeid.split("::")[0]]))
-    # heaviest group first; stable, so a file's tests keep their order; unmeasured files last
-    items.sort(key=lambda item: -cost[group[item.nodeid.split("::")[0]]])
+    # heaviest file first; stable, so a file's tests keep their order; unmeasured files last
+    items.sort(key=lambda item: -weights.get(item.nodeid.split("::")[0], 0))
 
 
 _measured: dict[str, float] = {}  # file -> seconds of its tests' setup, call and teardown
