@@ -68,9 +68,10 @@ kunci-ulang: setup  ## re-pseudonymise every semester's restricted rows under a 
 tabel3: setup
 	$(BIN)/python -m pipelines.cli tabel3
 
-# `make test` is the quick tier (6 minutes on 2 cores, one worker per core); tests marked `lambat` (browser,
+# `make test` is the quick tier (3.5 minutes on 2 cores, one worker per core); tests marked `lambat` (browser,
 # kill -9, real processes, searches of every stored byte) run in `make test-lambat`.
-# `make test-lengkap` runs both, as CI does.
+# `make test-lengkap` runs both, as CI does. A file's tests run on one worker (module fixtures
+# built once), heaviest file first (tests/conftest.py).
 test: setup  ## the test suite without the slow end-to-end tests, on every core
 	$(BIN)/python -m pytest -q -n auto --dist loadfile -m "not lambat"
 

@@ -13,6 +13,7 @@ and the tests use the plain functions below, which apply the same checks with th
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,6 +169,8 @@ class Pengaturan(dg.ConfigurableResource):
     batas_karantina: str = ""  # DUKCAPIL_BATAS_KARANTINA
     memori_duckdb: str = ""  # DUKCAPIL_DUCKDB_MEMORY
     pdf: str = ""  # DUKCAPIL_PDF
+    ukuran_maks_mb: str = ""  # DUKCAPIL_UKURAN_MAKS_MB
+    ukuran_maks_rekaman_mb: str = ""  # DUKCAPIL_UKURAN_MAKS_REKAMAN_MB
 
     @classmethod
     def from_env(cls) -> Pengaturan:
@@ -176,6 +179,8 @@ class Pengaturan(dg.ConfigurableResource):
             batas_karantina=env_or("DUKCAPIL_BATAS_KARANTINA", ""),
             memori_duckdb=env_or("DUKCAPIL_DUCKDB_MEMORY", ""),
             pdf=env_or("DUKCAPIL_PDF", ""),
+            ukuran_maks_mb=env_or(UKURAN_MAKS["tabel"][0], ""),
+            ukuran_maks_rekaman_mb=env_or(UKURAN_MAKS["rekaman"][0], ""),
         )
 
     def pseudonym_key(self) -> bytes:
@@ -190,19 +195,31 @@ class Pengaturan(dg.ConfigurableResource):
     def make_pdf(self) -> bool:
         return check_make_pdf(self.pdf)
 
+    def max_file_bytes(self, size_class: str) -> int:
+        setting = {"tabel": self.ukuran_maks_mb, "rekaman": self.ukuran_maks_rekaman_mb}
+        return check_max_file_bytes(size_class, setting[size_class])
+
 
 # Largest file accepted per size class, in MB (10^6 bytes): a tabular export of a province is a
 # few MB, a national record-level extract tens of GB. Larger is refused before reading.
-_MAX_FILE_MB = {
+UKURAN_MAKS = {
     "tabel": ("DUKCAPIL_UKURAN_MAKS_MB", 50),
     "rekaman": ("DUKCAPIL_UKURAN_MAKS_REKAMAN_MB", 20_000),
 }
+# A size class ('tabel' or 'rekaman') -> its limit in bytes: `Pengaturan.max_file_bytes` in a
+# run, `max_file_bytes` (the environment) on the command line and in tests.
+BatasUkuran = Callable[[str], int]
 
 
 def max_file_bytes(size_class: str) -> int:
-    """Size limit of a raw file of this class ('tabel' or 'rekaman'), in bytes."""
-    variable, default = _MAX_FILE_MB[size_class]
-    text = os.environ.get(variable, str(default)).strip()
+    return check_max_file_bytes(size_class, os.environ.get(UKURAN_MAKS[size_class][0], ""))
+
+
+def check_max_file_bytes(size_class: str, value: str) -> int:
+    """Size limit of a raw file of this class ('tabel' or 'rekaman'), in bytes. Unset or empty:
+    the class's default."""
+    variable, default = UKURAN_MAKS[size_class]
+    text = value.strip() or str(default)
     try:
         megabytes = float(text)
     except ValueError:

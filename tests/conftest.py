@@ -7,6 +7,8 @@ inputs and runs again). Behaviour that needs no run is tested by calling its fun
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -17,13 +19,14 @@ import dagster as dg
 import duckdb
 import pytest
 from berkas import (
+    KUPANG,
     add_unrecomputable_figure,
     awkward_dkb_folder,
     formula_like_names,
     lower_kia_target,
 )
 
-from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT, Paths
+from pipelines.config import INSTANCE_CONFIG, Paths
 from pipelines.definitions import current_resources, defs
 from pipelines.gudang.db import Warehouse
 
@@ -32,6 +35,45 @@ from pipelines.gudang.db import Warehouse
 os.environ.setdefault("DUKCAPIL_PDF", "tidak")
 
 BUNDLED_SEMESTER = "2023-S2"
+
+# Seconds each test file took in a quick-tier run (`make test` on 2 cores), to hand the files to
+# the workers heaviest first: xdist hands them out biggest test count first, so a file of a few
+# whole-job runs (test_iku_hilang.py) came last and kept one core busy while the other idled.
+# Refresh after adding or changing a heavy test: the command of `make test` with --tulis-durasi.
+DURASI = Path(__file__).parent / "durasi.json"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--tulis-durasi", action="store_true", help=f"write each file's duration to {DURASI}"
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Hand the files out in collection order (sorted below), not by their number of tests.
+    if getattr(config.option, "dist", "no") == "loadfile":
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    weights = json.loads(DURASI.read_text()) if DURASI.is_file() else {}
+    # heaviest file first; stable, so a file's tests keep their order; unmeasured files last
+    items.sort(key=lambda item: -weights.get(item.nodeid.split("::")[0], 0))
+
+
+_measured: dict[str, float] = {}  # file -> seconds of its tests' setup, call and teardown
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    file = report.nodeid.split("::")[0]
+    _measured[file] = _measured.get(file, 0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    worker = hasattr(session.config, "workerinput")  # the xdist controller sees every report
+    if session.config.getoption("--tulis-durasi") and _measured and not worker:
+        ordered = sorted(_measured.items(), key=lambda x: -x[1])
+        DURASI.write_text(json.dumps({f: round(d, 1) for f, d in ordered}, indent=1) + "\n")
 
 
 @dataclass
@@ -65,11 +107,12 @@ class Pipeline:
         return duckdb.connect(str(self.paths.build_db), read_only=True)
 
 
-def make_pipeline(tmp: Path) -> Pipeline:
+def make_pipeline(tmp: Path, instance: dg.DagsterInstance | None = None) -> Pipeline:
     raw = tmp / "raw"
-    shutil.copytree(PROJECT_ROOT / "raw", raw)
+    shutil.copytree(KUPANG, raw)
     return Pipeline(
-        Paths(raw_dir=raw, warehouse_dir=tmp / "warehouse"), dg.DagsterInstance.ephemeral()
+        Paths(raw_dir=raw, warehouse_dir=tmp / "warehouse"),
+        instance or dg.DagsterInstance.ephemeral(),
     )
 
 
@@ -110,11 +153,30 @@ def pipeline(tmp_path: Path) -> Pipeline:
 
 
 @pytest.fixture(scope="session")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
-    """The bundled inputs run once through the whole graph; read-only for tests."""
-    pipe = make_pipeline(tmp_path_factory.mktemp("bundled"))
-    result = pipe.run()
-    assert result.success
+def bundled(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Pipeline]:
+    """The bundled inputs run once through the whole graph; read-only for tests. Under xdist
+    the first worker that needs it makes the run, in the session's shared temporary folder with
+    a Dagster instance on disk; the others wait for it and open the same files and run history
+    (one whole run fewer per extra worker)."""
+    if worker_id == "master":  # not distributed
+        pipe = make_pipeline(tmp_path_factory.mktemp("bundled"))
+        assert pipe.run().success
+        yield pipe
+        return
+    shared = tmp_path_factory.getbasetemp().parent / "bundled"  # one per session
+    home = shared / "dagster"
+    with (shared.parent / "bundled.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (shared / "selesai").exists():
+            shutil.rmtree(shared, ignore_errors=True)  # a failed attempt of another worker
+            home.mkdir(parents=True)
+            shutil.copy(INSTANCE_CONFIG, home / "dagster.yaml")
+            pipe = make_pipeline(shared, dg.DagsterInstance.from_config(str(home)))
+            assert pipe.run().success
+            (shared / "selesai").touch()
+        else:
+            paths = Paths(raw_dir=shared / "raw", warehouse_dir=shared / "warehouse")
+            pipe = Pipeline(paths, dg.DagsterInstance.from_config(str(home)))
     yield pipe
 
 

@@ -9,8 +9,11 @@ import os
 import shutil
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
+from pipelines.config import Pengaturan
+from pipelines.definitions import defs
 from pipelines.defs.masukan import sumber as S
 from pipelines.defs.masukan.berkas import (
     FolderRejected,
@@ -21,11 +24,11 @@ from pipelines.defs.masukan.berkas import (
 from pipelines.defs.otomasi.rilis import scan
 from pipelines.domain.angka import format_id_number
 from pipelines.domain.penolakan import InputRejected
-from tests.berkas import AWKWARD_DKB, BACKUP
+from tests.berkas import AWKWARD_DKB, BACKUP, KUPANG
 from tests.conftest import BUNDLED_SEMESTER, Pipeline
 from tests.test_tabel3 import TABEL_3
 
-RAW = Path(__file__).resolve().parent.parent / "raw"
+RAW = KUPANG
 DKB = RAW / "dkb" / BUNDLED_SEMESTER / "agregat_kecamatan.csv"
 COPIES = [
     "agregat_kecamatan.csv.bak",
@@ -152,6 +155,33 @@ def test_file_above_the_size_limit_is_refused_and_the_limit_is_a_setting(tmp_pat
     monkeypatch.setenv("DUKCAPIL_UKURAN_MAKS_MB", "50MB")
     with pytest.raises(ValueError, match=r"DUKCAPIL_UKURAN_MAKS_MB='50MB' tidak valid"):
         find_files(S.DKB_AGREGAT_KECAMATAN.files, raw, BUNDLED_SEMESTER)
+
+
+def test_runs_take_the_size_limits_from_the_settings_resource(tmp_path, monkeypatch):
+    """The limits are settings of the Pengaturan resource (dg.EnvVar, same variables, same
+    messages): a run refuses by the limit its resource was given, whatever the environment
+    holds when the step runs; every step that looks for raw files is given the resource."""
+    raw = _semester(tmp_path, "agregat_kecamatan.csv")
+    monkeypatch.setenv("DUKCAPIL_UKURAN_MAKS_MB", "0.001")
+    with dg.build_resources({"pengaturan": Pengaturan.from_env()}) as resources:
+        limit = resources.pengaturan.max_file_bytes
+    monkeypatch.delenv("DUKCAPIL_UKURAN_MAKS_MB")
+    refused = r"melebihi batas 1\.000 byte \(DUKCAPIL_UKURAN_MAKS_MB,"
+    with pytest.raises(InputRejected, match=refused):
+        find_files(S.DKB_AGREGAT_KECAMATAN.files, raw, BUNDLED_SEMESTER, limit)
+    assert find_files(S.DKB_AGREGAT_KECAMATAN.files, raw, BUNDLED_SEMESTER).files  # default 50 MB
+    assert limit("rekaman") == 20_000 * 10**6
+    assert Pengaturan(ukuran_maks_rekaman_mb="0.5").max_file_bytes("rekaman") == 500_000
+    with pytest.raises(ValueError, match=r"DUKCAPIL_UKURAN_MAKS_REKAMAN_MB='-1' tidak valid"):
+        Pengaturan(ukuran_maks_rekaman_mb="-1").max_file_bytes("rekaman")
+    graph = defs.resolve_asset_graph()
+    readers = [k for k in graph.get_all_asset_keys() if k.path[0] == "raw"]
+    readers = [k for k in readers if k.path[1] in {*S.SOURCES, "dkb_penduduk_kelurahan"}]
+    assert len(readers) == len(S.SOURCES) + 1
+    for key in readers:
+        assert "pengaturan" in defs.get_assets_def(key).required_resource_keys, key
+    assert "pengaturan" in defs.resolve_sensor_def("rilis_baru").required_resource_keys
+    assert "pengaturan" in defs.resolve_schedule_def("masa_rilis").required_resource_keys
 
 
 def test_semester_without_folder_or_without_dkb_file_is_an_error_naming_the_folder(tmp_path):

@@ -13,10 +13,10 @@ import duckdb
 import openpyxl
 import pandas as pd
 import pytest
+from berkas import KUPANG
 from docx import Document
 from docx.table import Table
 
-from pipelines.config import PROJECT_ROOT
 from pipelines.definitions import current_resources
 from pipelines.defs.laporan.dokumen import Angka, periksa, susun
 from pipelines.defs.masukan import sumber as S
@@ -26,7 +26,7 @@ from pipelines.defs.masukan.readers import read_raw
 from pipelines.domain.penolakan import InputRejected
 
 TAHUN = 2023
-RAW = PROJECT_ROOT / "raw"
+RAW = KUPANG
 PETA = RAW / "indikator" / "program_indikator.csv"
 # The DKB measures the formulas name, as the bundled export prints them.
 KOLOM_DKB = {

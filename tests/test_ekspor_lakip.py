@@ -9,9 +9,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from berkas import KUPANG
 from PIL import Image
-
-from pipelines.config import PROJECT_ROOT
 
 TAHUN = 2023
 
@@ -241,7 +240,7 @@ def banding(a: float, b: float) -> str:
 
 def kategori_skala(capaian: float) -> str:
     """The category scale read straight from the officer's data file."""
-    with (PROJECT_ROOT / "raw" / "indikator" / "kategori_capaian.csv").open() as f:
+    with (KUPANG / "indikator" / "kategori_capaian.csv").open() as f:
         for r in csv.DictReader(f):
             if capaian >= float(r["batas_bawah"]) and (
                 not r["batas_atas"] or capaian < float(r["batas_atas"])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from berkas import KUPANG
 from openpyxl import load_workbook
 
 from pipelines.config import PROJECT_ROOT
@@ -24,7 +25,7 @@ from pipelines.domain import wilayah as nasional
 from pipelines.domain.penolakan import InputRejected
 from tests.berkas import dkb_kecamatan_source
 
-RAW = PROJECT_ROOT / "raw"
+RAW = KUPANG
 DKB_KUPANG = dkb_kecamatan_source(RAW)
 
 

@@ -36,12 +36,22 @@ def test_every_suite_ran_and_passed_in_the_main_run(bundled):
         assert evaluation.metadata["ekspektasi"].value == len(suite.expectations)
 
 
+def _validation_pages(index, run_id: str) -> set[str]:
+    """The suites with a Data Docs validation page of this Dagster run."""
+    pages = (index.parent / "validations").rglob("*.html")
+    parts = [p.relative_to(index.parent / "validations").parts for p in pages]
+    return {f"{layer}.{table}" for layer, table, run, *_ in parts if run == run_id}
+
+
 def test_data_docs_html_is_written_for_every_suite(bundled):
+    """Built once, after every suite of the run (publikasi/data_docs): a page per suite, under
+    the run's id, and the index lists them."""
     index = data_docs_index(bundled.paths)
     html = index.read_text(encoding="utf-8")
     for suite in SUITES:
         assert suite.table in html
-    assert list((index.parent / "validations").rglob("*.html"))
+    (run,) = bundled.instance.get_runs()
+    assert _validation_pages(index, run.run_id) == {s.table for s in SUITES}
 
 
 def test_suites_are_the_contract_tests():
@@ -119,6 +129,10 @@ def test_pk_program_without_realisation_blocks_publication(bundled_copy):
         assert con.execute(
             "SELECT count(*) FROM mart.realisasi_anggaran WHERE kode_program = '2.12.06'"
         ).fetchone() == (0,)
+    # publikasi/data_docs did not run after the failure: the failed suite built the docs itself
+    assert "publikasi/data_docs" not in materialized
+    index = data_docs_index(pipeline.paths)
+    assert "mart.realisasi_anggaran" in _validation_pages(index, result.run_id)
 
 
 def test_unrecomputable_published_figure_warns_but_publishes(edited):

@@ -7,9 +7,10 @@ import csv
 
 import duckdb
 import pytest
+from berkas import KUPANG
 from test_gx import _check_evaluations, _sha256
 
-from pipelines.config import PROJECT_ROOT, Paths
+from pipelines.config import Paths
 from pipelines.defs.masukan import sumber as S
 from pipelines.defs.masukan.gerbang import validate_table
 from pipelines.defs.masukan.readers import read_raw
@@ -136,9 +137,9 @@ def _baca_csv(path) -> list[dict]:
 def test_tahun_akhir_is_optional_in_the_definitions(tmp_path):
     """Files written before the column existed stay valid; a year that is not a year is
     refused at its row."""
-    bundled = PROJECT_ROOT / "raw" / "indikator" / "definisi_indikator.csv"
+    bundled = KUPANG / "indikator" / "definisi_indikator.csv"
     # pembilang/penyebut must be measures of raw/referensi/ukuran_dkb.csv
-    ukuran = _baca_csv(PROJECT_ROOT / "raw" / "referensi" / "ukuran_dkb.csv")
+    ukuran = _baca_csv(KUPANG / "referensi" / "ukuran_dkb.csv")
     known = {"ukuran": {r["ukuran"] for r in ukuran}}
     typed = validate_table(read_raw(bundled, S.INDIKATOR), S.INDIKATOR, known=known)
     assert typed.set_index("kode_indikator")["tahun_akhir"].dropna().to_dict() == {

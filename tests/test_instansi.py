@@ -10,10 +10,9 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
+from conftest import SIAK
 from docx import Document
 from PIL import Image
-
-from conftest import SIAK
 
 from pipelines.config import PROJECT_ROOT
 from pipelines.defs.laporan.bersama import instansi
@@ -50,7 +49,9 @@ def test_chart_titles_name_the_office(laporan):
         assert info["Author"] == INSTANSI_DAERAH_LAIN, png.name
         assert "Kabupaten Pulau Taliabu" in info["Title"], png.name
     judul = Image.open(laporan / "grafik" / "grafik_3_cakupan_kecamatan.png").info["Title"]
-    assert judul.startswith("Cakupan dokumen kependudukan per kecamatan, Kabupaten Pulau Taliabu, DKB")
+    assert judul.startswith(
+        "Cakupan dokumen kependudukan per kecamatan, Kabupaten Pulau Taliabu, DKB"
+    )
 
 
 def test_paragraphs_name_the_office(laporan):

@@ -13,7 +13,7 @@ import duckdb
 import numpy as np
 import polars as pl
 import pytest
-from berkas import dkb_kecamatan_source
+from berkas import KUPANG, dkb_kecamatan_source
 from conftest import Pipeline, make_pipeline
 
 from pipelines.config import PROJECT_ROOT, duckdb_memory_limit, quarantine_threshold
@@ -512,8 +512,8 @@ def test_a_loop_that_cannot_compile_falls_back_to_hashlib(monkeypatch):
 
 def test_generator_is_deterministic_and_follows_tabel_4(tmp_path: Path):
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
-    Generator(seed=1).write(20_000, a)
-    Generator(seed=1).write(20_000, b)
+    Generator(KUPANG, seed=1).write(20_000, a)
+    Generator(KUPANG, seed=1).write(20_000, b)
     assert a.read_bytes() == b.read_bytes()
     share = duckdb.sql(
         f"SELECT NO_KEC, count(*) / 20000 FROM read_csv('{a}', all_varchar=true) GROUP BY 1"
@@ -528,17 +528,17 @@ def test_generated_population_comes_close_to_tabel_4_to_9_per_kecamatan(tmp_path
     percentage points of the published share (sampling error is ~0.5 points; the rest is the
     published tables' own inconsistencies, e.g. Tabel 8), and kecamatan sizes within 1 point."""
     extract = tmp_path / "penduduk.csv"
-    Generator(seed=3).write(60_000, extract)
+    Generator(KUPANG, seed=3).write(60_000, extract)
     generated = by_kecamatan(independent_counts(extract, date(2023, 12, 31), set()))
     # kecamatan names as printed ("MAULafa", "OEOBOBO") -> codes, by the reference and aliases
-    referensi = PROJECT_ROOT / "raw/referensi"
+    referensi = KUPANG / "referensi"
     with (Path(__file__).parent / "data/kupang_wilayah.csv").open() as f:
         code = {r["kecamatan"].upper(): r["kode_kecamatan"] for r in csv.DictReader(f)}
     with (referensi / "wilayah_alias.csv").open() as f:
         code |= {r["alias"]: r["kode"] for r in csv.DictReader(f)}
-    names = {c.headers[0]: c.name for c in dkb_kecamatan_source(PROJECT_ROOT / "raw").columns}
+    names = {c.headers[0]: c.name for c in dkb_kecamatan_source(KUPANG).columns}
     published = {}
-    with (PROJECT_ROOT / "raw/dkb/2023-S2/agregat_kecamatan.csv").open(encoding="utf-8") as f:
+    with (KUPANG / "dkb/2023-S2/agregat_kecamatan.csv").open(encoding="utf-8") as f:
         for record in csv.DictReader(f, delimiter=";"):
             if record["KECAMATAN"] == "JUMLAH":
                 continue
@@ -601,7 +601,7 @@ BIG_BAD = {
 BIG_DUPLICATE = (120, 88_888)  # the second holds the first's NIK, far away in the file
 
 
-def reference_konteks(raw_dir: Path = PROJECT_ROOT / "raw", semester: str = "2023-S2"):
+def reference_konteks(raw_dir: Path = KUPANG, semester: str = "2023-S2"):
     """The rules' reference lists from raw/referensi, loaded as the asset loads them."""
     con = duckdb.connect()
     con.execute("CREATE SCHEMA raw")
@@ -615,7 +615,7 @@ def reference_konteks(raw_dir: Path = PROJECT_ROOT / "raw", semester: str = "202
 
 def ingest(path: Path, store: Path, threshold: float = 0.01) -> rekaman_ingest.Hasil:
     """`ingest_extract` as the asset calls it, on any file, into a private restricted store."""
-    raw_dir = PROJECT_ROOT / "raw"
+    raw_dir = KUPANG
     return rekaman_ingest.ingest_extract(
         path,
         semester="2023-S2",
@@ -632,7 +632,7 @@ def ingest(path: Path, store: Path, threshold: float = 0.01) -> rekaman_ingest.H
 def big_extract(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """100,000 synthetic residents (generated once per session) with BIG_BAD planted."""
     path = tmp_path_factory.mktemp("rekaman_besar") / "penduduk.csv"
-    Generator(seed=11).write(BIG_ROWS, path)
+    Generator(KUPANG, seed=11).write(BIG_ROWS, path)
     header, rows = read_rows(path)
     col = {name: i for i, name in enumerate(header)}
     for n, (column, value, _) in BIG_BAD.items():
@@ -728,7 +728,7 @@ def test_staging_that_could_reorder_rows_is_stopped_before_reading(big_extract: 
 def small_extract(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[list[str]]]:
     """300 synthetic residents, as header and rows, for files broken one way each."""
     path = tmp_path_factory.mktemp("rekaman_kecil") / "penduduk.csv"
-    Generator(seed=12).write(300, path)
+    Generator(KUPANG, seed=12).write(300, path)
     return read_rows(path)
 
 

@@ -9,11 +9,10 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+from berkas import KUPANG
 from openpyxl import load_workbook
 
-from pipelines.config import PROJECT_ROOT
-
-RAW = PROJECT_ROOT / "raw"
+RAW = KUPANG
 D = Decimal
 
 

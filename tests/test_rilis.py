@@ -11,7 +11,7 @@ from berkas import new_semester, revise_penduduk, settle, settle_all
 
 from pipelines.cli import main
 from pipelines.config import INSTANCE_CONFIG, PROJECT_ROOT
-from pipelines.definitions import defs
+from pipelines.definitions import current_resources, defs
 from pipelines.defs.otomasi.schedules import masa_rilis
 from pipelines.defs.otomasi.sensors import masukan_gagal, rilis_baru, segarkan_setelah_masukan
 
@@ -30,7 +30,7 @@ def raw(pipeline):
 
 def tick(pipeline, instance, cursor=None) -> dg.SensorResult:
     with dg.build_sensor_context(
-        instance=instance, cursor=cursor, resources={"warehouse": pipeline.warehouse}
+        instance=instance, cursor=cursor, resources=current_resources(pipeline.warehouse)
     ) as context:
         result = rilis_baru(context)
     for request in result.dynamic_partitions_requests:  # as the daemon does
@@ -127,7 +127,7 @@ def test_file_still_being_copied_waits_for_the_next_tick(pipeline, instance, raw
 def test_schedule_runs_a_release_once(pipeline, instance, raw):
     def evaluate():
         with dg.build_schedule_context(
-            instance=instance, resources={"warehouse": pipeline.warehouse}
+            instance=instance, resources=current_resources(pipeline.warehouse)
         ) as context:
             return masa_rilis(context)
 

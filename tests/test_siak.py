@@ -14,14 +14,15 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 import pytest
+from berkas import KUPANG
 from conftest import BUNDLED_SEMESTER, SIAK, Pipeline, copy_pipeline
 
-from pipelines.config import PROJECT_ROOT, Paths
+from pipelines.config import Pengaturan
 from pipelines.defs.masukan.agregat import ingest_dkb, read_kecamatan_file, read_siak_file
 from pipelines.defs.masukan.deklarasi import REGION_REFERENCE, normalise_label
 from pipelines.defs.masukan.ukuran import PetaUkuran
-from pipelines.domain.angka import format_id_number
 from pipelines.domain import wilayah as nasional
+from pipelines.domain.angka import format_id_number
 from pipelines.domain.penolakan import InputRejected
 from pipelines.gudang.db import Warehouse
 from tests.test_gerbang_schemas import _regions
@@ -233,11 +234,11 @@ def test_an_unknown_header_is_named_in_a_warning_not_dropped_silently():
 def test_a_semester_with_both_the_kecamatan_file_and_workbooks_is_refused(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(SIAK / "raw" / DKB, raw / DKB)
-    shutil.copy(PROJECT_ROOT / "raw" / DKB / "agregat_kecamatan.csv", raw / DKB)
+    shutil.copy(KUPANG / DKB / "agregat_kecamatan.csv", raw / DKB)
     warehouse = Warehouse(raw_dir=str(raw), warehouse_dir=str(tmp_path / "warehouse"))
     context = dg.build_asset_context(partition_key=BUNDLED_SEMESTER)
     with pytest.raises(InputRejected) as caught:
-        ingest_dkb(context, warehouse)
+        ingest_dkb(context, warehouse, Pengaturan())
     (failure,) = caught.value.failures
     assert failure.file == str(raw / DKB / "agregat_kecamatan.csv")
     assert failure.rule.startswith(
@@ -278,8 +279,8 @@ def test_a_new_measure_in_the_kecamatan_file_is_read_once_the_data_files_name_it
     (jumlah_kk), AKTA KEMATIAN is not: named in a warning and not read, until a row in
     ukuran_dkb.csv and one in ukuran_header.csv make it the measure akta_kematian."""
     raw = tmp_path / "raw"
-    shutil.copytree(PROJECT_ROOT / "raw" / "referensi", raw / "referensi")
-    lines = (PROJECT_ROOT / "raw" / DKB / "agregat_kecamatan.csv").read_text().splitlines()
+    shutil.copytree(KUPANG / "referensi", raw / "referensi")
+    lines = (KUPANG / DKB / "agregat_kecamatan.csv").read_text().splitlines()
     kk = [f"{20000 + i}" for i in range(len(lines) - 2)]
     mati = [f"{100 + i}" for i in range(len(lines) - 2)]
     body = [f"{line};{a};{b}" for line, a, b in zip(lines[1:-1], kk, mati, strict=True)]

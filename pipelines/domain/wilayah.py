@@ -118,7 +118,8 @@ def _dotted(value: str) -> str:
 
 class Elsewhere:
     """Explains a region code or name that is not the office's but exists elsewhere in the
-    country: '<kode> adalah kecamatan <NAMA> di <KAB/KOTA lain> (<kode>), bukan <kab/kota kantor ini>'.
+    country: '<kode> adalah kecamatan <NAMA> di <KAB/KOTA lain> (<kode>), bukan <kab/kota
+    kantor ini>'.
 
     `key` is the comparison key of names (the gate's: case and spacing ignored)."""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 HERE = Path(__file__).parent
-RAW = HERE.parent.parent / "raw"
+RAW = HERE / "kupang"  # the bundled inputs, as the tests know them
 DKB = (RAW / "dkb/2023-S2/agregat_kecamatan.csv").read_text(encoding="utf-8")
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from pipelines.config import Pengaturan
 from pipelines.defs.masukan import sumber as S
 from pipelines.defs.masukan.assets import (
     LINEAGE_TYPES,
@@ -252,11 +253,13 @@ def _missing_measures(long, peta, needed, folder: Path, read: list[str]) -> list
     return failures
 
 
-def ingest_dkb(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+def ingest_dkb(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, pengaturan: Pengaturan
+) -> dg.MaterializeResult:
     semester = context.partition_key
     raw_dir = warehouse.paths.raw_dir
     folder = raw_dir / "dkb" / semester
-    found = semester_files(raw_dir, semester)
+    found = semester_files(raw_dir, semester, pengaturan.max_file_bytes)
     kecamatan, siak = found[S.DKB_AGREGAT_KECAMATAN.name], found[S.SIAK_AGREGAT.name]
     for warning in [*semester_folders(raw_dir)[1], *kecamatan.ignored, *siak.ignored]:
         context.log.warning(warning)
@@ -397,6 +400,8 @@ def _ensure_table(con) -> None:
     },
     kinds={"duckdb", "pandera"},
 )
-def dkb_agregat(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+def dkb_agregat(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, pengaturan: Pengaturan
+) -> dg.MaterializeResult:
     with refusal_as_failure():
-        return ingest_dkb(context, warehouse)
+        return ingest_dkb(context, warehouse, pengaturan)

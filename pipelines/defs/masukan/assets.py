@@ -12,6 +12,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from pipelines.config import Pengaturan
 from pipelines.defs.masukan import sumber as S
 from pipelines.defs.masukan.berkas import find_files
 from pipelines.defs.masukan.deklarasi import (
@@ -207,12 +208,14 @@ def _empty_frame(source: Source) -> pd.DataFrame:
     return empty
 
 
-def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, source: Source):
+def ingest(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, pengaturan: Pengaturan, source: Source
+):
     raw_dir = warehouse.paths.raw_dir
     known, regions, explain = _read_context(warehouse, source)
     now = datetime.now(UTC).replace(tzinfo=None)
 
-    found = find_files(source.files, raw_dir)
+    found = find_files(source.files, raw_dir, max_bytes=pengaturan.max_file_bytes)
     for warning in found.ignored:
         context.log.warning(warning)
     if not found.files and source.optional:
@@ -312,9 +315,11 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
         },
         kinds={"duckdb", "pandera"},
     )
-    def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    def _ingest(
+        context: dg.AssetExecutionContext, warehouse: Warehouse, pengaturan: Pengaturan
+    ) -> dg.MaterializeResult:
         with refusal_as_failure():
-            return ingest(context, warehouse, source)
+            return ingest(context, warehouse, pengaturan, source)
 
     return _ingest
 

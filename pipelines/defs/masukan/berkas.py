@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from pipelines.config import max_file_bytes
+from pipelines.config import UKURAN_MAKS, BatasUkuran, max_file_bytes
 from pipelines.defs.masukan.sumber import ALL_FILES, DKB_FILES, Files
 from pipelines.domain.angka import format_id_number
 from pipelines.domain.penolakan import Failure, InputRejected
@@ -31,7 +31,6 @@ _COPY = re.compile(
     r"|( \(\d+\)| - copy| - salinan| copy|_copy|-copy)(\.[^.]*)?$",
     re.IGNORECASE,
 )
-_SIZE_SETTING = {"tabel": "DUKCAPIL_UKURAN_MAKS_MB", "rekaman": "DUKCAPIL_UKURAN_MAKS_REKAMAN_MB"}
 
 
 class FolderRejected(InputRejected):
@@ -69,7 +68,7 @@ def _folders(raw_dir: Path, pattern: str) -> list[Path]:
     return sorted(p for p in raw_dir.glob(pattern) if p.is_dir())
 
 
-def _refusal(path: Path, raw_dir: Path, size_class: str) -> str | None:
+def _refusal(path: Path, raw_dir: Path, size_class: str, max_bytes: BatasUkuran) -> str | None:
     """Why `path` may not be read, from its lstat alone (a FIFO is never opened: it blocks)."""
     info = os.lstat(path)
     if stat.S_ISLNK(info.st_mode):
@@ -78,19 +77,25 @@ def _refusal(path: Path, raw_dir: Path, size_class: str) -> str | None:
         return "bukan file biasa (pipe, perangkat atau soket); tidak dibaca"
     if not path.resolve().is_relative_to(raw_dir.resolve()):
         return "berada di luar raw/ (lewat folder tautan); salin file aslinya ke raw/"
-    limit = max_file_bytes(size_class)
+    limit = max_bytes(size_class)
     if info.st_size > limit:
         return (
             f"ukuran {format_id_number(info.st_size)} byte melebihi batas "
-            f"{format_id_number(limit)} byte ({_SIZE_SETTING[size_class]}, dalam MB); "
+            f"{format_id_number(limit)} byte ({UKURAN_MAKS[size_class][0]}, dalam MB); "
             "periksa filenya, atau naikkan batas itu"
         )
     return None
 
 
-def find_files(spec: Files, raw_dir: Path, semester: str | None = None) -> Found:
+def find_files(
+    spec: Files,
+    raw_dir: Path,
+    semester: str | None = None,
+    max_bytes: BatasUkuran = max_file_bytes,
+) -> Found:
     """The files of `spec` under raw_dir (for a DKB input, in `semester`'s folder), or
-    InputRejected naming every file that is an input but cannot be read."""
+    InputRejected naming every file that is an input but cannot be read (`max_bytes`: the size
+    limits, in a run those of the Pengaturan resource)."""
     pattern = spec.pattern.format(semester=semester)
     folder_pattern = pattern.rpartition("/")[0]
     neighbours = [s for s in ALL_FILES if s.folder == spec.folder]
@@ -115,7 +120,7 @@ def find_files(spec: Files, raw_dir: Path, semester: str | None = None) -> Found
                     why = f"bukan nama file yang dikenali di folder ini (yang dibaca: {expected})"
                 found.ignored.append(f"File {path} diabaikan, tidak dibaca: {why}.")
         for path in candidates:
-            why = _refusal(path, raw_dir, spec.size)
+            why = _refusal(path, raw_dir, spec.size, max_bytes)
             if why:
                 failures.append(Failure(str(path), None, "-", path.name, why))
         if len(candidates) > 1 and not spec.multiple:
@@ -128,15 +133,17 @@ def find_files(spec: Files, raw_dir: Path, semester: str | None = None) -> Found
     return found
 
 
-def one_file(spec: Files, raw_dir: Path) -> Path:
+def one_file(spec: Files, raw_dir: Path, max_bytes: BatasUkuran = max_file_bytes) -> Path:
     """The file of a single-file input that every run needs (e.g. referensi/siak_kode.csv)."""
-    files = find_files(spec, raw_dir).files
+    files = find_files(spec, raw_dir, max_bytes=max_bytes).files
     if not files:
         raise FolderRejected(raw_dir / spec.folder, f"tidak ada file {spec.expected}")
     return files[0]
 
 
-def semester_files(raw_dir: Path, semester: str) -> dict[str, Found]:
+def semester_files(
+    raw_dir: Path, semester: str, max_bytes: BatasUkuran = max_file_bytes
+) -> dict[str, Found]:
     """The DKB files of a semester, per input name; FolderRejected when the semester has no
     folder, or a folder with neither the aggregate nor the record-level file (a semester may
     have only one of them)."""
@@ -146,7 +153,7 @@ def semester_files(raw_dir: Path, semester: str) -> dict[str, Found]:
         raise FolderRejected(
             folder, f"folder semester {semester} tidak ada; letakkan di sana {expected}"
         )
-    found = {spec.name: find_files(spec, raw_dir, semester) for spec in DKB_FILES}
+    found = {spec.name: find_files(spec, raw_dir, semester, max_bytes) for spec in DKB_FILES}
     if not any(f.files for f in found.values()):
         raise FolderRejected(
             folder,

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.config import BatasUkuran, max_file_bytes
 from pipelines.defs.masukan.berkas import find_files, semester_folders
 from pipelines.defs.masukan.partitions import SEMESTER
 from pipelines.defs.masukan.readers import file_sha256
@@ -59,9 +60,15 @@ class Release:
         return {*self.semesters.values(), *([self.shared] if self.shared else [])}
 
 
-def scan(raw_dir: Path, cache: HashCache | None = None, settle_seconds: float = SETTLE_SECONDS):
+def scan(
+    raw_dir: Path,
+    cache: HashCache | None = None,
+    settle_seconds: float = SETTLE_SECONDS,
+    max_bytes: BatasUkuran = max_file_bytes,
+):
     """Fingerprint every group under raw_dir; a file whose size and mtime are unchanged since
-    the cached scan is not hashed again (a city's record-level extract is hundreds of MB)."""
+    the cached scan is not hashed again (a city's record-level extract is hundreds of MB).
+    `max_bytes`: the size limits (the sensor's and schedule's: the Pengaturan resource)."""
     cache = cache or {}
     release = Release()
     now = time.time()
@@ -73,7 +80,7 @@ def scan(raw_dir: Path, cache: HashCache | None = None, settle_seconds: float = 
         files, refused = [], []
         for spec in specs:
             try:
-                found = find_files(spec, raw_dir, semester)
+                found = find_files(spec, raw_dir, semester, max_bytes)
             except InputRejected as error:
                 # Never read (it may be a pipe): its refusal is part of the fingerprint, so
                 # the run that reports it to the officer is requested once.

@@ -5,6 +5,7 @@ same files is skipped."""
 
 import dagster as dg
 
+from pipelines.config import Pengaturan
 from pipelines.defs.masukan.partitions import SEMESTER
 from pipelines.defs.otomasi.jobs import lakip_job
 from pipelines.defs.otomasi.rilis import new_semesters, run_history, run_requests, scan
@@ -20,9 +21,9 @@ RELEASE_WINDOWS = ["0 7 * 8 *", "0 7 * 2,3 *"]  # 07:00 daily in Aug, and in Feb
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Periksa ulang raw/ setiap hari pada masa rilis DKB (Agustus, Februari–Maret).",
 )
-def masa_rilis(context: dg.ScheduleEvaluationContext, warehouse: Warehouse):
+def masa_rilis(context: dg.ScheduleEvaluationContext, warehouse: Warehouse, pengaturan: Pengaturan):
     last, runs_so_far = run_history(context.instance, lakip_job.name)
-    release = scan(warehouse.paths.raw_dir)
+    release = scan(warehouse.paths.raw_dir, max_bytes=pengaturan.max_file_bytes)
     new = new_semesters(release, context.instance)
     if new:  # schedules cannot return partition requests; register them directly
         context.instance.add_dynamic_partitions(SEMESTER.name, new)

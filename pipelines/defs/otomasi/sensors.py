@@ -8,6 +8,7 @@ import json
 
 import dagster as dg
 
+from pipelines.config import Pengaturan
 from pipelines.defs.masukan.partitions import SEMESTER
 from pipelines.defs.otomasi.jobs import (
     TAG_HAPUS,
@@ -36,12 +37,16 @@ from pipelines.gudang.db import Warehouse
     description="Rilis DKB baru/berubah di raw/dkb/<semester>/, atau anggaran/indikator/"
     "referensi/terbitan berubah; rilis yang sudah dijalankan (juga lewat CLI) tidak diulang.",
 )
-def rilis_baru(context: dg.SensorEvaluationContext, warehouse: Warehouse) -> dg.SensorResult:
+def rilis_baru(
+    context: dg.SensorEvaluationContext, warehouse: Warehouse, pengaturan: Pengaturan
+) -> dg.SensorResult:
     # Cursor: per group the label last requested and per semester how many runs were requested
     # (so an unchanged release yields nothing and a reverted one a fresh run key), and the file
     # hash cache (so unchanged files are not re-read every minute).
     cursor = json.loads(context.cursor) if context.cursor else {}
-    release = scan(warehouse.paths.raw_dir, cursor.get("berkas", {}))
+    release = scan(
+        warehouse.paths.raw_dir, cursor.get("berkas", {}), max_bytes=pengaturan.max_file_bytes
+    )
     last, runs_so_far = cursor.get("terakhir"), cursor.get("jumlah", {})
     if last is None:  # a cursor of the earlier form: the labels ever requested
         seen = set(cursor.get("dikenal", []))

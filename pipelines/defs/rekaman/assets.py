@@ -51,7 +51,7 @@ def dkb_penduduk_kelurahan(
         context.log.warning(
             f"{len(removed)} berkas sementara dari run yang terhenti dihapus dari terbatas/."
         )
-    path = find_extract(paths.raw_dir, semester)
+    path = find_extract(paths.raw_dir, semester, pengaturan.max_file_bytes)
     with warehouse.connect() as con:
         con.execute(_DDL)
         if path is None:
@@ -64,7 +64,7 @@ def dkb_penduduk_kelurahan(
                     "dagster/row_count": 0,
                 }
             )
-        konteks = load_konteks(con, paths.raw_dir, semester)
+        konteks = load_konteks(con, paths.raw_dir, semester, pengaturan.max_file_bytes)
     relative = str(path.relative_to(paths.raw_dir))
     received_at = datetime.now(UTC).replace(tzinfo=None)
     key = pengaturan.pseudonym_key()
@@ -75,7 +75,7 @@ def dkb_penduduk_kelurahan(
         semester=semester,
         berkas=relative,
         konteks=konteks,
-        severity=load_severity(paths.raw_dir),
+        severity=load_severity(paths.raw_dir, pengaturan.max_file_bytes),
         key=key,
         store=paths.restricted_dir,
         threshold=pengaturan.quarantine_threshold(),

@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines.config import BatasUkuran, max_file_bytes
 from pipelines.defs.masukan.berkas import one_file, semester_files
 from pipelines.defs.masukan.readers import file_sha256
 from pipelines.defs.masukan.sumber import ATURAN_REKAMAN, EKSTRAK_PENDUDUK, SIAK_KODE
@@ -42,19 +43,26 @@ from pipelines.domain.semester import cut_off
 from pipelines.gudang.db import install_macros, load_sql
 
 
-def find_extract(raw_dir: Path, semester: str) -> Path | None:
+def find_extract(
+    raw_dir: Path, semester: str, max_bytes: BatasUkuran = max_file_bytes
+) -> Path | None:
     """The record-level file of a semester, or None when the semester has only aggregates;
     FolderRejected when the semester has neither (see pipelines/defs/masukan/berkas.py)."""
-    files = semester_files(raw_dir, semester)[EKSTRAK_PENDUDUK.name].files
+    files = semester_files(raw_dir, semester, max_bytes)[EKSTRAK_PENDUDUK.name].files
     return files[0] if files else None
 
 
-def load_konteks(con: duckdb.DuckDBPyConnection, raw_dir: Path, semester: str) -> Konteks:
+def load_konteks(
+    con: duckdb.DuckDBPyConnection,
+    raw_dir: Path,
+    semester: str,
+    max_bytes: BatasUkuran = max_file_bytes,
+) -> Konteks:
     """Reference lists for the rules: regions from the warehouse, SIAK codes from raw/referensi."""
     codes: dict[str, list[str]] = {}
     for domain, kode in con.execute(
         "SELECT domain, kode FROM read_csv(?, all_varchar=true)",
-        [str(one_file(SIAK_KODE, raw_dir))],
+        [str(one_file(SIAK_KODE, raw_dir, max_bytes))],
     ).fetchall():
         codes.setdefault(domain, []).append(kode)
     return Konteks(
@@ -65,12 +73,12 @@ def load_konteks(con: duckdb.DuckDBPyConnection, raw_dir: Path, semester: str) -
     )
 
 
-def load_severity(raw_dir: Path) -> dict[str, str]:
+def load_severity(raw_dir: Path, max_bytes: BatasUkuran = max_file_bytes) -> dict[str, str]:
     """Rule id -> 'fatal' | 'karantina' (rules not listed are 'karantina')."""
     con = duckdb.connect()
     rows = con.execute(
         "SELECT aturan, tingkat FROM read_csv(?, all_varchar=true)",
-        [str(one_file(ATURAN_REKAMAN, raw_dir))],
+        [str(one_file(ATURAN_REKAMAN, raw_dir, max_bytes))],
     ).fetchall()
     return dict(rows)
 
