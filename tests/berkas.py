@@ -120,3 +120,23 @@ def dkb_kecamatan_source(raw_dir: Path):
 
     peta = PetaUkuran.from_files(raw_dir)
     return peta.source(DKB_AGREGAT_KECAMATAN, "agregat_kecamatan", SEMUA_TOPIK, nullable=False)
+
+
+# The bundled export's header of each DKB measure (raw/dkb/2023-S2/agregat_kecamatan.csv), typed
+# here apart from raw/referensi/ukuran_header.csv, which the pipeline reads.
+KOLOM_DKB = {
+    "penduduk": "JUMLAH PENDUDUK",
+    "penduduk_17_kawin": "PENDUDUK 17+ KAWIN",
+    "wajib_ktp_el": "WAJIB KTP-EL",
+    "ktp_el_sudah_rekam": "SUDAH REKAM KTP-EL",
+    "wajib_kia": "WAJIB KIA",
+    "kia_memiliki": "MEMILIKI KIA",
+    "kia_belum_memiliki": "BELUM MEMILIKI KIA",
+    "anak_0_17": "JUMLAH ANAK 0-17",
+    "anak_akta_kelahiran_memiliki": "ANAK MEMILIKI AKTA KELAHIRAN",
+    "anak_akta_kelahiran_belum": "ANAK BELUM MEMILIKI AKTA KELAHIRAN",
+    "penduduk_akta_kelahiran_memiliki": "PENDUDUK MEMILIKI AKTA KELAHIRAN",
+    "penduduk_akta_kelahiran_belum": "PENDUDUK BELUM MEMILIKI AKTA KELAHIRAN",
+    "perkawinan_dilaporkan": "PERKAWINAN DILAPORKAN",
+    "akta_perkawinan_terbit": "AKTA PERKAWINAN TERBIT",
+}

@@ -13,7 +13,7 @@ import duckdb
 import openpyxl
 import pandas as pd
 import pytest
-from berkas import KUPANG
+from berkas import KOLOM_DKB, KUPANG
 from docx import Document
 from docx.table import Table
 
@@ -28,21 +28,6 @@ from pipelines.domain.penolakan import InputRejected
 TAHUN = 2023
 RAW = KUPANG
 PETA = RAW / "indikator" / "program_indikator.csv"
-# The DKB measures the formulas name, as the bundled export prints them.
-KOLOM_DKB = {
-    "penduduk": "JUMLAH PENDUDUK",
-    "penduduk_17_kawin": "PENDUDUK 17+ KAWIN",
-    "wajib_ktp_el": "WAJIB KTP-EL",
-    "ktp_el_sudah_rekam": "SUDAH REKAM KTP-EL",
-    "wajib_kia": "WAJIB KIA",
-    "kia_memiliki": "MEMILIKI KIA",
-    "kia_belum_memiliki": "BELUM MEMILIKI KIA",
-    "anak_0_17": "JUMLAH ANAK 0-17",
-    "anak_akta_kelahiran_memiliki": "ANAK MEMILIKI AKTA KELAHIRAN",
-    "penduduk_akta_kelahiran_memiliki": "PENDUDUK MEMILIKI AKTA KELAHIRAN",
-    "perkawinan_dilaporkan": "PERKAWINAN DILAPORKAN",
-    "akta_perkawinan_terbit": "AKTA PERKAWINAN TERBIT",
-}
 
 
 def _angka(teks: str) -> float:

@@ -9,7 +9,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from berkas import KUPANG
+from berkas import KOLOM_DKB, KUPANG
 from openpyxl import load_workbook
 
 RAW = KUPANG
@@ -164,28 +164,10 @@ def independent_material() -> dict[tuple, Decimal | str]:
     return expected
 
 
-_HEADERS = {
-    "penduduk": "JUMLAH PENDUDUK",
-    "penduduk_17_kawin": "PENDUDUK 17+ KAWIN",
-    "wajib_ktp_el": "WAJIB KTP-EL",
-    "ktp_el_sudah_rekam": "SUDAH REKAM KTP-EL",
-    "wajib_kia": "WAJIB KIA",
-    "kia_memiliki": "MEMILIKI KIA",
-    "kia_belum_memiliki": "BELUM MEMILIKI KIA",
-    "anak_0_17": "JUMLAH ANAK 0-17",
-    "anak_akta_kelahiran_memiliki": "ANAK MEMILIKI AKTA KELAHIRAN",
-    "anak_akta_kelahiran_belum": "ANAK BELUM MEMILIKI AKTA KELAHIRAN",
-    "penduduk_akta_kelahiran_memiliki": "PENDUDUK MEMILIKI AKTA KELAHIRAN",
-    "penduduk_akta_kelahiran_belum": "PENDUDUK BELUM MEMILIKI AKTA KELAHIRAN",
-    "perkawinan_dilaporkan": "PERKAWINAN DILAPORKAN",
-    "akta_perkawinan_terbit": "AKTA PERKAWINAN TERBIT",
-}
-
-
 def _header(name: str) -> str:
     """Measure name <-> printed DKB header, both ways."""
-    reverse = {v: k for k, v in _HEADERS.items()}
-    return _HEADERS.get(name) or reverse[name]
+    reverse = {v: k for k, v in KOLOM_DKB.items()}
+    return KOLOM_DKB.get(name) or reverse[name]
 
 
 @pytest.fixture(scope="module")

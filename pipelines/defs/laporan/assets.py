@@ -2,6 +2,8 @@
 read from the marts of the working warehouse once their checks have passed, written under
 warehouse/laporan/<tahun>/."""
 
+from collections.abc import Iterator
+
 import dagster as dg
 
 from pipelines.config import Pengaturan
@@ -20,6 +22,13 @@ def _daftar(paths: list) -> dg.MetadataValue:
     return dg.MetadataValue.md("\n".join(f"- `{p}`" for p in paths) or "-")
 
 
+def _per_tahun(warehouse: Warehouse) -> Iterator[tuple]:
+    """(read-only connection, report year, its folder under the reports folder) per year."""
+    with warehouse.connect(read_only=True) as con:
+        for tahun in tahun_laporan(con):
+            yield con, tahun, folder_tahun(warehouse.paths.reports_dir, tahun)
+
+
 @dg.asset(
     key=["publikasi", "lakip_xlsx"],
     group_name="publikasi",
@@ -29,11 +38,10 @@ def _daftar(paths: list) -> dg.MetadataValue:
 )
 def lakip_xlsx(warehouse: Warehouse) -> dg.MaterializeResult:
     written, rows = [], {}
-    with warehouse.connect(read_only=True) as con:
-        for tahun in tahun_laporan(con):
-            path = folder_tahun(warehouse.paths.reports_dir, tahun) / f"LAKIP_{tahun}_tabel.xlsx"
-            rows = tulis_workbook(con, tahun, path)
-            written.append(path)
+    for con, tahun, folder in _per_tahun(warehouse):
+        path = folder / f"LAKIP_{tahun}_tabel.xlsx"
+        rows = tulis_workbook(con, tahun, path)
+        written.append(path)
     return dg.MaterializeResult(
         metadata={"berkas": _daftar(written), "baris_per_tabel": dg.MetadataValue.json(rows)}
     )
@@ -48,10 +56,8 @@ def lakip_xlsx(warehouse: Warehouse) -> dg.MaterializeResult:
 )
 def grafik(warehouse: Warehouse) -> dg.MaterializeResult:
     written = []
-    with warehouse.connect(read_only=True) as con:
-        for tahun in tahun_laporan(con):
-            folder = folder_tahun(warehouse.paths.reports_dir, tahun) / "grafik"
-            written += tulis_grafik(con, tahun, folder)
+    for con, tahun, folder in _per_tahun(warehouse):
+        written += tulis_grafik(con, tahun, folder / "grafik")
     return dg.MaterializeResult(metadata={"berkas": _daftar(written)})
 
 
@@ -64,9 +70,8 @@ def grafik(warehouse: Warehouse) -> dg.MaterializeResult:
 )
 def narasi(warehouse: Warehouse) -> dg.MaterializeResult:
     written = []
-    with warehouse.connect(read_only=True) as con:
-        for tahun in tahun_laporan(con):
-            written += tulis_narasi(con, tahun, folder_tahun(warehouse.paths.reports_dir, tahun))
+    for con, tahun, folder in _per_tahun(warehouse):
+        written += tulis_narasi(con, tahun, folder)
     return dg.MaterializeResult(
         metadata={
             "berkas": _daftar(written),
@@ -89,22 +94,20 @@ def lakip_docx(
 ) -> dg.MaterializeResult:
     # Not upstream of the analyst file: a document that fails its check blocks itself only.
     written, diperiksa = [], 0
-    with warehouse.connect(read_only=True) as con:
-        for tahun in tahun_laporan(con):
-            folder = folder_tahun(warehouse.paths.reports_dir, tahun)
-            try:
-                path, hasil, _ = tulis_dokumen(con, tahun, folder, warehouse.paths.raw_dir)
-            except TemplatDitolak as e:
-                raise dg.Failure(description=str(e)) from None
-            if path is None:
-                raise dg.Failure(description=pesan_gagal(hasil, folder / f"LAKIP_{tahun}.docx"))
-            diperiksa += len(hasil)
-            if pengaturan.make_pdf():
-                pdf, pesan = ke_pdf(path)
-            else:
-                pdf, pesan = None, "PDF tidak dibuat (DUKCAPIL_PDF=tidak)."
-            context.log.info(pesan)
-            written += [path] + ([pdf] if pdf else [])
+    for con, tahun, folder in _per_tahun(warehouse):
+        try:
+            path, hasil, _ = tulis_dokumen(con, tahun, folder, warehouse.paths.raw_dir)
+        except TemplatDitolak as e:
+            raise dg.Failure(description=str(e)) from None
+        if path is None:
+            raise dg.Failure(description=pesan_gagal(hasil, folder / f"LAKIP_{tahun}.docx"))
+        diperiksa += len(hasil)
+        if pengaturan.make_pdf():
+            pdf, pesan = ke_pdf(path)
+        else:
+            pdf, pesan = None, "PDF tidak dibuat (DUKCAPIL_PDF=tidak)."
+        context.log.info(pesan)
+        written += [path] + ([pdf] if pdf else [])
     return dg.MaterializeResult(
         metadata={"berkas": _daftar(written), "angka_diperiksa_sama": diperiksa}
     )

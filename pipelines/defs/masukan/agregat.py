@@ -23,10 +23,9 @@ from pipelines.config import Pengaturan
 from pipelines.defs.masukan import sumber as S
 from pipelines.defs.masukan.assets import (
     LINEAGE_TYPES,
-    _archive,
     _first_received,
     _read_context,
-    log_receipt,
+    record_files,
     refusal_as_failure,
 )
 from pipelines.defs.masukan.berkas import semester_files, semester_folders
@@ -323,26 +322,7 @@ def ingest_dkb(
     total_checks = total_checks.assign(sumber=S.DKB_AGREGAT).astype(LINEAGE_TYPES)
     with warehouse.connect() as con:
         count = replace_partition(con, TABLE, "semester", semester, stored.reset_index(drop=True))
-        for relative, *_ in receipts:
-            replace_partition(
-                con,
-                "raw.cek_baris_total",
-                "_berkas",
-                relative,
-                total_checks[total_checks._berkas == relative],
-            )
-        for relative, sha256, size, n_rows, path, received_at in receipts:
-            log_receipt(
-                con,
-                relative,
-                sha256,
-                size,
-                n_rows,
-                S.DKB_AGREGAT,
-                semester,
-                _archive(warehouse, path, sha256),
-                received_at,
-            )
+        record_files(con, warehouse, S.DKB_AGREGAT, semester, receipts, total_checks)
     for warning in warnings:
         context.log.warning(warning)
     breaks = total_checks[total_checks.selisih.abs() > 1e-6]

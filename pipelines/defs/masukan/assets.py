@@ -208,6 +208,32 @@ def _empty_frame(source: Source) -> pd.DataFrame:
     return empty
 
 
+def record_files(
+    con,
+    warehouse: Warehouse,
+    source_name: str,
+    partition: str | None,
+    receipts: list[tuple],
+    total_checks: pd.DataFrame,
+) -> None:
+    """In the transaction that writes the accepted rows: each file's JUMLAH/TOTAL checks
+    (raw.cek_baris_total, replaced per file) and its receipt with the archived copy.
+    `receipts`: (relative path, sha256, size, rows, path, received at) per accepted file."""
+    for relative, *_ in receipts:
+        replace_partition(
+            con,
+            "raw.cek_baris_total",
+            "_berkas",
+            relative,
+            total_checks[total_checks._berkas == relative],
+        )
+    for relative, sha256, size, n_rows, path, received_at in receipts:
+        archived = _archive(warehouse, path, sha256)
+        log_receipt(
+            con, relative, sha256, size, n_rows, source_name, partition, archived, received_at
+        )
+
+
 def ingest(
     context: dg.AssetExecutionContext, warehouse: Warehouse, pengaturan: Pengaturan, source: Source
 ):
@@ -269,19 +295,7 @@ def ingest(
             .assign(sumber=source.name)
             .astype(CEK_BARIS_TOTAL_TYPES)
         )
-        for relative, *_ in receipts:
-            replace_partition(
-                con,
-                "raw.cek_baris_total",
-                "_berkas",
-                relative,
-                total_checks[total_checks._berkas == relative],
-            )
-        for relative, sha256, size, n_rows, path, received_at in receipts:
-            archived = _archive(warehouse, path, sha256)
-            log_receipt(
-                con, relative, sha256, size, n_rows, source.name, None, archived, received_at
-            )
+        record_files(con, warehouse, source.name, None, receipts, total_checks)
     mismatched = total_checks[total_checks.selisih.abs() > 1e-6]
     for _, m in mismatched.iterrows():
         context.log.warning(
