@@ -176,8 +176,10 @@ def test_runs_take_the_size_limits_from_the_settings_resource(tmp_path, monkeypa
         Pengaturan(ukuran_maks_rekaman_mb="-1").max_file_bytes("rekaman")
     graph = defs.resolve_asset_graph()
     readers = [k for k in graph.get_all_asset_keys() if k.path[0] == "raw"]
-    readers = [k for k in readers if k.path[1] in {*S.SOURCES, "dkb_penduduk_kelurahan"}]
-    assert len(readers) == len(S.SOURCES) + 1
+    # every shared input, the DKB aggregate step (its CSV or SIAK workbooks) and the extract
+    names = {*S.SOURCES, S.DKB_AGREGAT, "dkb_penduduk_kelurahan"}
+    readers = [k for k in readers if k.path[1] in names]
+    assert len(readers) == len(S.UNPARTITIONED_SOURCES) + 2
     for key in readers:
         assert "pengaturan" in defs.get_assets_def(key).required_resource_keys, key
     assert "pengaturan" in defs.resolve_sensor_def("rilis_baru").required_resource_keys

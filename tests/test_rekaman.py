@@ -605,11 +605,13 @@ def reference_konteks(raw_dir: Path = KUPANG, semester: str = "2023-S2"):
     """The rules' reference lists from raw/referensi, loaded as the asset loads them."""
     con = duckdb.connect()
     con.execute("CREATE SCHEMA raw")
-    for table in ("daerah", "wilayah"):
-        con.execute(
-            f"CREATE TABLE raw.{table} AS FROM read_csv(?, all_varchar=true)",
-            [str(raw_dir / "referensi" / f"{table}.csv")],
-        )
+    # the office's regions as raw.wilayah holds them (cut from the national list by its code)
+    sources = {
+        "daerah": raw_dir / "referensi" / "daerah.csv",
+        "wilayah": Path(__file__).parent / "data" / "kupang_wilayah.csv",
+    }
+    for table, path in sources.items():
+        con.execute(f"CREATE TABLE raw.{table} AS FROM read_csv(?, all_varchar=true)", [str(path)])
     return load_konteks(con, raw_dir, semester)
 
 

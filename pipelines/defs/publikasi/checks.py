@@ -11,6 +11,7 @@ import pandas as pd
 
 from pipelines.config import SQL_DIR
 from pipelines.defs.publikasi.gudang_analis import muat_iku_terbit
+from pipelines.defs.publikasi.gx_checks import build_data_docs
 from pipelines.defs.transformasi.audit_sel_kecil import audit_connection
 from pipelines.gudang.db import Warehouse, load_sql
 from pipelines.gudang.lineage import header
@@ -24,11 +25,15 @@ def build_sql_check(path) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=dg.AssetKey([layer, table]), name=name, blocking=blocking, description=description
     )
-    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as con:
             muat_iku_terbit(con, warehouse.paths)
             offending = con.execute(load_sql(f"checks/{path.stem}")).df()
         pesan = "\n".join(offending["pesan"]) if "pesan" in offending else None
+        if blocking and not offending.empty:
+            # publikasi/data_docs will not run after this failure: the suites that ran get their
+            # pages now, as after a failed suite
+            build_data_docs(warehouse.paths, context.run.run_id)
         return dg.AssetCheckResult(
             passed=offending.empty,
             severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
