@@ -9,7 +9,8 @@ WITH capaian AS (
         m.tahun,
         m.kode_program,
         count(*) AS jumlah_indikator,
-        avg(p.capaian) AS rata_rata_capaian,
+        -- ordered: a float sum in a fixed order gives the same last digit on every run
+        avg(p.capaian ORDER BY p.urutan) AS rata_rata_capaian,
         string_agg(p.kode_indikator, ', ' ORDER BY p.urutan) AS indikator
     FROM (SELECT DISTINCT tahun, kode_program, kode_indikator FROM conformed.program_indikator) AS m
     JOIN mart.pengukuran_kinerja AS p USING (tahun, kode_indikator)

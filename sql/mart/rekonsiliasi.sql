@@ -185,7 +185,7 @@ jumlah_kolom AS (
         t.kolom,
         t.nilai_terbit,
         t.angka_terbit,
-        sum(a.angka_terbit) AS angka_hitung,
+        sum(a.angka_terbit ORDER BY a.kode_wilayah) AS angka_hitung,  -- fixed order: same digits every run
         NULL AS teks_hitung,
         0 AS desimal,
         t.sumber_terbit,
@@ -206,7 +206,7 @@ jumlah_kolom AS (
         t.kolom,
         t.nilai_terbit,
         t.angka_terbit,
-        sum(p.angka_terbit),
+        sum(p.angka_terbit ORDER BY p.kunci),
         NULL,
         0,
         t.sumber_terbit,

@@ -13,7 +13,8 @@ kinerja AS (
     SELECT
         tahun,
         count(*) AS jumlah_indikator,
-        avg(capaian) AS rata_rata_capaian,
+        -- ordered: a float sum in a fixed order gives the same last digit on every run
+        avg(capaian ORDER BY capaian) AS rata_rata_capaian,
         any_value(sumber) AS sumber_capaian
     FROM capaian
     GROUP BY tahun
