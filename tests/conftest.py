@@ -152,32 +152,43 @@ def pipeline(tmp_path: Path) -> Pipeline:
     return make_pipeline(tmp_path)
 
 
-@pytest.fixture(scope="session")
-def bundled(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Pipeline]:
-    """The bundled inputs run once through the whole graph; read-only for tests. Under xdist
+def _shared_run(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str, raw: Path
+) -> Pipeline:
+    """A whole run over a copy of `raw`, made once per session for every worker. Under xdist
     the first worker that needs it makes the run, in the session's shared temporary folder with
     a Dagster instance on disk; the others wait for it and open the same files and run history
-    (one whole run fewer per extra worker)."""
+    (one whole run fewer per extra worker). Read-only for tests."""
     if worker_id == "master":  # not distributed
-        pipe = make_pipeline(tmp_path_factory.mktemp("bundled"))
+        tmp = tmp_path_factory.mktemp(name)
+        shutil.copytree(raw, tmp / "raw")
+        pipe = Pipeline(
+            Paths(raw_dir=tmp / "raw", warehouse_dir=tmp / "warehouse"),
+            dg.DagsterInstance.ephemeral(),
+        )
         assert pipe.run().success
-        yield pipe
-        return
-    shared = tmp_path_factory.getbasetemp().parent / "bundled"  # one per session
+        return pipe
+    shared = tmp_path_factory.getbasetemp().parent / name  # one per session
     home = shared / "dagster"
-    with (shared.parent / "bundled.lock").open("w") as lock:
+    paths = Paths(raw_dir=shared / "raw", warehouse_dir=shared / "warehouse")
+    with (shared.parent / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if not (shared / "selesai").exists():
             shutil.rmtree(shared, ignore_errors=True)  # a failed attempt of another worker
             home.mkdir(parents=True)
             shutil.copy(INSTANCE_CONFIG, home / "dagster.yaml")
-            pipe = make_pipeline(shared, dg.DagsterInstance.from_config(str(home)))
+            shutil.copytree(raw, paths.raw_dir)
+            pipe = Pipeline(paths, dg.DagsterInstance.from_config(str(home)))
             assert pipe.run().success
             (shared / "selesai").touch()
-        else:
-            paths = Paths(raw_dir=shared / "raw", warehouse_dir=shared / "warehouse")
-            pipe = Pipeline(paths, dg.DagsterInstance.from_config(str(home)))
-    yield pipe
+            return pipe
+    return Pipeline(paths, dg.DagsterInstance.from_config(str(home)))
+
+
+@pytest.fixture(scope="session")
+def bundled(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Pipeline:
+    """The bundled inputs (tests/data/kupang) run once through the whole graph."""
+    return _shared_run(tmp_path_factory, worker_id, "bundled", KUPANG)
 
 
 @pytest.fixture(scope="session")
@@ -228,12 +239,6 @@ SIAK = Path(__file__).parent / "data" / "siak"
 
 
 @pytest.fixture(scope="session")
-def kabupaten(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+def kabupaten(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Pipeline:
     """One end-to-end run of the second office, shared by the tests that only read it."""
-    tmp = tmp_path_factory.mktemp("siak")
-    shutil.copytree(SIAK / "raw", tmp / "raw")
-    pipe = Pipeline(
-        Paths(raw_dir=tmp / "raw", warehouse_dir=tmp / "warehouse"), dg.DagsterInstance.ephemeral()
-    )
-    assert pipe.run(BUNDLED_SEMESTER).success
-    return pipe
+    return _shared_run(tmp_path_factory, worker_id, "kabupaten", SIAK / "raw")

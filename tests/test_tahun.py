@@ -338,6 +338,9 @@ def test_office_with_published_figures_and_no_targets_runs(pipeline):
     assert lacks == [(AKTIF,)]
 
 
+# End to end through the officer's command twice (run, then hapus-semester with its refresh):
+# ~40 s of whole-job runs, in the slow tier with the other command-line runs (CI runs it).
+@pytest.mark.lambat
 def test_vanished_folder_is_flagged_and_removing_the_semester_is_recorded(
     tahun_2024, tmp_path, monkeypatch, capsys
 ):
