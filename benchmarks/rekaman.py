@@ -85,16 +85,21 @@ def run_pipeline(path: Path, store: Path) -> dict:
     import duckdb
 
     from pipelines.config import duckdb_memory_limit
+    from pipelines.defs.masukan.wilayah import national_frame
     from pipelines.defs.rekaman.ekstrak import ingest_extract, load_konteks, load_severity
+    from pipelines.gudang.db import load_sql
 
     start = time.perf_counter()
     reference = duckdb.connect()
     reference.execute("CREATE SCHEMA raw")
-    for name in ("daerah", "wilayah"):
-        reference.execute(
-            f"CREATE TABLE raw.{name} AS FROM read_csv(?, all_varchar=true)",
-            [str(RAW / f"referensi/{name}.csv")],
-        )
+    reference.execute(
+        "CREATE TABLE raw.daerah AS FROM read_csv(?, all_varchar=true)",
+        [str(RAW / "referensi/daerah.csv")],
+    )
+    # the office's regions as the ingestion makes them: cut from the national list by its code
+    reference.register("nasional", national_frame())
+    reference.execute("CREATE TABLE raw.wilayah_kemendagri AS FROM nasional")
+    reference.execute(f"CREATE TABLE raw.wilayah AS {load_sql('masukan/wilayah')}")
     hasil = ingest_extract(
         path,
         semester=SEMESTER,
