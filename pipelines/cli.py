@@ -390,8 +390,9 @@ def print_rekonsiliasi(paths: Paths, limit: int = 40) -> None:
             "SELECT pemeriksaan, kelas, count(*) FROM mart.rekonsiliasi GROUP BY ALL ORDER BY ALL"
         ).fetchall()
         material = con.execute(
-            "SELECT uraian, nilai_terbit, tampil(angka_hitung), teks_hitung, tampil(selisih) "
-            "FROM mart.rekonsiliasi WHERE kelas IN ('material', 'tidak dapat dihitung')"
+            "SELECT pemeriksaan, uraian, nilai_terbit, tampil(angka_hitung), teks_hitung, "
+            "tampil(selisih) FROM mart.rekonsiliasi "
+            "WHERE kelas IN ('material', 'tidak dapat dihitung')"
         ).fetchall()
     finally:
         con.close()
@@ -399,11 +400,13 @@ def print_rekonsiliasi(paths: Paths, limit: int = 40) -> None:
     for pemeriksaan, kelas, n in counts:
         print(f"  {pemeriksaan:30} {kelas:22} {n:5}")
     print(f"Selisih material dan angka yang tidak dapat dihitung ({len(material)}):")
-    for uraian, terbit, angka, teks, selisih in material[:limit]:
+    for pemeriksaan, uraian, terbit, angka, teks, selisih in material[:limit]:
         decimals = 0 if angka is None or float(angka).is_integer() else 2
         hitung = teks if teks is not None else format_id_number(angka, decimals)
         beda = "" if selisih is None else f" (selisih {format_id_number(selisih, decimals)})"
-        print(f"  - {uraian}: terbit {terbit}, hitung ulang {hitung}{beda}")
+        # one printed figure can fail two kinds of check (against its recomputation and as
+        # its column's total): the kind tells the two lines apart
+        print(f"  - [{pemeriksaan}] {uraian}: terbit {terbit}, hitung ulang {hitung}{beda}")
     if len(material) > limit:
         print(f"  … dan {len(material) - limit} lagi (SELECT * FROM mart.rekonsiliasi)")
 

@@ -8,9 +8,14 @@ import csv
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 from berkas import KOLOM_DKB, KUPANG
 from openpyxl import load_workbook
+
+from pipelines.cli import print_rekonsiliasi
+from pipelines.config import Paths
+from pipelines.gudang.db import install_macros
 
 RAW = KUPANG
 D = Decimal
@@ -220,3 +225,33 @@ def test_every_published_figure_was_recomputed(analyst):
     )
     assert "tidak dapat dihitung" not in counts
     assert sum(counts.values()) == published
+
+
+def test_summary_names_the_kind_of_check_of_each_material_difference(tmp_path, capsys):
+    """One printed figure can fail two kinds of check: Tabel 13's TOTAL realisasi against its
+    recomputation and as the sum of its column. The run summary names the kind on each line,
+    so the two lines do not read as one figure listed twice."""
+    paths = Paths(raw_dir=tmp_path / "raw", warehouse_dir=tmp_path)
+    uraian = "Tabel 13, 2023, TOTAL ANGGARAN, TOTAL, realisasi"
+    with duckdb.connect(str(paths.published_db)) as con:
+        install_macros(con)
+        con.execute("CREATE SCHEMA mart")
+        con.execute(
+            "CREATE TABLE mart.rekonsiliasi (pemeriksaan VARCHAR, kelas VARCHAR, uraian VARCHAR,"
+            " nilai_terbit VARCHAR, angka_hitung DOUBLE, teks_hitung VARCHAR, selisih DOUBLE)"
+        )
+        con.executemany(
+            "INSERT INTO mart.rekonsiliasi VALUES (?, 'material', ?, '476.120.700', ?, NULL, ?)",
+            [
+                ("terbitan vs hitung ulang", uraian, 476120800, -100),
+                ("jumlah kolom terbitan", uraian, 476120800, -100),
+            ],
+        )
+    print_rekonsiliasi(paths)
+    lines = [line for line in capsys.readouterr().out.splitlines() if uraian in line]
+    assert lines == [
+        f"  - [terbitan vs hitung ulang] {uraian}: terbit 476.120.700, hitung ulang 476.120.800"
+        " (selisih -100)",
+        f"  - [jumlah kolom terbitan] {uraian}: terbit 476.120.700, hitung ulang 476.120.800"
+        " (selisih -100)",
+    ]
