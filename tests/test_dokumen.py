@@ -34,6 +34,10 @@ def dokumen(bundled):
 
 @pytest.fixture(scope="module")
 def tabel(dokumen) -> dict[str, list[list[str]]]:
+    return tabel_dokumen(dokumen)
+
+
+def tabel_dokumen(dokumen) -> dict[str, list[list[str]]]:
     """Each table under its caption ("Tabel. 3"), as rows of cell texts."""
     out, judul = {}, None
     for el in dokumen.element.body.iterchildren():

@@ -12,14 +12,17 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import openpyxl
 import pytest
 from berkas import BUNDLED_FILE, KOLOM_DKB, settle
 from conftest import Pipeline, copy_pipeline, use_cli_instance
+from docx import Document
+from PIL import Image
+from test_dokumen import baris, tabel_dokumen, teks_semua
 from test_gx import _check_evaluations
 
 from pipelines.cli import main
 from pipelines.definitions import defs
-from pipelines.defs.laporan.bersama import query
 from pipelines.defs.publikasi.gudang_analis import describe_versions
 
 SEMESTER_2024 = "2024-S1"
@@ -53,6 +56,12 @@ def _angka(text: str) -> int:
 
 def _id(n: int) -> str:
     return f"{n:,}".replace(",", ".")
+
+
+def _persen_id(x: float) -> str:
+    """A percentage as the document prints it: truncated, decimal comma (204,54; 70)."""
+    x = truncate(x, 2)
+    return _id(int(x)) if x.is_integer() else f"{x:.2f}".replace(".", ",")
 
 
 def tulis_semester(raw_dir: Path, semester: str = SEMESTER_2024) -> dict[str, int]:
@@ -256,14 +265,108 @@ def test_2024_with_targets_and_realisations_gives_tabel_3_10_11(tahun_2024_lengk
     assert {("2024", k) for k in tabel3} <= {(str(t), k) for t, k in tabel11}
     assert sorted(r[0] for r in lacks) == ["realisasi anggaran", "semester"]
     assert (pipe.paths.reports_dir / "2024" / "LAKIP_2024_tabel.xlsx").is_file()
-    # Tabel 11 of 2024 spans its own plan (RPD 2024–2026): the RPJMD years stay out of it,
-    # while Tabel 11 of 2023 still shows 2019–2023
-    with pipe.build() as con:
-        tabel11_2024 = query(con, "lakip/tren_rpjmd", 2024).set_index("_kunci")
-        tabel11_2023 = query(con, "lakip/tren_rpjmd", 2023).set_index("_kunci")
-    assert tabel11_2024["target_1"].isna().all() and tabel11_2024["target_0"].notna().all()
-    assert tabel11_2023["target_4"].notna().any()  # 2019 (RPJMD), e.g. rasio_ktp_el 78
     assert (pipe.paths.reports_dir / "2023" / "LAKIP_2023_tabel.xlsx").is_file()
+
+
+def test_tabel_11_spans_the_planning_period(tahun_2024_lengkap):
+    """Tabel 11 has one block of year columns per year of the plan in force, in the workbook
+    and the document: 2024 under the RPD 2024–2026 three (2025 and 2026 still empty, the RPJMD
+    years out of it), 2023 under the RPJMD 2019–2023 five; the trend chart's title names the
+    years it plots."""
+    pipe, total, _ = tahun_2024_lengkap
+    rasio = total[KOLOM_DKB["ktp_el_sudah_rekam"]] / total[KOLOM_DKB["penduduk_17_kawin"]] * 100
+    for tahun, years, tren in (
+        (2024, [2024, 2025, 2026], "tahun 2024"),
+        (2023, [2019, 2020, 2021, 2022, 2023], "tahun 2019–2023"),
+    ):
+        folder = pipe.paths.reports_dir / str(tahun)
+        ws = openpyxl.load_workbook(folder / f"LAKIP_{tahun}_tabel.xlsx")["Tabel 11"]
+        header = [ws.cell(4, c).value for c in range(1, ws.max_column + 1)]
+        assert header[:3] == ["No.", "Indikator Kinerja", "Satuan"]
+        assert [h for h in header[3:] if h] == [f"Tahun {y}" for y in years]  # merged: None
+        assert [ws.cell(5, c).value for c in range(4, 7)] == ["Target %", "Realisasi %", "%"]
+        assert ws.max_column == 3 + 3 * len(years)
+        (docx,) = folder.glob(f"LAKIP_{tahun}_*.docx")
+        rows = tabel_dokumen(Document(str(docx)))["Tabel. 11"]
+        assert list(dict.fromkeys(rows[0][3:])) == [f"Tahun {y}" for y in years]
+        assert len(rows[0]) == 3 + 3 * len(years)
+        judul = Image.open(folder / "grafik" / "grafik_2_tren_capaian.png").info["Title"]
+        assert judul.endswith(f" {tren}")
+        if tahun == 2024:
+            ktp = next(
+                r
+                for r in ws.iter_rows(min_row=6, values_only=True)
+                if r[1] and r[1].startswith("Rasio Penduduk ber KTP-EL")
+            )
+            assert ktp[3] == TARGET_2024
+            assert ktp[4] == pytest.approx(truncate(rasio, 2), abs=1e-9)
+            assert ktp[6:] == (None,) * 6  # 2025, 2026: the plan's later years, no figure yet
+            ktp_docx = baris(rows, "Rasio Penduduk ber KTP-EL")
+            assert ktp_docx[3:5] == ["75", _persen_id(rasio)]
+            assert ktp_docx[6:] == ["-"] * 6
+
+
+def test_a_year_without_targets_gets_its_workbook_and_document(tahun_2024):
+    """2024-S1 and no 2024 target: the 2024 workbook and document exist. Their Tabel 3 prints
+    every realisation, equal to the counts written, with target and capaian empty of any
+    figure and marked "belum ada target" (never 0); the reported indicators, not reported yet,
+    are marked as lacking both; what 2024 lacks is listed on the sheet and in the document."""
+    pipe, total, _ = tahun_2024
+    folder = pipe.paths.reports_dir / "2024"
+    aktif = [
+        r
+        for r in _baca(pipe.paths.raw_dir / "indikator" / "definisi_indikator.csv")
+        if not r["tahun_akhir"]
+    ]
+    assert len(aktif) == AKTIF
+    realisasi = {
+        r["kode_indikator"]: total[KOLOM_DKB[r["pembilang"]]]
+        / total[KOLOM_DKB[r["penyebut"]]]
+        * float(r["pengali"])
+        for r in aktif
+        if r["jenis"] == "rumus"
+    }
+    tanpa_target, tanpa_keduanya = "belum ada target", "belum ada target dan realisasi"
+
+    def nama(r: dict) -> str:
+        return f"{r['nomor']}. {r['nama_indikator']}" if r["nomor"] else r["nama_indikator"]
+
+    ws = openpyxl.load_workbook(folder / "LAKIP_2024_tabel.xlsx")["Tabel 3"]
+    tabel3 = {r[2]: r[3:6] for r in ws.iter_rows(min_row=6, values_only=True) if r[2]}
+    assert len(tabel3) == AKTIF
+    doc = Document(str(next(folder.glob("LAKIP_2024_*.docx"))))
+    tabel3_docx = tabel_dokumen(doc)["Tabel. 3"]
+    for r in aktif:
+        kode = r["kode_indikator"]
+        target, angka, capaian = tabel3[nama(r)]
+        d_target, d_angka, d_capaian, d_kategori = baris(tabel3_docx, nama(r))[3:7]
+        if kode in realisasi:
+            assert angka == pytest.approx(truncate(realisasi[kode], 2), abs=1e-9), kode
+            assert d_angka == _persen_id(realisasi[kode]), kode
+            assert target == capaian == d_target == d_capaian == tanpa_target, kode
+        else:  # reported by the office: nothing reported for 2024 yet
+            assert {target, angka, capaian, d_target, d_angka, d_capaian} == {tanpa_keduanya}
+        assert d_kategori == "-"
+    lembar = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "Data tahun 2024 belum lengkap:" in lembar
+    assert any(t.startswith(f"- belum ada target untuk {AKTIF} indikator: ") for t in lembar)
+    assert any(t.startswith("- belum ada semester 2024-S2") for t in lembar)
+    teks = teks_semua(doc)
+    assert "Data tahun 2024 belum lengkap:" in teks
+    assert f"belum ada target untuk {AKTIF} indikator: " in teks
+    narasi = (folder / "narasi_bab3.txt").read_text(encoding="utf-8")
+    assert narasi.count("target tahun 2024 belum ditetapkan") == len(realisasi)
+    assert (folder / "grafik" / "grafik_3_cakupan_kecamatan.png").is_file()
+    # 2023 exports as before, beside it
+    ws = openpyxl.load_workbook(pipe.paths.reports_dir / "2023" / "LAKIP_2023_tabel.xlsx")[
+        "Tabel 3"
+    ]
+    ktp = next(
+        r
+        for r in ws.iter_rows(min_row=6, values_only=True)
+        if r[2] and r[2].startswith("1. Rasio Penduduk ber KTP-EL")
+    )
+    assert ktp[3:6] == (70, *TABEL3_2023["rasio_ktp_el"])
 
 
 def test_a_history_year_with_its_semester_is_computed_and_reconciled(bundled, tmp_path):

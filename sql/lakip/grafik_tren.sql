@@ -1,4 +1,5 @@
--- Chart data: capaian of every indicator in the five years up to $tahun (Tabel 11), recomputed
+-- Chart data: capaian of every indicator in the years of Tabel 11 up to $tahun (from $awal, the
+-- start of the planning period: periode_perencanaan.sql), recomputed
 -- from target and realisasi under the display rule. `ditandai`: the published report printed
 -- another capaian (the reconciliation lists it). `basis`: where the figure comes from and which
 -- planning document set the target; the trend line breaks where it changes.
@@ -12,5 +13,5 @@ SELECT
         || ' ' || coalesce(g.dokumen, '') AS basis
 FROM mart.tren_rpjmd AS t
 LEFT JOIN conformed.target_tahunan AS g USING (kode_indikator, tahun)
-WHERE t.tahun BETWEEN $tahun - 4 AND $tahun AND t.capaian_hitung IS NOT NULL
+WHERE t.tahun BETWEEN $awal AND $tahun AND t.capaian_hitung IS NOT NULL
 ORDER BY t.urutan, t.tahun

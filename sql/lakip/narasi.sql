@@ -1,6 +1,8 @@
--- The figures and words of the Bab III paragraphs of $tahun, one row per Tabel 3 indicator.
+-- The figures and words of the Bab III paragraphs of $tahun, one row per Tabel 3 indicator
+-- (iku_laporan.sql: also those without a target or a realisation yet, `kosong` saying which).
 -- Every comparison word is decided here, on the figures as printed (display rule), so the
--- generated text cannot say "lebih tinggi" next to a smaller number.
+-- generated text cannot say "lebih tinggi" next to a smaller number, nor compare with a
+-- figure that is missing.
 SELECT
     p.urutan,
     p.kode_indikator,
@@ -13,7 +15,9 @@ SELECT
     tampil(p.target) AS target,
     tampil(p.capaian) AS capaian,
     p.kategori,
+    p.kosong,
     CASE
+        WHEN p.target IS NULL OR p.realisasi IS NULL THEN NULL
         WHEN tampil(p.realisasi) > tampil(p.target) THEN 'lebih tinggi dari'
         WHEN tampil(p.realisasi) < tampil(p.target) THEN 'lebih rendah dari'
         ELSE 'sama dengan'
@@ -31,7 +35,7 @@ SELECT
     p.pembilang,
     p.penyebut,
     d.pengali
-FROM mart.pengukuran_kinerja AS p
+FROM iku_laporan AS p
 JOIN conformed.indikator AS d USING (kode_indikator)
 LEFT JOIN mart.perbandingan_tahun_lalu AS b USING (tahun, kode_indikator)
 WHERE p.tahun = $tahun

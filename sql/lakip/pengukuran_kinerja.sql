@@ -1,8 +1,10 @@
 -- Tabel 3 (Pengukuran Capaian Kinerja Sasaran) of $tahun as printed: the sasaran and its number
 -- on its first row only, indicator numbers in front of the name, figures under the display rule.
+-- Every indicator of the year (iku_laporan.sql), also without its target yet: `_kosong` is
+-- printed in its empty figure cells.
 WITH baris AS (
     SELECT *, min(urutan) OVER (PARTITION BY sasaran) AS urutan_sasaran
-    FROM mart.pengukuran_kinerja
+    FROM iku_laporan
     WHERE tahun = $tahun
 ),
 bernomor AS (
@@ -20,6 +22,7 @@ SELECT
     tampil(realisasi) AS realisasi,
     tampil(capaian) AS capaian,
     kode_indikator AS _kunci,
-    kategori AS _kategori
+    kategori AS _kategori,
+    kosong AS _kosong
 FROM bernomor
 ORDER BY urutan

@@ -82,7 +82,7 @@ SELECT
     p.rincian,
     'LAKIP ' || p.tahun || ': ' || CASE p.kekurangan
         WHEN 'target' THEN 'belum ada target untuk ' || p.jumlah || ' indikator: ' || p.rincian
-            || ' (raw/indikator/target.csv); Tabel 3 tahun ini belum dibuat untuk indikator itu'
+            || ' (raw/indikator/target.csv); Tabel 3 mencetak realisasinya tanpa target dan capaian'
         WHEN 'realisasi' THEN 'belum ada realisasi untuk ' || p.jumlah || ' indikator: '
             || p.rincian || ' (DKB atau raw/indikator/realisasi_dilaporkan.csv)'
         WHEN 'anggaran PK' THEN 'belum ada anggaran PK (' || p.rincian || '): Tabel 2 kosong'

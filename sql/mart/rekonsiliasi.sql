@@ -20,16 +20,22 @@ hitung_angka AS (
     UNION ALL
     -- per-kecamatan percentages of Tabel 5-9 are the indicator computed for the kecamatan; the
     -- kab/kota one too for a year Tabel 11 does not carry (no target yet: a year without
-    -- targets is still reconciled)
-    SELECT i.tahun, i.kode_wilayah, i.kode_indikator, 'realisasi', i.realisasi,
-           'mart.iku ' || i.semester
+    -- targets is still reconciled, its reported realisations included), with its pembilang
+    -- and penyebut
+    SELECT i.tahun, i.kode_wilayah, i.kode_indikator, u.kolom, u.angka,
+           'mart.iku ' || coalesce(i.semester, i.sumber_realisasi)
     FROM mart.iku AS i
-    JOIN semester_akhir USING (tahun, semester)
-    WHERE i.tingkat = 'kecamatan'
-        OR NOT EXISTS (
-            SELECT 1 FROM mart.tren_rpjmd AS t
-            WHERE t.tahun = i.tahun AND t.kode_indikator = i.kode_indikator
-        )
+    LEFT JOIN semester_akhir AS s USING (tahun)
+    CROSS JOIN LATERAL (
+        VALUES ('realisasi', i.realisasi), ('pembilang', i.pembilang), ('penyebut', i.penyebut)
+    ) AS u(kolom, angka)
+    WHERE (i.semester = s.semester OR i.semester IS NULL AND i.tingkat <> 'kecamatan')
+        AND (u.kolom = 'realisasi' OR u.angka IS NOT NULL)
+        AND (i.tingkat = 'kecamatan' AND u.kolom = 'realisasi'
+            OR i.tingkat <> 'kecamatan' AND NOT EXISTS (
+                SELECT 1 FROM mart.tren_rpjmd AS t
+                WHERE t.tahun = i.tahun AND t.kode_indikator = i.kode_indikator
+            ))
     UNION ALL
     SELECT t.tahun, kota.kode, t.kode_indikator, u.kolom, u.angka, 'mart.tren_rpjmd (' || t.sumber || ')'
     FROM mart.tren_rpjmd AS t

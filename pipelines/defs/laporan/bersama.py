@@ -31,20 +31,41 @@ def template(name: str) -> dict:
         return tomllib.load(f)
 
 
+def _iku_laporan(con: duckdb.DuckDBPyConnection) -> None:
+    """The indicators a year's report lists (sql/lakip/iku_laporan.sql), as a temporary view:
+    one definition for every query that lists them, nothing added to the warehouse."""
+    con.execute(f"CREATE TEMP VIEW IF NOT EXISTS iku_laporan AS {load_sql('lakip/iku_laporan')}")
+
+
 def tahun_laporan(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Every year with a Tabel 3 in the warehouse."""
+    """Every year with data for a Tabel 3: with targets, or with realisations only."""
+    _iku_laporan(con)
     return [
         r[0]
-        for r in con.execute(
-            "SELECT DISTINCT tahun FROM mart.pengukuran_kinerja ORDER BY tahun"
-        ).fetchall()
+        for r in con.execute("SELECT DISTINCT tahun FROM iku_laporan ORDER BY tahun").fetchall()
     ]
 
 
-def query(con: duckdb.DuckDBPyConnection, name: str, tahun: int) -> pd.DataFrame:
-    """Run `sql/<name>.sql` for one year; SQL NULLs come back as None."""
-    df = con.execute(load_sql(name), {"tahun": tahun}).df()
+def kelengkapan(con: duckdb.DuckDBPyConnection, tahun: int) -> list[str]:
+    """What the year still lacks, in the officer's sentences of mart.kelengkapan_tahun
+    (targets, realisations, budget, Semester II); empty for a complete year."""
+    return [r[0] for r in query(con, "lakip/kelengkapan_tahun", tahun).itertuples(index=False)]
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, tahun: int, **params) -> pd.DataFrame:
+    """Run `sql/<name>.sql` for one year (and any other `$name` it takes); SQL NULLs come back
+    as None."""
+    _iku_laporan(con)
+    df = con.execute(load_sql(name), {"tahun": tahun, **params}).df()
     return df.astype(object).where(df.notna(), None)
+
+
+def periode(con: duckdb.DuckDBPyConnection, tahun: int) -> dict:
+    """The planning period `tahun` falls in (sql/lakip/periode_perencanaan.sql): {dokumen},
+    {tahun_awal}, {tahun_akhir}, and its years in order ({daftar_tahun}), the years Tabel 11 and
+    the trend chart span."""
+    p = query(con, "lakip/periode_perencanaan", tahun).to_dict("records")[0]
+    return {**p, "daftar_tahun": list(range(p["tahun_awal"], p["tahun_akhir"] + 1))}
 
 
 def per_kecamatan(con: duckdb.DuckDBPyConnection, tahun: int) -> pd.DataFrame:
@@ -99,17 +120,27 @@ def instansi(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 def konteks(con: duckdb.DuckDBPyConnection, tahun: int) -> dict:
-    """Placeholders of titles and source lines: {tahun}, {tahun_1}…{tahun_4}, the last DKB
-    semester of the year in words ({semester_romawi}) and its date ({tanggal_data}), and the
-    office (`instansi`)."""
+    """Placeholders of titles and source lines: {tahun}, {tahun_1}…{tahun_4}, the planning
+    period in force ({periode}) and its years before this one ({tahun_riwayat}), the last DKB
+    semester of the year in words
+    ({semester_romawi}) and its date ({tanggal_data}), and the office (`instansi`)."""
     row = con.execute(
         "SELECT max(semester), max(tanggal_data) FROM mart.agregat_wilayah WHERE tahun = ?",
         [tahun],
     ).fetchone()
     semester, tanggal = row if row and row[0] else (None, None)
+    p = periode(con, tahun)
     return {
         **instansi(con),
         "tahun": tahun,
+        "periode": (
+            f"{p['dokumen']} {p['tahun_awal']}–{p['tahun_akhir']}"
+            if p["dokumen"]
+            else f"{p['tahun_awal']}–{p['tahun_akhir']} (tanpa periode perencanaan tercatat)"
+        ),
+        "tahun_riwayat": (
+            f"{p['tahun_awal']}–{tahun - 1}" if p["tahun_awal"] < tahun - 1 else str(tahun - 1)
+        ),
         **{f"tahun_{n}": tahun - n for n in range(1, 5)},
         "semester_romawi": romawi(semester) if semester else "?",
         "tanggal_data": (

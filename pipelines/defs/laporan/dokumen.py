@@ -31,6 +31,7 @@ from docx.shared import Cm, Pt
 from pipelines.defs.laporan.bersama import (
     TEMPLATES_DIR,
     angka_id,
+    kelengkapan,
     konteks,
     per_kecamatan,
     query,
@@ -38,8 +39,14 @@ from pipelines.defs.laporan.bersama import (
     tulis_atomik,
 )
 from pipelines.defs.laporan.grafik import LEBAR_A4, tulis_grafik_kelompok
-from pipelines.defs.laporan.lakip_tabel import GABUNG_ATAS, GABUNG_KIRI, baris_tabel
-from pipelines.defs.laporan.narasi import _isi
+from pipelines.defs.laporan.lakip_tabel import (
+    GABUNG_ATAS,
+    GABUNG_KIRI,
+    baris_tabel,
+    spec_per_tahun,
+    tabel_periode,
+)
+from pipelines.defs.laporan.narasi import _isi, kalimat_indikator
 from pipelines.gudang.db import load_sql
 
 TEMPLAT = TEMPLATES_DIR / "lakip_dokumen.docx"
@@ -115,12 +122,14 @@ class Penyusun:
         tabel: str,
         kunci: str,
         kolom: str,
+        kosong: str | None = None,
         tahun: int | None = None,
         wilayah: str | None = None,
         baris: str = "",
     ) -> str:
-        """The figure as printed (angka_id), recorded for the reconciliation."""
-        teks = angka_id(nilai)
+        """The figure as printed (angka_id), recorded for the reconciliation; without a figure,
+        the words `kosong` say why ("belum ada target"), or "-"."""
+        teks = angka_id(nilai) if nilai is not None or not kosong else kosong
         if nilai is not None:
             self.angka.append(
                 Angka(
@@ -134,6 +143,15 @@ class Penyusun:
                 )
             )
         return teks
+
+    def kelengkapan(self, kurang: list[str]) -> None:
+        """What the year still lacks (mart.kelengkapan_tahun), one bullet each; nothing for a
+        complete year."""
+        if not kurang:
+            return
+        self.paragraf(f"Data tahun {self.tahun} belum lengkap:", tebal=True)
+        for pesan in kurang:
+            self.paragraf(pesan, style="List Bullet")
 
     def kata(self, teks: str, tabel: str, kunci: str, kolom: str, tahun: int | None = None) -> str:
         """A category or comparison word, recorded in the reconciliation's vocabulary."""
@@ -268,7 +286,7 @@ class Penyusun:
         self.doc.add_paragraph(keterangan, style="Caption").alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     def halaman(self, lanskap: bool) -> None:
-        """Start a new section in portrait or landscape A4 (Tabel 11 is 18 columns wide)."""
+        """Start a new section in portrait or landscape A4 (Tabel 11: three columns a year)."""
         s = self.doc.add_section()
         lebar, tinggi = sorted((s.page_width, s.page_height))
         s.orientation = WD_ORIENT.LANDSCAPE if lanskap else WD_ORIENT.PORTRAIT
@@ -284,8 +302,11 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
     d = Penyusun(con, tahun, raw_dir, grafik)
     t = template("narasi_bab3.toml")
     ind = query(con, "lakip/narasi", tahun)
-    ringkas = query(con, "lakip/ringkasan", tahun).to_dict("records")
-    ringkas = ringkas[0] if ringkas else None
+    ringkasan = query(con, "lakip/ringkasan", tahun).to_dict("records")
+    serapan = ringkasan[0]["serapan_anggaran"] if ringkasan else None
+    # a year without a measured capaian yet (no target) has no mean to state
+    ringkas = next((r for r in ringkasan if r["rata_rata_capaian"] is not None), None)
+    kurang = kelengkapan(con, tahun)
 
     # Sampul, kata pengantar ----------------------------------------------------------------
     for teks, ukuran in [
@@ -316,11 +337,9 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
             f"{d.a(ringkas['rata_rata_capaian'], 'Ikhtisar', 'RATA-RATA', 'rata_rata_capaian')}% "
             f"bermakna **{d.kata(ringkas['kategori'], 'Ikhtisar', 'RATA-RATA', 'kategori')}**."
         )
-        if ringkas["serapan_anggaran"] is not None:
-            d.paragraf(
-                "Serapan anggaran program: "
-                f"{d.a(ringkas['serapan_anggaran'], 'Ikhtisar', 'TOTAL', 'serapan')}%."
-            )
+    if serapan is not None:
+        d.paragraf(f"Serapan anggaran program: {d.a(serapan, 'Ikhtisar', 'TOTAL', 'serapan')}%.")
+    d.kelengkapan(kurang)
     d.tulisan("ikhtisar")
     d.ganti_halaman()
 
@@ -339,7 +358,7 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
     d.tabel(
         ["Tabel. 1", "RENCANA KINERJA TAHUNAN (RKT)", "TAHUN {tahun}"],
         header_ind,
-        _baris_indikator(rkt, lambda r: angka_id(r.target)),
+        _baris_indikator(rkt, lambda r: r.kosong or angka_id(r.target)),
         "Sumber: Rencana Kinerja Tahunan {tahun}.",
         lebar=LEBAR_IKU,
         gabung_ke_bawah=[1, 2],
@@ -348,7 +367,9 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
     d.tabel(
         ["Tabel. 2", "PERJANJIAN KINERJA (PK)", "TAHUN {tahun}"],
         header_ind,
-        _baris_indikator(ind, lambda r: d.a(r.target, "Tabel 2", r.kode_indikator, "target")),
+        _baris_indikator(
+            ind, lambda r: d.a(r.target, "Tabel 2", r.kode_indikator, "target", r.kosong)
+        ),
         # a paragraph between the two parts: Word joins adjacent tables into one
         "Sumber: Perjanjian Kinerja {tahun}.",
         lebar=LEBAR_IKU,
@@ -381,15 +402,16 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
     d.judul("A. Pengukuran Kinerja", 2)
     s3 = _spec("Tabel 3")
     header3 = [[*s3["header"][0], "KATEGORI"], [*s3["header"][1], GABUNG_ATAS]]
+    d.kelengkapan(kurang)
     d.tabel(
         s3["judul"],
         header3,
         _baris_indikator(
             ind,
             lambda r: [
-                d.a(r.target, "Tabel 3", r.kode_indikator, "target"),
-                d.a(r.realisasi, "Tabel 3", r.kode_indikator, "realisasi"),
-                d.a(r.capaian, "Tabel 3", r.kode_indikator, "capaian"),
+                d.a(r.target, "Tabel 3", r.kode_indikator, "target", r.kosong),
+                d.a(r.realisasi, "Tabel 3", r.kode_indikator, "realisasi", r.kosong),
+                d.a(r.capaian, "Tabel 3", r.kode_indikator, "capaian", r.kosong),
                 d.kata(r.kategori, "Tabel 3", r.kode_indikator, "kategori"),
             ],
         ),
@@ -437,7 +459,7 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
             kategori=d.kata(r.kategori, "Bab III B", k, "kategori"),
             dibanding_target=d.kata(r.dibanding_target, "Bab III B", k, "dibanding_target"),
         )
-        kalimat = [_isi(t["indikator"], baris)]
+        kalimat = [_isi(t[kalimat_indikator(baris)], baris)]
         if r.capaian_tahun_lalu is not None:
             baris.update(
                 capaian_tahun_lalu=d.a(
@@ -449,7 +471,7 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
             )
             kalimat.append(_isi(t["tahun_lalu"], baris))
         d.paragraf(" ".join(kalimat))
-        if r.jenis == "rumus":
+        if r.jenis == "rumus" and r.realisasi is not None:
             d.paragraf("Rumus perhitungan:", tebal=True)
             d.paragraf(
                 f"{r.rumus_tercetak.replace(' x ', ' × ')} = "
@@ -490,20 +512,21 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
     d.judul(
         "C. Perbandingan Realisasi Kinerja sampai dengan Tahun ini dengan Target Jangka Menengah", 2
     )
-    s11 = _spec("Tabel 11")
+    daftar_tahun, tabel11 = tabel_periode(con, tahun)
+    s11 = spec_per_tahun(_spec("Tabel 11"), daftar_tahun, tahun)
     rows, ditandai = [], False
-    for r in query(con, "lakip/tren_rpjmd", tahun).to_dict("records"):
+    for r in tabel11:
         row = [r["no"], r["indikator_kinerja"], r["satuan"]]
-        for n in (4, 3, 2, 1, 0):
-            th = tahun - n
+        for th in daftar_tahun:
+            f = r["per_tahun"].get(th, {})
             row += [
-                d.a(r[f"target_{n}"], "Tabel 11", r["_kunci"], "target", tahun=th),
-                d.a(r[f"realisasi_{n}"], "Tabel 11", r["_kunci"], "realisasi", tahun=th),
+                d.a(f.get("target"), "Tabel 11", r["_kunci"], "target", tahun=th),
+                d.a(f.get("realisasi"), "Tabel 11", r["_kunci"], "realisasi", tahun=th),
             ]
             # the capaian recomputed from the two figures beside it; marked where the
             # published report printed another figure
-            teks = d.a(r[f"_hitung_{n}"], "Tabel 11", r["_kunci"], "capaian", tahun=th)
-            if r[f"_hitung_{n}"] is not None and r[f"_hitung_{n}"] != r[f"capaian_{n}"]:
+            teks = d.a(f.get("_hitung"), "Tabel 11", r["_kunci"], "capaian", tahun=th)
+            if f.get("_hitung") is not None and f["_hitung"] != f["capaian"]:
                 teks, ditandai = teks + "*", True
             row.append(teks)
         rows.append(row)
@@ -511,7 +534,8 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
     if ditandai:
         catatan += " * berbeda dengan angka yang dicetak LAKIP terbit (lihat daftar rekonsiliasi)."
     # narrower name, wider figures than the workbook: "230,23*" on one line on a landscape page
-    d.tabel(s11["judul"], s11["header"], rows, catatan, lebar=[6, 36, 6, *[8, 10, 11] * 5])
+    lebar = [6, 36, 6, *[8, 10, 11] * len(daftar_tahun)]
+    d.tabel(s11["judul"], s11["header"], rows, catatan, lebar=lebar)
     d.halaman(lanskap=False)
 
     # Bab III D, E ------------------------------------------------------------------------------

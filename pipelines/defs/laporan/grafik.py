@@ -16,12 +16,14 @@ matplotlib.use("Agg")  # files only: runs headless in Dagster and CI
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 from pipelines.defs.laporan.bersama import (  # noqa: E402
     angka_id,
     instansi,
     konteks,
     per_kecamatan,
+    periode,
     persen,
     query,
     template,
@@ -51,23 +53,35 @@ def _simpan(fig: plt.Figure, path: Path, judul: str, instansi: str) -> Path:
 
 
 def capaian_indikator(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> plt.Figure | None:
-    rows = query(con, "lakip/narasi", tahun).dropna(subset=["target", "realisasi"])
+    """Target and realisasi bars per indicator with a realisation, the capaian beside them; an
+    indicator without a target yet has its realisation only, and the words why."""
+    rows = query(con, "lakip/narasi", tahun).dropna(subset=["realisasi"])
     if rows.empty:
         return None
     y = np.arange(len(rows))[::-1]
+    ada_target = rows["target"].notna().to_numpy()
+    target = rows["target"].astype(float).to_numpy()
+    realisasi = rows["realisasi"].astype(float).to_numpy()
     fig, ax = plt.subplots(figsize=(LEBAR_A4, 0.55 * len(rows) + 1.4))
-    ax.barh(y + 0.2, rows["target"], height=0.4, label="Target (%)", color=WARNA_TARGET)
-    ax.barh(y - 0.2, rows["realisasi"], height=0.4, label="Realisasi (%)", color=WARNA_REALISASI)
-    for yi, r in zip(y, rows.itertuples(), strict=True):
+    if ada_target.any():
+        ax.barh(
+            y[ada_target] + 0.2,
+            target[ada_target],
+            height=0.4,
+            label="Target (%)",
+            color=WARNA_TARGET,
+        )
+    ax.barh(y - 0.2, realisasi, height=0.4, label="Realisasi (%)", color=WARNA_REALISASI)
+    for yi, r, t, a in zip(y, rows.itertuples(), target, realisasi, strict=True):
         ax.text(
-            max(r.target, r.realisasi) + 3,
+            np.nanmax([t, a]) + 3,
             yi,
-            f"capaian {angka_id(r.capaian)}% – {r.kategori}",
+            r.kosong if r.kosong else f"capaian {angka_id(r.capaian)}% – {r.kategori}",
             va="center",
             fontsize=6,
         )
     ax.set_yticks(y, [_label(n, 30) for n in rows["nama_indikator"]], fontsize=6)
-    ax.set_xlim(0, max(rows["realisasi"].max(), rows["target"].max()) * 1.75)
+    ax.set_xlim(0, np.nanmax(np.concatenate([realisasi, target])) * 1.75)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: angka_id(v)))
     ax.tick_params(axis="x", labelsize=6)
     ax.set_xlabel("%", fontsize=6)
@@ -76,13 +90,18 @@ def capaian_indikator(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) ->
     return fig
 
 
-def tren(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> plt.Figure | None:
+def data_tren(con: duckdb.DuckDBPyConnection, tahun: int) -> pd.DataFrame:
+    """The trend chart's figures: the years of Tabel 11's planning period up to `tahun`."""
+    return query(con, "lakip/grafik_tren", tahun, awal=periode(con, tahun)["tahun_awal"])
+
+
+def tren(rows: pd.DataFrame, judul: str) -> plt.Figure | None:
     """One small panel per indicator (no legend to decode), the line broken where the basis
     changes (published under one plan, computed under another), recomputed figures that the
     published report printed differently marked with a cross."""
-    rows = query(con, "lakip/grafik_tren", tahun)
     if rows.empty:
         return None
+    daftar_tahun = range(int(rows["tahun"].min()), int(rows["tahun"].max()) + 1)
     panel = list(rows.groupby(["urutan", "nama_indikator"], sort=True))
     kolom = 2
     baris = -(-len(panel) // kolom)
@@ -120,7 +139,7 @@ def tren(con: duckdb.DuckDBPyConnection, tahun: int, judul: str) -> plt.Figure |
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: angka_id(v)))
         ax.tick_params(labelsize=6, labelbottom=True)
         ax.spines[["top", "right"]].set_visible(False)
-        ax.set_xticks(range(tahun - 4, tahun + 1))
+        ax.set_xticks(daftar_tahun)
     for ax in list(axes.flat)[len(panel) :]:
         ax.axis("off")
     catatan = "Garis terputus: dasar angka berubah (LAKIP terbit/dihitung, dokumen target)."
@@ -256,13 +275,18 @@ def tulis_grafik(con: duckdb.DuckDBPyConnection, tahun: int, folder: Path) -> li
     for the year yet) is not drawn, and an older file of it is removed rather than left stale."""
     t = template("grafik.toml")
     ctx = konteks(con, tahun)
+    rows_tren = data_tren(con, tahun)
+    # the trend's title states the years it plots (the planning period's, up to this year)
+    if not rows_tren.empty:
+        awal, akhir = int(rows_tren["tahun"].min()), int(rows_tren["tahun"].max())
+        ctx["tahun_tren"] = f"{awal}–{akhir}" if awal < akhir else str(akhir)
 
     def judul(nama: str) -> str:
         return t[nama]["judul"].format(**ctx)
 
     figures = {
         "capaian_indikator": capaian_indikator(con, tahun, judul("capaian_indikator")),
-        "tren": tren(con, tahun, judul("tren")),
+        "tren": tren(rows_tren, judul("tren")) if not rows_tren.empty else None,
         "cakupan_kecamatan": cakupan_kecamatan(
             con, tahun, judul("cakupan_kecamatan"), t["cakupan_kecamatan"]["seri"]
         ),

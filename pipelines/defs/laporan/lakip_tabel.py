@@ -14,8 +14,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.defs.laporan.bersama import (
+    kelengkapan,
     konteks,
     per_kecamatan,
+    periode,
     persen,
     query,
     template,
@@ -40,14 +42,65 @@ KOTAK = Border(left=GARIS, right=GARIS, top=GARIS, bottom=GARIS)
 TEBAL = Font(bold=True)
 LATAR_HEADER = PatternFill("solid", fgColor="D9E1F2")
 GABUNG_KIRI, GABUNG_ATAS = "<", "^"
+WARNA_KOSONG = "7F7F7F"  # the words in a cell without its figure: grey, unlike a figure
+
+
+def tabel_periode(con: duckdb.DuckDBPyConnection, tahun: int) -> tuple[list[int], list[dict]]:
+    """Tabel 11 of one year: the years of its planning period (bersama.periode), and per
+    indicator in print order its printed name cells and, per year with figures, that year's
+    row of sql/lakip/tren_rpjmd.sql (target, realisasi, capaian, _hitung)."""
+    p = periode(con, tahun)
+    indikator: dict[str, dict] = {}
+    for r in query(con, "lakip/tren_rpjmd", tahun, awal=p["tahun_awal"]).to_dict("records"):
+        baris = indikator.setdefault(
+            r["_kunci"], {k: r[k] for k in ("no", "indikator_kinerja", "satuan", "_kunci")}
+        )
+        baris.setdefault("per_tahun", {})[r["tahun"]] = r
+    return p["daftar_tahun"], list(indikator.values())
+
+
+def spec_per_tahun(spec: dict, daftar_tahun: list[int], tahun: int) -> dict:
+    """A table with one block of columns per year (`blok_tahun`: Tabel 11) laid out for these
+    years: its fixed columns, then the block once per year, "{tahun_kolom}" being the year;
+    the source line without earlier years when `tahun` opens the period."""
+    blok = spec["blok_tahun"]
+    return {
+        **spec,
+        "catatan": spec["catatan"] if daftar_tahun[0] < tahun else spec["catatan_awal_periode"],
+        "header": [
+            tetap + [sel.replace("{tahun_kolom}", str(th)) for th in daftar_tahun for sel in per]
+            for tetap, per in zip(spec["header"], blok["header"], strict=True)
+        ],
+        "format": spec["format"] + blok["format"] * len(daftar_tahun),
+        "lebar": spec["lebar"] + blok["lebar"] * len(daftar_tahun),
+    }
 
 
 def baris_tabel(con: duckdb.DuckDBPyConnection, spec: dict, tahun: int) -> list[list]:
     """The body rows of one table, total rows included, in print order."""
+    if "blok_tahun" in spec:
+        daftar_tahun, indikator = tabel_periode(con, tahun)
+        return [
+            [i["no"], i["indikator_kinerja"], i["satuan"]]
+            + [
+                i["per_tahun"].get(th, {}).get(k)
+                for th in daftar_tahun
+                for k in spec["blok_tahun"]["kolom"]
+            ]
+            for i in indikator
+        ]
     if spec["sumber"] != "kecamatan":
         df = query(con, spec["sumber"], tahun)
         # columns named "_…" key the rows for the document's reconciliation; not printed
-        return df[[c for c in df.columns if not c.startswith("_")]].values.tolist()
+        rows = df[[c for c in df.columns if not c.startswith("_")]].values.tolist()
+        if "_kosong" in df.columns:
+            # a figure the year has not yet (no target, no realisation): its cell says so in
+            # words, never 0, and a column sum in Excel skips it
+            for row, kosong in zip(rows, df["_kosong"], strict=True):
+                for c, fmt in enumerate(spec["format"]):
+                    if fmt != "teks" and row[c] is None and kosong:
+                        row[c] = kosong
+        return rows
     wide = per_kecamatan(con, tahun)
     measures = {u for k in spec["kolom"] for u in ([k["ukuran"]] if "ukuran" in k else k["persen"])}
     # no DKB semester for the year yet, or an office whose DKB has not these measures (they are
@@ -121,11 +174,16 @@ def _gabung_ke_bawah(ws: Worksheet, spec: dict, rows: list[list], top: int) -> N
 
 
 def tulis_lembar(
-    ws: Worksheet, spec: dict, rows: list[list], ctx: dict, judul_instansi: str = ""
+    ws: Worksheet,
+    spec: dict,
+    rows: list[list],
+    ctx: dict,
+    judul_instansi: str = "",
+    kelengkapan: list[str] = (),
 ) -> None:
     """One sheet: the table's title lines, then `judul_instansi` in the row before the header
     (the office: a sheet pasted or printed on its own still says whose figures they are),
-    header, body, source line."""
+    header, body, source line, then what the year still lacks (`kelengkapan`), if anything."""
     width = len(spec["format"])
     r = 1
     for line in spec["judul"]:
@@ -151,8 +209,15 @@ def tulis_lembar(
             cell.alignment = Alignment(vertical="top", wrap_text=fmt == "teks")
             if is_total:
                 cell.font = TEBAL
+            elif fmt != "teks" and isinstance(value, str):  # "belum ada target"
+                cell.font = Font(italic=True, color=WARNA_KOSONG)
+                cell.alignment = Alignment(horizontal="right", vertical="top", wrap_text=True)
         r += 1
     tulis_sel(ws, r + 1, 1, spec["catatan"].format(**ctx)).font = Font(italic=True, size=9)
+    if kelengkapan:
+        tulis_sel(ws, r + 2, 1, ctx["judul_kelengkapan"]).font = Font(bold=True, size=9)
+        for i, pesan in enumerate(kelengkapan, start=r + 3):
+            tulis_sel(ws, i, 1, f"- {pesan}").font = Font(size=9)
     for c, w in enumerate(spec["lebar"], start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     _siap_cetak(ws, spec, top=len(spec["judul"]) + 2, kepala=ctx.get("kepala_halaman", ""))
@@ -177,13 +242,24 @@ def tulis_workbook(con: duckdb.DuckDBPyConnection, tahun: int, path: Path) -> di
     ctx = konteks(con, tahun)
     t = template("lakip_tabel.toml")
     ctx["kepala_halaman"] = t["kepala_halaman"].format(**ctx)
+    ctx["judul_kelengkapan"] = t["judul_kelengkapan"].format(**ctx)
     judul_instansi = t["judul_instansi"].format(**ctx)
+    kurang = kelengkapan(con, tahun)
     wb = Workbook()
     wb.remove(wb.active)
     counts = {}
     for spec in t["tabel"]:
+        if "blok_tahun" in spec:
+            spec = spec_per_tahun(spec, periode(con, tahun)["daftar_tahun"], tahun)
         rows = baris_tabel(con, spec, tahun)
-        tulis_lembar(wb.create_sheet(spec["lembar"]), spec, rows, ctx, judul_instansi)
+        tulis_lembar(
+            wb.create_sheet(spec["lembar"]),
+            spec,
+            rows,
+            ctx,
+            judul_instansi,
+            kurang if spec.get("kelengkapan") else (),
+        )
         counts[spec["lembar"]] = len(rows)
     wb.properties.title = f"LAKIP {tahun} {ctx['instansi_daerah']}: tabel Bab III"
     wb.properties.creator = ctx["instansi"]

@@ -21,6 +21,15 @@ def _isi(teks: str, row: dict) -> str:
     )
 
 
+def kalimat_indikator(row: dict) -> str:
+    """Which sentence of narasi_bab3.toml states an indicator: `indikator` (realisasi against
+    target, capaian), or, for a figure the year has not yet, `tanpa_target` or
+    `tanpa_realisasi`, which say so instead of comparing with nothing."""
+    if not row["kosong"]:
+        return "indikator"
+    return "tanpa_target" if row["realisasi"] is not None else "tanpa_realisasi"
+
+
 def paragraf(con: duckdb.DuckDBPyConnection, tahun: int) -> list[str]:
     """The Markdown paragraphs of one year: one per Tabel 3 indicator, then the closing one."""
     t = template("narasi_bab3.toml")
@@ -28,13 +37,15 @@ def paragraf(con: duckdb.DuckDBPyConnection, tahun: int) -> list[str]:
     out = []
     for row in query(con, "lakip/narasi", tahun).to_dict("records"):
         row = {**kantor, **row}
-        kalimat = [_isi(t["indikator"], row)]
+        kalimat = [_isi(t[kalimat_indikator(row)], row)]
         if row["capaian_tahun_lalu"] is not None:
             kalimat.append(_isi(t["tahun_lalu"], row))
-        kalimat.append(_isi(t["jenis"][row["jenis"]], row))
+        if row["realisasi"] is not None:
+            kalimat.append(_isi(t["jenis"][row["jenis"]], row))
         out.append(" ".join(kalimat))
     for row in query(con, "lakip/ringkasan", tahun).to_dict("records"):
-        out.append(_isi(t["penutup"]["rata_rata"], {**kantor, **row}))
+        if row["rata_rata_capaian"] is not None:  # no capaian measured yet: no mean
+            out.append(_isi(t["penutup"]["rata_rata"], {**kantor, **row}))
     return out
 
 
