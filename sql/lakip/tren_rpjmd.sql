@@ -5,6 +5,26 @@
 -- published for history years, computed for the years of this warehouse. Not printed:
 -- `_kunci` (the indicator) and `_hitung`, the capaian recomputed from target and realisasi
 -- (the document prints these, so every figure it shows reconciles).
+WITH tahun_ini AS (
+    -- the report year's figures before they are in the mart (no target yet: iku_laporan.sql),
+    -- so the year's column shows what the year has
+    SELECT tahun, kode_indikator, urutan, nomor, nama_indikator, satuan, target, realisasi,
+           NULL AS capaian, NULL AS capaian_hitung
+    FROM iku_laporan AS i
+    WHERE tahun = $tahun
+      AND NOT EXISTS (
+          SELECT 1 FROM mart.tren_rpjmd AS t
+          WHERE t.tahun = i.tahun AND t.kode_indikator = i.kode_indikator
+      )
+),
+tren AS (
+    SELECT tahun, kode_indikator, urutan, nomor, nama_indikator, satuan, target, realisasi,
+           capaian, capaian_hitung
+    FROM mart.tren_rpjmd
+    WHERE tahun BETWEEN $awal AND $tahun
+    UNION ALL
+    SELECT * FROM tahun_ini
+)
 SELECT
     coalesce(nomor || '.', '') AS no,
     nama_indikator AS indikator_kinerja,
@@ -15,6 +35,5 @@ SELECT
     tampil(capaian) AS capaian,
     kode_indikator AS _kunci,
     tampil(capaian_hitung) AS _hitung
-FROM mart.tren_rpjmd
-WHERE tahun BETWEEN $awal AND $tahun
+FROM tren
 ORDER BY urutan, tahun

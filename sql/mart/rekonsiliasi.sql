@@ -37,6 +37,16 @@ hitung_angka AS (
                 WHERE t.tahun = i.tahun AND t.kode_indikator = i.kode_indikator
             ))
     UNION ALL
+    -- and the target of an indicator whose year has no Tabel 11 row for it (no realisation yet)
+    SELECT g.tahun, kota.kode, g.kode_indikator, 'target', g.target,
+           'conformed.target_tahunan ' || g.dokumen
+    FROM conformed.target_tahunan AS g
+    CROSS JOIN kota
+    WHERE NOT EXISTS (
+        SELECT 1 FROM mart.tren_rpjmd AS t
+        WHERE t.tahun = g.tahun AND t.kode_indikator = g.kode_indikator
+    )
+    UNION ALL
     SELECT t.tahun, kota.kode, t.kode_indikator, u.kolom, u.angka, 'mart.tren_rpjmd (' || t.sumber || ')'
     FROM mart.tren_rpjmd AS t
     CROSS JOIN kota

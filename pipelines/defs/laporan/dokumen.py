@@ -51,6 +51,7 @@ from pipelines.gudang.db import load_sql
 
 TEMPLAT = TEMPLATES_DIR / "lakip_dokumen.docx"
 LEBAR_IKU = [7, 30, 60, 12]  # NO., SASARAN, INDIKATOR, TARGET of Tabel 1 and 2
+LEBAR_TABEL_3 = [7, 19, 38, 12, 15, 13, 17]
 ANGKA = re.compile(r"-?\d{1,3}(\.\d{3})*(,\d+)?\*?")  # a printed figure: right-aligned
 KATA_BANDING = {"lebih tinggi dari": "lebih tinggi", "lebih rendah dari": "lebih rendah"}
 KATA_BANDING["sama dengan"] = "sama"
@@ -416,8 +417,9 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
             ],
         ),
         s3["catatan"],
-        # narrower names than the workbook: every figure and "MEMUASKAN" on one line at 8 pt
-        lebar=[7, 19, 38, 12, 15, 13, 17],
+        # narrower names than the workbook: every figure and "MEMUASKAN" on one line at 8 pt;
+        # wider figure columns where some say "belum ada target" (on two lines, not four)
+        lebar=[7, 17, 28, 17, 15, 17, 17] if ind["kosong"].notna().any() else LEBAR_TABEL_3,
         gabung_ke_bawah=[1, 2],
     )
     skala = con.execute(
@@ -452,6 +454,7 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
         k = r.kode_indikator
         d.judul(f"{r.nomor + '. ' if r.nomor else ''}{r.nama_indikator}", 3)
         baris = dict(r._asdict())
+        kalimat_ini = kalimat_indikator(baris)  # on the figures, before they become text
         baris.update(
             realisasi=d.a(r.realisasi, "Bab III B", k, "realisasi"),
             target=d.a(r.target, "Bab III B", k, "target"),
@@ -459,7 +462,7 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
             kategori=d.kata(r.kategori, "Bab III B", k, "kategori"),
             dibanding_target=d.kata(r.dibanding_target, "Bab III B", k, "dibanding_target"),
         )
-        kalimat = [_isi(t[kalimat_indikator(baris)], baris)]
+        kalimat = [_isi(t[kalimat_ini], baris)]
         if r.capaian_tahun_lalu is not None:
             baris.update(
                 capaian_tahun_lalu=d.a(
