@@ -112,8 +112,9 @@ def _tambah(path: Path, rows: list[dict]) -> None:
         csv.DictWriter(f, fieldnames=fields).writerows(rows)
 
 
-def tulis_target_2024(raw_dir: Path) -> None:
-    """A 2024 PK target for every active indicator, and the reported realisations."""
+def tulis_target_2024(raw_dir: Path, dilaporkan: bool = True) -> None:
+    """A 2024 PK target for every active indicator, and (`dilaporkan`) the reported
+    realisations."""
     indikator = raw_dir / "indikator"
     aktif = [r for r in _baca(indikator / "definisi_indikator.csv") if not r["tahun_akhir"]]
     _tambah(
@@ -129,6 +130,8 @@ def tulis_target_2024(raw_dir: Path) -> None:
             for r in aktif
         ],
     )
+    if not dilaporkan:
+        return
     dilaporkan = [r for r in aktif if r["jenis"] == "dilaporkan"]
     _tambah(
         indikator / "realisasi_dilaporkan.csv",
@@ -356,8 +359,8 @@ def test_a_year_without_targets_gets_its_workbook_and_document(tahun_2024):
     ]
     lembar = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert "Data tahun 2024 belum lengkap:" in lembar
-    assert any(t.startswith(f"- belum ada target untuk {AKTIF} indikator: ") for t in lembar)
-    assert any(t.startswith("- belum ada semester 2024-S2") for t in lembar)
+    assert any(t.startswith(f"• belum ada target untuk {AKTIF} indikator: ") for t in lembar)
+    assert any(t.startswith("• belum ada semester 2024-S2") for t in lembar)
     teks = teks_semua(doc)
     assert "Data tahun 2024 belum lengkap:" in teks
     assert f"belum ada target untuk {AKTIF} indikator: " in teks
@@ -377,6 +380,32 @@ def test_a_year_without_targets_gets_its_workbook_and_document(tahun_2024):
         if r[2] and r[2].startswith("1. Rasio Penduduk ber KTP-EL")
     )
     assert ktp[3:6] == (70, *TABEL3_2023["rasio_ktp_el"])
+
+
+def test_targets_before_the_reported_realisations_still_give_the_document(tahun_2024, tmp_path):
+    """The 2024 PK is signed, the office's own figures are not reported yet: the document of
+    2024 is written (its printed targets reconciled although no realisation stands beside them);
+    Tabel 3 prints the target of a reported indicator with "belum ada realisasi", and the
+    formula indicators with their capaian."""
+    before, total, _ = tahun_2024
+    pipe = copy_pipeline(before, tmp_path)
+    tulis_target_2024(pipe.paths.raw_dir, dilaporkan=False)
+    result = pipe.run(SEMESTER_2024, raise_on_error=False)
+    assert result.success
+    doc = Document(str(next((pipe.paths.reports_dir / "2024").glob("LAKIP_2024_*.docx"))))
+    tabel3 = tabel_dokumen(doc)["Tabel. 3"]
+    assert baris(tabel3, "7. Persentase Pemanfaatan Data")[3:7] == [
+        "75",
+        "belum ada realisasi",
+        "belum ada realisasi",
+        "-",
+    ]
+    rasio = total[KOLOM_DKB["ktp_el_sudah_rekam"]] / total[KOLOM_DKB["penduduk_17_kawin"]] * 100
+    assert baris(tabel3, "1. Rasio Penduduk ber KTP-EL")[3:6] == [
+        "75",
+        _persen_id(rasio),
+        _persen_id(rasio / TARGET_2024 * 100),
+    ]
 
 
 def test_a_history_year_with_its_semester_is_computed_and_reconciled(bundled, tmp_path):

@@ -217,7 +217,7 @@ def tulis_lembar(
     if kelengkapan:
         tulis_sel(ws, r + 2, 1, ctx["judul_kelengkapan"]).font = Font(bold=True, size=9)
         for i, pesan in enumerate(kelengkapan, start=r + 3):
-            tulis_sel(ws, i, 1, f"- {pesan}").font = Font(size=9)
+            tulis_sel(ws, i, 1, f"• {pesan}").font = Font(size=9)
     for c, w in enumerate(spec["lebar"], start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     _siap_cetak(ws, spec, top=len(spec["judul"]) + 2, kepala=ctx.get("kepala_halaman", ""))
