@@ -350,6 +350,17 @@ def test_a_year_without_targets_gets_its_workbook_and_document(tahun_2024):
         else:  # reported by the office: nothing reported for 2024 yet
             assert {target, angka, capaian, d_target, d_angka, d_capaian} == {tanpa_keduanya}
         assert d_kategori == "-"
+    # Tabel 10: 2023's capaian beside what 2024 has
+    ws10 = ws.parent["Tabel 10"]
+    ktp10 = next(r for r in ws10.iter_rows(min_row=6, values_only=True) if r[2] == nama(aktif[0]))
+    assert ktp10[3:] == pytest.approx(
+        (
+            TABEL3_2023["rasio_ktp_el"][1],
+            tanpa_target,
+            truncate(realisasi["rasio_ktp_el"], 2),
+            tanpa_target,
+        )
+    )
     # Tabel 11 (no plan recorded for 2024: the five years up to it) shows 2024's realisation
     ktp = realisasi["rasio_ktp_el"]
     assert baris(tabel_dokumen(doc)["Tabel. 11"], "Rasio Penduduk ber KTP-EL")[-3:] == [

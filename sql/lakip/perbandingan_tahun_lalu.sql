@@ -1,21 +1,45 @@
 -- Tabel 10: capaian of $tahun next to the previous year's, per indicator, and the RATA-RATA row
 -- (the true mean of the capaian shown, from mart.ringkasan_kinerja), under the display rule.
 -- `_kunci` (the indicator, or RATA-RATA) is not printed: it names each row for the document's
--- reconciliation.
-WITH baris AS (
+-- reconciliation; `_kosong`: the words in a row's empty figure cells ("belum ada target").
+WITH semua AS (
     SELECT
         p.urutan,
         p.kode_indikator,
         d.sasaran,
-        min(p.urutan) OVER (PARTITION BY d.sasaran) AS urutan_sasaran,
         coalesce(p.nomor || '. ', '') || p.nama_indikator AS indikator_kinerja,
         tampil(p.capaian_tahun_lalu) AS capaian_tahun_lalu,
         tampil(p.target) AS target,
         tampil(p.realisasi) AS realisasi,
-        tampil(p.capaian) AS capaian
+        tampil(p.capaian) AS capaian,
+        NULL AS kosong
     FROM mart.perbandingan_tahun_lalu AS p
     JOIN conformed.indikator AS d USING (kode_indikator)
     WHERE p.tahun = $tahun
+    UNION ALL
+    -- an indicator of the year's report without a capaian yet (no target or no realisation:
+    -- iku_laporan.sql): last year's capaian of record (Tabel 11's) beside what this year has
+    SELECT
+        i.urutan,
+        i.kode_indikator,
+        i.sasaran,
+        coalesce(i.nomor || '. ', '') || i.nama_indikator,
+        tampil(t.capaian),
+        tampil(i.target),
+        tampil(i.realisasi),
+        NULL,
+        i.kosong
+    FROM iku_laporan AS i
+    LEFT JOIN mart.tren_rpjmd AS t
+        ON t.tahun = i.tahun - 1 AND t.kode_indikator = i.kode_indikator
+    WHERE i.tahun = $tahun
+      AND NOT EXISTS (
+          SELECT 1 FROM mart.perbandingan_tahun_lalu AS p
+          WHERE p.tahun = i.tahun AND p.kode_indikator = i.kode_indikator
+      )
+),
+baris AS (
+    SELECT *, min(urutan) OVER (PARTITION BY sasaran) AS urutan_sasaran FROM semua
 ),
 indikator AS (
     SELECT
@@ -29,7 +53,8 @@ indikator AS (
         realisasi,
         capaian,
         urutan AS _urutan,
-        kode_indikator AS _kunci
+        kode_indikator AS _kunci,
+        kosong AS _kosong
     FROM baris
 ),
 rata_rata AS (

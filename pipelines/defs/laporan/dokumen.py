@@ -502,9 +502,9 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
                 r["sasaran_strategis"],
                 r["indikator_kinerja"],
                 d.a(r["capaian_tahun_lalu"], "Tabel 10", kunci, kol, tahun=tahun - 1),
-                d.a(r["target"], "Tabel 10", kunci, "target"),
-                d.a(r["realisasi"], "Tabel 10", kunci, "realisasi"),
-                d.a(r["capaian"], "Tabel 10", kunci, kol),
+                d.a(r["target"], "Tabel 10", kunci, "target", r["_kosong"]),
+                d.a(r["realisasi"], "Tabel 10", kunci, "realisasi", r["_kosong"]),
+                d.a(r["capaian"], "Tabel 10", kunci, kol, r["_kosong"]),
             ]
         )
     lebar10 = [7, *s10["lebar"][1:]]  # "NO." on one line

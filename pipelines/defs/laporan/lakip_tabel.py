@@ -93,13 +93,12 @@ def baris_tabel(con: duckdb.DuckDBPyConnection, spec: dict, tahun: int) -> list[
         df = query(con, spec["sumber"], tahun)
         # columns named "_…" key the rows for the document's reconciliation; not printed
         rows = df[[c for c in df.columns if not c.startswith("_")]].values.tolist()
-        if "_kosong" in df.columns:
-            # a figure the year has not yet (no target, no realisation): its cell says so in
-            # words, never 0, and a column sum in Excel skips it
+        # a figure the year has not yet (no target, no realisation): its cell says so in
+        # words, never 0, and a column sum in Excel skips it
+        for c in spec.get("kolom_kosong", []):
             for row, kosong in zip(rows, df["_kosong"], strict=True):
-                for c, fmt in enumerate(spec["format"]):
-                    if fmt != "teks" and row[c] is None and kosong:
-                        row[c] = kosong
+                if row[c - 1] is None and kosong:
+                    row[c - 1] = kosong
         return rows
     wide = per_kecamatan(con, tahun)
     measures = {u for k in spec["kolom"] for u in ([k["ukuran"]] if "ukuran" in k else k["persen"])}
