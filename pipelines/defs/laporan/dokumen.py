@@ -491,7 +491,8 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
     d.tulisan("bab3_b_analisis")
     s10 = _spec("Tabel 10")
     rows, tebal = [], set()
-    for i, r in enumerate(query(con, "lakip/perbandingan_tahun_lalu", tahun).to_dict("records")):
+    tabel10 = query(con, "lakip/perbandingan_tahun_lalu", tahun)
+    for i, r in enumerate(tabel10.to_dict("records")):
         kunci = r["_kunci"]
         kol = "rata_rata_capaian" if kunci == "RATA-RATA" else "capaian"
         if kunci == "RATA-RATA":
@@ -508,6 +509,8 @@ def susun(con: duckdb.DuckDBPyConnection, tahun: int, raw_dir: Path, grafik: Pat
             ]
         )
     lebar10 = [7, *s10["lebar"][1:]]  # "NO." on one line
+    if tabel10["_kosong"].notna().any():  # "belum ada target" on two lines, not five
+        lebar10 = [8, 22, 39, 14, 17, 17, 17]
     d.tabel(s10["judul"], s10["header"], rows, s10["catatan"], tebal, lebar10, [1, 2])
 
     # Bab III C: the planning period (Tabel 11), landscape ---------------------------------------
