@@ -1,6 +1,6 @@
-"""LAKIP exports: the workbook, the charts and the Bab III paragraphs of every reported year,
-read from the marts of the working warehouse once their checks have passed, written under
-warehouse/laporan/<tahun>/."""
+"""LAKIP exports: the workbook, the charts and the Bab III paragraphs of every year with data
+(with its targets or not yet), read from the marts of the working warehouse once their checks
+have passed, written under warehouse/laporan/<tahun>/."""
 
 from collections.abc import Iterator
 
@@ -52,7 +52,7 @@ def lakip_xlsx(warehouse: Warehouse) -> dg.MaterializeResult:
     group_name="publikasi",
     deps=MARTS,
     kinds={"matplotlib"},
-    description="Grafik LAKIP (PNG): capaian per indikator, tren 5 tahun, per kecamatan, anggaran.",
+    description="Grafik LAKIP (PNG): capaian per indikator, tren RPJMD/RPD, kecamatan, anggaran.",
 )
 def grafik(warehouse: Warehouse) -> dg.MaterializeResult:
     written = []
