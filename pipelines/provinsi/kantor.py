@@ -9,19 +9,25 @@ written another way (`5371`) are ignored with a warning naming them; a folder na
 that is no kab/kota, or whose referensi/daerah.csv names another office, is refused with the
 folder and the value, and only that office is not run."""
 
-from __future__ import annotations
-
 import os
 import re
+import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.config import Paths
+import dagster as dg
+
+from pipelines import runs
+from pipelines.config import INSTANCE_CONFIG, Paths
 from pipelines.defs.masukan.berkas import one_file
 from pipelines.defs.masukan.readers import read_raw
 from pipelines.defs.masukan.sumber import DAERAH
+from pipelines.defs.otomasi.rilis import release_tags, scan
 from pipelines.domain import wilayah as nasional
 from pipelines.domain.penolakan import InputRejected
+from pipelines.gudang.db import Warehouse
+from pipelines.provinsi.partisi import DIMENSI_KANTOR, DIMENSI_SEMESTER, KANTOR_X_SEMESTER
 
 KODE_KANTOR = re.compile(r"\d{2}\.\d{2}")
 # A folder of the office tree at the top of raw/: the single-office layout.
@@ -202,3 +208,93 @@ def _why_ignored(name: str) -> str:
             "bila ini kantor itu."
         )
     return "bukan folder kantor: nama folder kantor adalah kode kab/kota bertitik (mis. 53.71)."
+
+
+class Instalasi(dg.ConfigurableResource):
+    """Where the offices' folders lie: raw/ (one folder per office, or the single office) and
+    warehouse/ (warehouse/<kode>/ per office). The office pipeline's own variables."""
+
+    raw_dir: str
+    warehouse_dir: str
+
+    @classmethod
+    def from_env(cls) -> "Instalasi":
+        roots = Warehouse.from_env()  # DUKCAPIL_RAW_DIR, DUKCAPIL_WAREHOUSE_DIR
+        return cls(raw_dir=roots.raw_dir, warehouse_dir=roots.warehouse_dir)
+
+    @property
+    def paths(self) -> Paths:
+        return Warehouse(raw_dir=self.raw_dir, warehouse_dir=self.warehouse_dir).paths
+
+    def kantor(self, kode: str) -> Kantor:
+        return kantor(self.paths.raw_dir, self.paths.warehouse_dir, kode)
+
+    def temukan(self) -> Penemuan:
+        return temukan_kantor(self.paths.raw_dir, self.paths.warehouse_dir)
+
+
+def office_instance(office: Kantor) -> dg.DagsterInstance:
+    """The office's own Dagster instance (its runs, partitions, checks' history), made on
+    first use with the office pipeline's settings."""
+    home = office.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copy(INSTANCE_CONFIG, home / "dagster.yaml")
+    return dg.DagsterInstance.from_config(str(home))
+
+
+def run_office(office: Kantor, semester: str, echo: runs.Echo = print) -> runs.HasilSemester:
+    """One office's semester as `make run` does it, on the office's own folders and instance;
+    its runs are tagged with the release they read, as the office's own sensor tags them."""
+    release = scan(office.raw_dir, settle_seconds=0)
+    warehouse = Warehouse(raw_dir=str(office.raw_dir), warehouse_dir=str(office.warehouse_dir))
+    with office_instance(office) as instance:
+        return runs.run_semester(
+            semester, instance, {"warehouse": warehouse}, release_tags(release, semester), echo
+        )
+
+
+@dg.asset(
+    key=["kantor", "lakip"],
+    partitions_def=KANTOR_X_SEMESTER,
+    group_name="kantor",
+    kinds={"duckdb"},
+    description="Satu kantor, satu semester: masukan, penyegaran, publikasi dan ekspor LAKIP "
+    "di raw/<kode>/ -> warehouse/<kode>/, dengan riwayat Dagster kantor itu sendiri.",
+)
+def lakip(context: dg.AssetExecutionContext, instalasi: Instalasi) -> dg.MaterializeResult:
+    keys = context.partition_key.keys_by_dimension
+    kode, semester = keys[DIMENSI_KANTOR], keys[DIMENSI_SEMESTER]
+    started = time.time()
+    metadata = {"kode_kantor": kode, "semester": semester, "pid": os.getpid()}
+    try:
+        office = instalasi.kantor(kode)
+    except KantorDitolak as refusal:
+        raise dg.Failure(description=str(refusal), metadata=metadata) from None
+    result = run_office(office, semester, echo=context.log.info)
+    progress = result.progress
+    metadata |= {
+        "nama_kantor": office.nama,
+        "berkas_terbit": dg.MetadataValue.path(str(office.paths.published_db)),
+        "aset_selesai": progress.done if progress else 0,
+        "aset_seluruhnya": progress.total if progress else 0,
+        "run_kantor": ", ".join(result.run_ids),
+        "mulai": started,
+        "selesai": time.time(),
+    }
+    if not result.ok:
+        # The office's own words first: the refusal (file, row, column, value) or the check.
+        reasons = [result.ditolak] if result.ditolak else progress.failures if progress else []
+        if progress and progress.failed_checks:
+            reasons.append(f"Pemeriksaan gagal: {', '.join(progress.failed_checks)}")
+        published = progress is not None and progress.published
+        reasons.append(
+            f"Kantor {kode} semester {semester}: "
+            + (
+                "gudang data analis SUDAH diperbarui; yang gagal hanya langkah sesudahnya."
+                if published
+                else "gudang data analis kantor ini TIDAK diubah; kantor lain tidak terpengaruh."
+            )
+        )
+        raise dg.Failure(description="\n\n".join(reasons), metadata=metadata)
+    return dg.MaterializeResult(metadata=metadata)
