@@ -94,6 +94,23 @@ def stop_group(process: subprocess.Popen, grace: float = 30) -> None:
     except ProcessLookupError:
         pass
     process.wait()
+    deadline = time.monotonic() + grace
+    while live_members(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)  # a killed process is gone only once the kernel has finished it
+
+
+def live_members(group: int) -> list[int]:
+    """Processes of a process group that are still running (not zombies awaiting their
+    parent), from /proc."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended while being read
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            members.append(int(stat.parent.name))
+    return members
 
 
 def _matching_run(instance: dg.DagsterInstance, request: dg.RunRequest) -> dg.DagsterRun | None:
