@@ -11,6 +11,7 @@ folder and the value, and only that office is not run."""
 
 import os
 import re
+import resource
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -281,6 +282,8 @@ def lakip(context: dg.AssetExecutionContext, instalasi: Instalasi) -> dg.Materia
         "run_kantor": ", ".join(result.run_ids),
         "mulai": started,
         "selesai": time.time(),
+        # this run's process is one worker: its peak is the worker's (Linux: KiB)
+        "rss_puncak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     if not result.ok:
         # The office's own words first: the refusal (file, row, column, value) or the check.
