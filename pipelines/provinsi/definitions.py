@@ -40,7 +40,7 @@ def build_defs() -> dg.Definitions:
     )
     if gabungan is None:
         return own
-    return dg.Definitions.merge(own, dg.load_definitions_from_modules([gabungan]))
+    return dg.Definitions.merge(own, gabungan.defs)
 
 
 defs = build_defs()
