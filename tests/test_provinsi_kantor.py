@@ -13,8 +13,11 @@ from kantor_sintetis import SEMESTER, assert_figures_match, buat_provinsi, rusak
 
 from pipelines.provinsi.definitions import defs
 from pipelines.provinsi.kantor import Instalasi, KantorDitolak, kantor, temukan_kantor
+from pipelines.provinsi.otomasi import requests_for
 from pipelines.provinsi.partisi import KANTOR, SEMESTER_KANTOR, kunci_partisi
 from pipelines.synthetic.kantor import buat_kantor
+
+TAG_PARTISI = "dagster/partition"
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +138,33 @@ def test_a_refused_file_fails_only_its_office_and_the_other_office_is_right(prov
     # the office's own Dagster history holds its two runs, apart from the province's
     office = dg.DagsterInstance.from_config(str(tmp_path / "warehouse" / "82.08" / "dagster"))
     assert {r.job_name for r in office.get_runs()} == {"lakip", "lakip_segarkan"}
+
+
+def test_the_sensor_requests_each_office_release_once_and_a_revised_file_again(provinsi, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(provinsi[0], raw)
+    instalasi = Instalasi(raw_dir=str(raw), warehouse_dir=str(tmp_path / "warehouse"))
+    instance = dg.DagsterInstance.ephemeral()
+    plan = requests_for(instance, instalasi, settle_seconds=0)
+    assert [r.partition_key for r in plan.requests] == [
+        "53.10|2023-S2",
+        "53.12|2023-S2",
+        "82.08|2023-S2",
+    ]
+    assert plan.kantor_baru == ["53.10", "53.12", "82.08"]
+    assert plan.semester_baru == [SEMESTER]
+    assert all(r.run_key.startswith(r.partition_key.split("|")[0] + ":") for r in plan.requests)
+    # Each request becomes a run carrying its tags, as the daemon makes it.
+    job = defs.resolve_job_def("kantor_lakip")
+    for request in plan.requests:
+        keys = request.partition_key.keys_by_dimension
+        tags = {f"{TAG_PARTISI}/{d}": v for d, v in keys.items()}
+        instance.create_run_for_job(job, tags={**request.tags, **tags})
+    assert requests_for(instance, instalasi, settle_seconds=0).requests == []
+    # A revised file of one office: only that office's semester, under a new run key.
+    rusak_jk(raw / "82.08")
+    (again,) = requests_for(instance, instalasi, settle_seconds=0).requests
+    assert again.partition_key == "82.08|2023-S2"
+    assert again.run_key not in {r.run_key for r in plan.requests}
+    # A file still being copied (modified seconds ago) waits for the next tick.
+    assert requests_for(instance, instalasi).requests == []

@@ -70,7 +70,7 @@ def test_three_offices_run_in_parallel_workers_and_a_bad_file_stops_only_its_off
     monkeypatch.setenv("DUKCAPIL_PDF", "tidak")
     write_instance_config(home, pekerja=2)
     with dg.DagsterInstance.from_config(str(home)) as instance:
-        requests, *_ = requests_for(instance, instalasi, settle_seconds=0)
+        requests = requests_for(instance, instalasi, settle_seconds=0).requests
         assert sorted(r.partition_key for r in requests) == [
             "53.10|2023-S2",
             "53.12|2023-S2",

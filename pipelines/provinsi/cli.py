@@ -195,11 +195,12 @@ def jalankan(home: Path, instalasi: Instalasi, pekerja: int, timeout: float) -> 
     write_instance_config(home, pekerja)
     with dg.DagsterInstance.from_config(str(home)) as instance:
         try:
-            requests, _, _, _, warnings = requests_for(instance, instalasi, settle_seconds=0)
+            plan = requests_for(instance, instalasi, settle_seconds=0)
         except KantorDitolak as refusal:
             print(refusal, file=sys.stderr)
             return 1
-        for warning in warnings:
+        requests = plan.requests
+        for warning in plan.peringatan:
             print(f"  ! {warning}")
         print(
             f"== Provinsi: {len(requests)} kantor × semester menunggu, {pekerja} pekerja "

@@ -11,11 +11,12 @@ per office, so an unchanged office never runs twice and a revised file runs its 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import dagster as dg
 
-from pipelines.defs.otomasi.rilis import labels_read, run_requests, scan
+from pipelines.defs.otomasi.rilis import SETTLE_SECONDS, labels_read, run_requests, scan
 from pipelines.provinsi.kantor import Instalasi, KantorDitolak, lakip
 from pipelines.provinsi.partisi import (
     KANTOR,
@@ -46,39 +47,52 @@ def history(instance: dg.DagsterInstance) -> dict[str, tuple[dict[str, str], dic
     return {kode: labels_read(office_runs) for kode, office_runs in per_office.items()}
 
 
+@dataclass
+class Rencana:
+    """What the sensor does now: the runs to request, the offices and semesters to register
+    as partitions, the file hashes to remember per office, and what to warn about."""
+
+    requests: list[dg.RunRequest] = field(default_factory=list)
+    kantor_baru: list[str] = field(default_factory=list)
+    semester_baru: list[str] = field(default_factory=list)
+    hashes: dict[str, dict] = field(default_factory=dict)
+    peringatan: list[str] = field(default_factory=list)
+
+
 def requests_for(
     instance: dg.DagsterInstance,
     instalasi: Instalasi,
     cache: dict[str, dict] | None = None,
-    settle_seconds: float | None = None,
-):
-    """(run requests, new office codes, new semesters, file hash cache per office, warnings):
-    one request per office-semester whose release has not been run yet."""
+    settle_seconds: float = SETTLE_SECONDS,
+) -> Rencana:
+    """One run request per office-semester whose release has not been run yet; KantorDitolak
+    when raw/ holds both layouts. `cache`: the file hashes of the last evaluation, per office."""
     found = instalasi.temukan()
     cache = cache or {}
     ran = history(instance)
-    requests, semesters, hashes = [], set(), {}
-    warnings = found.peringatan + list(found.ditolak.values())
+    plan = Rencana(peringatan=found.peringatan + list(found.ditolak.values()))
+    semesters = set()
     for kode, office in found.kantor.items():
-        options = {} if settle_seconds is None else {"settle_seconds": settle_seconds}
-        release = scan(office.raw_dir, cache.get(kode), **options)
-        hashes[kode] = release.hashes
-        warnings += [f"{kode}: {w}" for w in release.warnings]
+        release = scan(office.raw_dir, cache.get(kode), settle_seconds)
+        plan.hashes[kode] = release.hashes
+        plan.peringatan += [f"{kode}: {w}" for w in release.warnings]
         semesters |= set(release.semesters)
         last, runs_so_far = ran.get(kode, ({}, {}))
         for request in run_requests(release, last, runs_so_far):
-            requests.append(
+            plan.requests.append(
                 dg.RunRequest(
                     run_key=f"{kode}:{request.run_key}",
                     partition_key=kunci_partisi(kode, request.partition_key),
                     tags=request.tags,
                 )
             )
-    new_offices = [k for k in found.kantor if not instance.has_dynamic_partition(KANTOR.name, k)]
-    new_semesters = sorted(
+    plan.kantor_baru = [
+        k for k in found.kantor if not instance.has_dynamic_partition(KANTOR.name, k)
+    ]
+    plan.semester_baru = sorted(
         s for s in semesters if not instance.has_dynamic_partition(SEMESTER_KANTOR.name, s)
     )
-    return requests, new_offices, new_semesters, hashes, warnings
+    return plan
 
 
 @dg.sensor(
@@ -91,21 +105,23 @@ def requests_for(
 def rilis_kantor(context: dg.SensorEvaluationContext, instalasi: Instalasi) -> dg.SensorResult:
     cache = json.loads(context.cursor) if context.cursor else {}
     try:
-        requests, offices, semesters, hashes, warnings = requests_for(
-            context.instance, instalasi, cache
-        )
+        plan = requests_for(context.instance, instalasi, cache)
     except KantorDitolak as refusal:  # both layouts at once: nothing is run
         context.log.error(str(refusal))
         return dg.SensorResult(skip_reason=str(refusal), cursor=context.cursor)
-    for warning in warnings:
+    for warning in plan.peringatan:
         context.log.warning(warning)
-    for request in requests:
+    for request in plan.requests:
         context.log.info(f"Menjalankan kantor × semester {request.partition_key}")
     return dg.SensorResult(
-        run_requests=requests,
+        run_requests=plan.requests,
         dynamic_partitions_requests=[
-            *([KANTOR.build_add_request(offices)] if offices else []),
-            *([SEMESTER_KANTOR.build_add_request(semesters)] if semesters else []),
+            definition.build_add_request(keys)
+            for definition, keys in (
+                (KANTOR, plan.kantor_baru),
+                (SEMESTER_KANTOR, plan.semester_baru),
+            )
+            if keys
         ],
-        cursor=json.dumps(hashes),
+        cursor=json.dumps(plan.hashes),
     )
