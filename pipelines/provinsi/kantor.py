@@ -274,6 +274,7 @@ def lakip(context: dg.AssetExecutionContext, instalasi: Instalasi) -> dg.Materia
         raise dg.Failure(description=str(refusal), metadata=metadata) from None
     result = run_office(office, semester, echo=context.log.info)
     progress = result.progress
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     metadata |= {
         "nama_kantor": office.nama,
         "berkas_terbit": dg.MetadataValue.path(str(office.paths.published_db)),
@@ -282,8 +283,9 @@ def lakip(context: dg.AssetExecutionContext, instalasi: Instalasi) -> dg.Materia
         "run_kantor": ", ".join(result.run_ids),
         "mulai": started,
         "selesai": time.time(),
-        # this run's process is one worker: its peak is the worker's (Linux: KiB)
-        "rss_puncak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # this run's process is one worker: its peak memory and CPU are the worker's
+        "rss_puncak_mib": usage.ru_maxrss / 1024,  # Linux: KiB
+        "cpu_detik": usage.ru_utime + usage.ru_stime,
     }
     if not result.ok:
         # The office's own words first: the refusal (file, row, column, value) or the check.
