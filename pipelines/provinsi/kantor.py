@@ -289,7 +289,9 @@ def lakip(context: dg.AssetExecutionContext, instalasi: Instalasi) -> dg.Materia
     }
     if not result.ok:
         # The office's own words first: the refusal (file, row, column, value) or the check.
-        reasons = [result.ditolak] if result.ditolak else progress.failures if progress else []
+        reasons = (
+            [result.ditolak] if result.ditolak else list(progress.failures if progress else [])
+        )
         if progress and progress.failed_checks:
             reasons.append(f"Pemeriksaan gagal: {', '.join(progress.failed_checks)}")
         published = progress is not None and progress.published
