@@ -21,8 +21,13 @@ override FORMAT := $(value FORMAT)
 override ULANG := $(value ULANG)
 override KELUAR := $(value KELUAR)
 export BARIS FORMAT ULANG KELUAR
+# Many offices (raw/<kode>/, docs/provinsi.md): runs at once, and the province's own instance.
+PEKERJA ?= 2
+override PEKERJA := $(value PEKERJA)
+export PEKERJA
+DAGSTER_HOME_PROVINSI ?= $(CURDIR)/.dagster_provinsi
 
-.PHONY: run test ingest ui lint tabel3 clean versi pulihkan sql bench ekstrak
+.PHONY: run test ingest ui lint tabel3 clean versi pulihkan sql bench ekstrak provinsi ui-provinsi
 
 $(BIN)/dagster: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -100,6 +105,17 @@ ui: setup  ## Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster-daemon run -w workspace.yaml & daemon=$$!; \
 	trap 'kill $$daemon' EXIT INT TERM; \
 	$(BIN)/dagster-webserver -w workspace.yaml -h 127.0.0.1 -p 3000
+
+provinsi: setup  ## every office under raw/<kode>/ through the run queue (PEKERJA=2 at once), then each office's status
+	DAGSTER_HOME="$(DAGSTER_HOME_PROVINSI)" $(BIN)/python -m pipelines.provinsi.cli jalankan --pekerja "$$PEKERJA"
+
+# The province's UI: its daemon runs the sensor rilis_kantor and the run queue.
+ui-provinsi: setup  ## the province's Dagster UI (offices × semesters) on http://127.0.0.1:3001
+	export DAGSTER_HOME="$(DAGSTER_HOME_PROVINSI)"; \
+	$(BIN)/python -m pipelines.provinsi.cli siapkan --pekerja "$$PEKERJA" && \
+	{ $(BIN)/dagster-daemon run -w workspace_provinsi.yaml & daemon=$$!; \
+	trap 'kill $$daemon' EXIT INT TERM; \
+	$(BIN)/dagster-webserver -w workspace_provinsi.yaml -h 127.0.0.1 -p 3001; }
 
 bench: setup  ## record-level path vs bare DuckDB: make bench BARIS="450000 5500000 20000000"
 	set -f; $(BIN)/python -m benchmarks.rekaman --baris $$BARIS --format "$$FORMAT" --ulang "$$ULANG"

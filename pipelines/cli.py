@@ -17,18 +17,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import logging
 import sys
-import threading
-import time
-import uuid
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
+from pipelines import runs
 from pipelines.config import Paths, paths_from_env, pseudonym_key
-from pipelines.defs.masukan.berkas import FolderRejected, semester_files, semester_folders
+from pipelines.defs.masukan.berkas import semester_folders
 from pipelines.defs.masukan.partitions import SEMESTER
 from pipelines.defs.masukan.readers import file_sha256
 from pipelines.defs.masukan.siklus import (
@@ -38,13 +35,7 @@ from pipelines.defs.masukan.siklus import (
     pesan_tanpa_folder,
     semester_tanpa_folder,
 )
-from pipelines.defs.otomasi.jobs import (
-    TAG_HAPUS,
-    catat_penyegaran_dilewati,
-    lakip_job,
-    segarkan_job,
-    tags_penyegaran,
-)
+from pipelines.defs.otomasi.jobs import TAG_HAPUS, segarkan_job
 from pipelines.defs.otomasi.rilis import discover_semesters, release_tags, scan
 from pipelines.defs.publikasi.gudang_analis import VERSION_PATTERN, describe_versions, rollback
 from pipelines.defs.publikasi.gx_checks import data_docs_index
@@ -99,114 +90,8 @@ def run_sql(paths: Paths, file: Path) -> int:
     return 0
 
 
-def _root_error(event: dg.DagsterEvent) -> str:
-    """The officer's error (e.g. InputRejected: file, row, column, value), not the traceback."""
-    failure = event.step_failure_data
-    if failure and failure.user_failure_data and failure.user_failure_data.description:
-        return failure.user_failure_data.description  # a refusal, as dg.Failure
-    error = failure.error if failure else None
-    while error is not None and error.cause is not None:
-        error = error.cause
-    if error is None:
-        return event.message or ""
-    message = error.message.strip()
-    prefix = f"{error.cls_name}: "
-    return message.split(prefix, 1)[1] if prefix in message else message
-
-
-class _Progress:
-    """Prints a run's events as they are stored, so a long ingestion shows where it is."""
-
-    def __init__(self, total: int):
-        self.total = total
-        self.done = 0
-        self.failures: list[str] = []
-        self.failed_checks: list[str] = []
-        self.warnings: list[str] = []  # non-blocking checks that found something
-        self.published = False  # the analyst file was replaced in this run
-
-    def show(self, entry) -> None:
-        event = entry.dagster_event
-        if event is None:
-            if entry.level == logging.WARNING:  # the assets' own warnings, e.g. TOTAL ≠ rows
-                print(f"      ! {entry.user_message}")
-            return
-        if event.event_type_value == "ASSET_MATERIALIZATION":
-            self.done += 1
-            mat = event.event_specific_data.materialization
-            rows = mat.metadata.get("dagster/row_count")
-            count = "" if rows is None else f"{rows.value} baris"
-            name = mat.asset_key.to_user_string()
-            self.published |= name == "publikasi/gudang_analis"
-            print(f"  [{self.done:2}/{self.total}] ✓ {name:40s} {count}", flush=True)
-            quarantined = mat.metadata.get("baris_dikarantina")
-            if quarantined is not None and quarantined.value:
-                extract = mat.metadata["baris_ekstrak"].value
-                print(f"      ! {quarantined.value} dari {extract} baris penduduk dikarantina")
-        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
-            check = event.event_specific_data
-            if not check.passed:
-                name = f"{check.asset_key.to_user_string()} / {check.check_name}"
-                if check.severity == dg.AssetCheckSeverity.WARN:  # listed, blocks nothing
-                    self.warnings.append(name)
-                    print(f"      ! pemeriksaan {name}: peringatan", flush=True)
-                else:
-                    self.failed_checks.append(name)
-                    print(f"      ✗ pemeriksaan {name} GAGAL", flush=True)
-                if check.description:  # the check's own words, e.g. which IKU vanished
-                    text = check.description.replace("\n", "\n        ")
-                    print(f"        {text}", flush=True)
-        elif event.is_step_failure:
-            error = _root_error(event)
-            if error not in self.failures:  # both DKB inputs refuse an empty semester folder
-                self.failures.append(error)
-            print(f"      ✗ {event.step_key} GAGAL", flush=True)
-
-
-def _execute(
-    job: dg.JobDefinition,
-    semester: str,
-    instance: dg.DagsterInstance,
-    progress: _Progress,
-    resources: dict | None,
-    tags: dict[str, str] | None,
-) -> tuple[bool, str]:
-    """Run one job for one semester in-process, printing its events as they are stored;
-    (succeeded, run id)."""
-    run_id, outcome = str(uuid.uuid4()), {}
-
-    def execute() -> None:
-        try:
-            outcome["result"] = job.execute_in_process(
-                instance=instance,
-                partition_key=semester,
-                raise_on_error=False,
-                resources=resources,
-                run_id=run_id,
-                tags=tags,
-                # Dagster's own log goes to the run's page in the UI; progress is printed here.
-                run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
-            )
-        except Exception as error:  # a failure outside any step, e.g. invalid definitions
-            outcome["error"] = error
-
-    worker = threading.Thread(target=execute)
-    worker.start()
-    shown = 0
-    while True:
-        finished = not worker.is_alive()
-        entries = instance.all_logs(run_id)
-        for entry in entries[shown:]:
-            progress.show(entry)
-        shown = len(entries)
-        if finished:
-            break
-        time.sleep(0.3)
-    worker.join()
-    if "error" in outcome:
-        progress.failures.append(str(outcome["error"]))
-    result = outcome.get("result")
-    return result is not None and result.success, run_id
+def _echo(line: str) -> None:
+    print(line, flush=True)
 
 
 def run_semester(
@@ -216,49 +101,20 @@ def run_semester(
     tags: dict[str, str] | None = None,
 ) -> bool:
     """Materialise every asset for one semester, showing progress; True when it succeeded.
-    Two runs, as the UI's sensors do (orchestration/jobs.py): the ingestion (`lakip`), then,
-    only if it succeeded, the refresh (`lakip_segarkan`)."""
-    from pipelines.definitions import current_resources, defs
-
-    if not is_semester(semester):
-        print(
-            f"Semester '{semester}' tidak valid: gunakan bentuk TAHUN-S1 atau TAHUN-S2.",
-            file=sys.stderr,
-        )
+    Two runs, as the UI's sensors do (pipelines/runs.py): the ingestion (`lakip`), then, only
+    if it succeeded, the refresh (`lakip_segarkan`)."""
+    result = runs.run_semester(semester, instance, resources, tags, echo=_echo)
+    if result.progress is None:
+        if result.ditolak:
+            print(result.ditolak, file=sys.stderr)
         return False
-    # Settings as the environment holds them now, not when the definitions were imported.
-    resources = {**current_resources(), **(resources or {})}
-    raw_dir = resources["warehouse"].paths.raw_dir
-    if not (raw_dir / "dkb" / semester).is_dir():
-        # No folder: refuse before a partition exists, so a typo leaves no permanent semester.
-        try:
-            semester_files(raw_dir, semester)
-        except FolderRejected as refusal:
-            print(str(refusal), file=sys.stderr)
-        return False
-    instance.add_dynamic_partitions(SEMESTER.name, [semester])
-    jobs = [defs.resolve_job_def(j.name) for j in (lakip_job, segarkan_job)]
-    progress = _Progress(sum(len(j.asset_layer.executable_asset_keys) for j in jobs))
-    print(f"== Semester {semester}: {progress.total} aset", flush=True)
-    started = time.monotonic()
-    ok, run_id = _execute(jobs[0], semester, instance, progress, resources, tags)
-    run_ids = [run_id]
-    ingestion = instance.get_run_by_id(run_id)
-    if ok:
-        ok, run_id = _execute(
-            jobs[1], semester, instance, progress, resources, tags_penyegaran(ingestion)
-        )
-        run_ids.append(run_id)
-    elif ingestion is not None:
-        catat_penyegaran_dilewati(instance, ingestion)
-
+    progress, ok = result.progress, result.ok
     sys.stdout.flush()
     for failure in progress.failures:
         print(f"\n{failure}\n", file=sys.stderr, flush=True)
-    seconds = time.monotonic() - started
-    print(f"== Semester {semester}: {'BERHASIL' if ok else 'GAGAL'} dalam {seconds:.1f} dtk")
-    runs = ", ".join(run_ids)
-    print(f"   aset diperbarui: {progress.done} dari {progress.total}; run {runs}")
+    print(f"== Semester {semester}: {'BERHASIL' if ok else 'GAGAL'} dalam {result.seconds:.1f} dtk")
+    run_ids = ", ".join(result.run_ids)
+    print(f"   aset diperbarui: {progress.done} dari {progress.total}; run {run_ids}")
     if ok:
         return True
     if progress.failed_checks:
@@ -346,10 +202,10 @@ def remove_semester(
             "Pindahkan folder itu keluar dari raw/ bila penghapusan ini tetap."
         )
     job = defs.resolve_job_def(segarkan_job.name)
-    progress = _Progress(len(job.asset_layer.executable_asset_keys))
+    progress = runs.Progress(len(job.asset_layer.executable_asset_keys), _echo)
     print(f"== Penyegaran tanpa {semester} (semester {left}): {progress.total} aset", flush=True)
     resources = {**current_resources(), "warehouse": warehouse}
-    ok, run_id = _execute(job, left, instance, progress, resources, {TAG_HAPUS: semester})
+    ok, run_id = runs.execute(job, left, instance, progress, resources, {TAG_HAPUS: semester})
     for failure in progress.failures:
         print(f"\n{failure}\n", file=sys.stderr, flush=True)
     if ok:

@@ -242,3 +242,10 @@ def check_make_pdf(value: str) -> bool:
     if text in ("tidak", "0", "false"):
         return False
     raise ValueError(f"Pengaturan DUKCAPIL_PDF={text!r} tidak valid: isi `ya` atau `tidak`.")
+
+
+def dask_scheduler() -> str | None:
+    """DUKCAPIL_DASK_SCHEDULER: the dask scheduler (`tcp://host:8786`) whose workers run the
+    province's office steps (docs/provinsi.md); unset: each run executes its step in its own
+    process, as the run launcher started it."""
+    return os.environ.get("DUKCAPIL_DASK_SCHEDULER", "").strip() or None

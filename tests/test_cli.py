@@ -171,7 +171,8 @@ def test_makefile_never_pastes_an_argument_into_a_shell_command_line():
         for line in (PROJECT_ROOT / "Makefile").read_text().splitlines()
         if line.startswith("\t")
     ]
-    for name in ("SEMESTER", "FILE", "VERSI", "ALASAN", "FORMAT", "ULANG", "KELUAR", "BARIS"):
+    arguments = ("SEMESTER", "FILE", "VERSI", "ALASAN", "FORMAT", "ULANG", "KELUAR", "BARIS")
+    for name in (*arguments, "PEKERJA"):
         pasted = [r for r in recipes if re.search(rf"\$[({{]{name}[)}}]", r)]
         assert pasted == [], pasted
         used = [r for r in recipes if f"$${name}" in r]

@@ -161,7 +161,7 @@ def after_requests(
     return last, runs_so_far
 
 
-def _labels_read(runs: Iterable[dg.DagsterRun]) -> tuple[dict[str, str], dict[str, int]]:
+def labels_read(runs: Iterable[dg.DagsterRun]) -> tuple[dict[str, str], dict[str, int]]:
     """Per semester the label of its most recent run and its number of runs; SHARED_GROUP ->
     the shared label of the most recent run. `runs`: newest first."""
     last: dict[str, str] = {}
@@ -182,7 +182,7 @@ def run_history(instance: dg.DagsterInstance, job_name: str) -> tuple[dict[str, 
     the release tags): per semester the label of its most recent run and its number of runs;
     SHARED_GROUP -> the shared label of the most recent run. `job_name` is the ingestion job
     (`lakip`): its refresh runs carry a copy of the tags and must not count twice."""
-    return _labels_read(instance.get_runs(dg.RunsFilter(job_name=job_name)))  # newest first
+    return labels_read(instance.get_runs(dg.RunsFilter(job_name=job_name)))  # newest first
 
 
 def runs_since(
@@ -195,7 +195,7 @@ def runs_since(
     records = instance.get_run_records(
         dg.RunsFilter(job_name=job_name, created_after=created_after)
     )  # newest first
-    last, _ = _labels_read(r.dagster_run for r in records)
+    last, _ = labels_read(r.dagster_run for r in records)
     return last, records[0].create_timestamp.isoformat() if records else after
 
 

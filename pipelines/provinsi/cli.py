@@ -1,0 +1,257 @@
+"""The province's command: every office's pending semesters through the run queue, then each
+office's status.
+
+    python -m pipelines.provinsi.cli jalankan [--pekerja 2] [--batas-waktu 3600]
+    python -m pipelines.provinsi.cli siapkan [--pekerja 2]    # only the instance settings
+
+$DAGSTER_HOME is the province's instance (`make provinsi` sets .dagster_provinsi/); its
+dagster.yaml is written from pipelines/dagster_provinsi.yaml with the number of workers.
+`jalankan` starts `dagster-daemon` in its own process group (the sensor `rilis_kantor` requests
+the runs, the queue starts them, the launcher gives each its own process), waits until every
+office-semester found pending has finished, stops the daemon and prints one line per office.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import yaml
+
+from pipelines import runs
+from pipelines.config import PROJECT_ROOT, paths_from_env
+from pipelines.defs.otomasi.rilis import TAG_DKB, TAG_SHARED
+from pipelines.provinsi.kantor import Instalasi, KantorDitolak
+from pipelines.provinsi.otomasi import kantor_lakip_job, requests_for
+from pipelines.provinsi.partisi import TAG_KANTOR, TAG_SEMESTER
+
+INSTANCE_CONFIG = PROJECT_ROOT / "pipelines" / "dagster_provinsi.yaml"
+WORKSPACE = PROJECT_ROOT / "workspace_provinsi.yaml"
+DAEMON = Path(sys.executable).parent / "dagster-daemon"
+FINISHED = {
+    dg.DagsterRunStatus.SUCCESS,
+    dg.DagsterRunStatus.FAILURE,
+    dg.DagsterRunStatus.CANCELED,
+}
+
+
+def write_instance_config(home: Path, pekerja: int) -> Path:
+    """$DAGSTER_HOME/dagster.yaml: the province settings with `pekerja` runs at once."""
+    if pekerja < 1:
+        raise ValueError(f"PEKERJA={pekerja} tidak sah: isi bilangan bulat 1 atau lebih.")
+    config = yaml.safe_load(INSTANCE_CONFIG.read_text(encoding="utf-8"))
+    config["run_coordinator"]["config"]["max_concurrent_runs"] = pekerja
+    home.mkdir(parents=True, exist_ok=True)
+    target = home / "dagster.yaml"
+    target.write_text(
+        f"# Written by `python -m pipelines.provinsi.cli` from {INSTANCE_CONFIG.name}; "
+        "edit that file, not this one.\n" + yaml.safe_dump(config, sort_keys=False),
+        encoding="utf-8",
+    )
+    return target
+
+
+@contextmanager
+def daemon(home: Path, log: Path) -> Iterator[subprocess.Popen]:
+    """`dagster-daemon run` on the province workspace, in its own process group (its code
+    server and the runs it launches are in it): the whole group is stopped on the way out,
+    also when the caller fails."""
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [str(DAEMON), "run", "-w", str(WORKSPACE)],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "DAGSTER_HOME": str(home)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield process
+    finally:
+        stop_group(process)
+
+
+def stop_group(process: subprocess.Popen, grace: float = 30) -> None:
+    """SIGTERM to the process group the daemon leads, SIGKILL to what is left after `grace`."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # the code server and runs, if still there
+    except ProcessLookupError:
+        pass
+    process.wait()
+    deadline = time.monotonic() + grace
+    while live_members(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)  # a killed process is gone only once the kernel has finished it
+
+
+def live_members(group: int) -> list[int]:
+    """Processes of a process group that are still running (not zombies awaiting their
+    parent), from /proc."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended while being read
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+def _matching_run(instance: dg.DagsterInstance, request: dg.RunRequest) -> dg.DagsterRun | None:
+    keys = request.partition_key.keys_by_dimension
+    tags = {
+        TAG_KANTOR: keys["kantor"],
+        TAG_SEMESTER: keys["semester"],
+        TAG_DKB: request.tags[TAG_DKB],
+        TAG_SHARED: request.tags[TAG_SHARED],
+    }
+    found = instance.get_runs(
+        dg.RunsFilter(job_name=kantor_lakip_job.name, tags=tags), limit=1
+    )  # newest first
+    return found[0] if found else None
+
+
+def wait_for(
+    instance: dg.DagsterInstance,
+    requests: list[dg.RunRequest],
+    timeout: float,
+    process: subprocess.Popen | None = None,
+) -> bool:
+    """True once a run of every request has finished; False after `timeout` seconds or when
+    the daemon died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        finished = [_matching_run(instance, r) for r in requests]
+        if all(run is not None and run.status in FINISHED for run in finished):
+            return True
+        if process is not None and process.poll() is not None:
+            return False
+        time.sleep(2)
+    return False
+
+
+def failure_text(instance: dg.DagsterInstance, run_id: str) -> str:
+    """The failed run's first error, as the office's command line shows it."""
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
+        return runs.root_error(entry.dagster_event)
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.RUN_FAILURE):
+        return entry.dagster_event.message or ""
+    return ""
+
+
+def status_lines(instance: dg.DagsterInstance, instalasi: Instalasi) -> tuple[list[str], bool]:
+    """One line per office × semester: the newest run's outcome, time and first error."""
+    found = instalasi.temukan()
+    latest: dict[tuple[str, str], dg.DagsterRun] = {}
+    for run in instance.get_runs(dg.RunsFilter(job_name=kantor_lakip_job.name)):
+        key = (run.tags.get(TAG_KANTOR), run.tags.get(TAG_SEMESTER))
+        latest.setdefault(key, run)
+    lines, ok = [], True
+    for kode, office in found.kantor.items():
+        semesters = sorted(s for k, s in latest if k == kode)
+        if not semesters:
+            lines.append(f"  {kode:6} {office.nama:32} -        BELUM ADA RUN")
+            ok = False
+        for semester in semesters:
+            run = latest[kode, semester]
+            record = instance.get_run_record_by_id(run.run_id)
+            seconds = (
+                f"{record.end_time - record.start_time:6.1f} dtk"
+                if record and record.start_time and record.end_time
+                else "         "
+            )
+            status = {"SUCCESS": "BERHASIL", "FAILURE": "GAGAL"}.get(
+                run.status.value, run.status.value
+            )
+            line = f"  {kode:6} {office.nama:32} {semester:8} {status:8} {seconds}"
+            if run.status != dg.DagsterRunStatus.SUCCESS:
+                ok = False
+                first = failure_text(instance, run.run_id).split("\n", 1)[0]
+                line += f"  {first}" if first else ""
+            lines.append(line + f"  run {run.run_id[:8]}")
+    for folder, why in found.ditolak.items():
+        lines.append(f"  {folder:6} DITOLAK: {why}")
+        ok = False
+    return lines, ok
+
+
+def jalankan(home: Path, instalasi: Instalasi, pekerja: int, timeout: float) -> int:
+    write_instance_config(home, pekerja)
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        try:
+            plan = requests_for(instance, instalasi, settle_seconds=0)
+        except KantorDitolak as refusal:
+            print(refusal, file=sys.stderr)
+            return 1
+        requests = plan.requests
+        for warning in plan.peringatan:
+            print(f"  ! {warning}")
+        print(
+            f"== Provinsi: {len(requests)} kantor × semester menunggu, {pekerja} pekerja "
+            f"(riwayat: {home})",
+            flush=True,
+        )
+        done = True
+        if requests:
+            started = time.monotonic()
+            with daemon(home, home / "daemon.log") as process:
+                done = wait_for(instance, requests, timeout, process)
+            if done:
+                print(f"== Selesai dalam {time.monotonic() - started:.1f} dtk")
+            else:
+                print(
+                    f"== Belum selesai setelah {timeout:.0f} dtk atau daemon berhenti; lihat "
+                    f"{home / 'daemon.log'}. Run yang belum mulai tetap di antrean.",
+                    file=sys.stderr,
+                )
+        lines, ok = status_lines(instance, instalasi)
+        print("\n".join(lines))
+    return 0 if done and ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines.provinsi.cli", description=__doc__.split("\n")[0]
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in (
+        ("jalankan", "jalankan semua kantor × semester yang menunggu lewat antrean run"),
+        ("siapkan", "tulis pengaturan instance provinsi saja ($DAGSTER_HOME/dagster.yaml)"),
+    ):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("--pekerja", type=int, default=2, help="run sekaligus (bawaan 2)")
+    sub.choices["jalankan"].add_argument(
+        "--batas-waktu", type=float, default=6 * 3600, help="detik menunggu paling lama"
+    )
+    args = parser.parse_args(argv)
+    home = Path(os.environ.get("DAGSTER_HOME", PROJECT_ROOT / ".dagster_provinsi")).resolve()
+    try:
+        if args.command == "siapkan":
+            print(write_instance_config(home, args.pekerja))
+            return 0
+        paths = paths_from_env()
+        instalasi = Instalasi(raw_dir=str(paths.raw_dir), warehouse_dir=str(paths.warehouse_dir))
+        return jalankan(home, instalasi, args.pekerja, args.batas_waktu)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

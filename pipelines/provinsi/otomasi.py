@@ -1,0 +1,127 @@
+"""The province's job and sensor: every office's semester as one partition (office ×
+semester), run through the instance's run queue (pipelines/dagster_provinsi.yaml: at most N
+runs at once, one per office).
+
+The sensor finds the offices under raw/ (kantor.py), registers new offices and semesters as
+partitions, and requests a run for every office-semester whose files differ from those its last
+run read: the office pipeline's own release fingerprints (pipelines/defs/otomasi/rilis.py),
+per office, so an unchanged office never runs twice and a revised file runs its semester again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import dagster as dg
+
+from pipelines.defs.otomasi.rilis import SETTLE_SECONDS, labels_read, run_requests, scan
+from pipelines.provinsi.kantor import Instalasi, KantorDitolak, lakip
+from pipelines.provinsi.partisi import (
+    KANTOR,
+    SEMESTER_KANTOR,
+    TAG_KANTOR,
+    TAG_SEMESTER,
+    kunci_partisi,
+)
+
+kantor_lakip_job = dg.define_asset_job(
+    "kantor_lakip",
+    selection=[lakip],
+    description="Pipeline lengkap satu kantor untuk satu semester (partisi kantor × semester); "
+    "antrean run menjalankan beberapa kantor sekaligus, satu run per kantor.",
+)
+
+
+def history(instance: dg.DagsterInstance) -> dict[str, tuple[dict[str, str], dict[str, int]]]:
+    """Per office, what its runs read, as the office's release sensor reads its own history
+    (per semester the label of the newest run and the number of runs)."""
+    per_office: dict[str, list] = {}
+    for run in instance.get_runs(dg.RunsFilter(job_name=kantor_lakip_job.name)):  # newest first
+        kode = run.tags.get(TAG_KANTOR)
+        if kode is not None:
+            # the office pipeline's history is keyed by the semester alone
+            tags = {**run.tags, "dagster/partition": run.tags.get(TAG_SEMESTER)}
+            per_office.setdefault(kode, []).append(SimpleNamespace(tags=tags))
+    return {kode: labels_read(office_runs) for kode, office_runs in per_office.items()}
+
+
+@dataclass
+class Rencana:
+    """What the sensor does now: the runs to request, the offices and semesters to register
+    as partitions, the file hashes to remember per office, and what to warn about."""
+
+    requests: list[dg.RunRequest] = field(default_factory=list)
+    kantor_baru: list[str] = field(default_factory=list)
+    semester_baru: list[str] = field(default_factory=list)
+    hashes: dict[str, dict] = field(default_factory=dict)
+    peringatan: list[str] = field(default_factory=list)
+
+
+def requests_for(
+    instance: dg.DagsterInstance,
+    instalasi: Instalasi,
+    cache: dict[str, dict] | None = None,
+    settle_seconds: float = SETTLE_SECONDS,
+) -> Rencana:
+    """One run request per office-semester whose release has not been run yet; KantorDitolak
+    when raw/ holds both layouts. `cache`: the file hashes of the last evaluation, per office."""
+    found = instalasi.temukan()
+    cache = cache or {}
+    ran = history(instance)
+    plan = Rencana(peringatan=found.peringatan + list(found.ditolak.values()))
+    semesters = set()
+    for kode, office in found.kantor.items():
+        release = scan(office.raw_dir, cache.get(kode), settle_seconds)
+        plan.hashes[kode] = release.hashes
+        plan.peringatan += [f"{kode}: {w}" for w in release.warnings]
+        semesters |= set(release.semesters)
+        last, runs_so_far = ran.get(kode, ({}, {}))
+        for request in run_requests(release, last, runs_so_far):
+            plan.requests.append(
+                dg.RunRequest(
+                    run_key=f"{kode}:{request.run_key}",
+                    partition_key=kunci_partisi(kode, request.partition_key),
+                    tags=request.tags,
+                )
+            )
+    plan.kantor_baru = [
+        k for k in found.kantor if not instance.has_dynamic_partition(KANTOR.name, k)
+    ]
+    plan.semester_baru = sorted(
+        s for s in semesters if not instance.has_dynamic_partition(SEMESTER_KANTOR.name, s)
+    )
+    return plan
+
+
+@dg.sensor(
+    job=kantor_lakip_job,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Kantor baru di raw/<kode>/, atau rilis DKB/berkas bersama kantor yang baru atau "
+    "berubah: daftarkan partisinya dan jalankan kantor × semester itu lewat antrean run.",
+)
+def rilis_kantor(context: dg.SensorEvaluationContext, instalasi: Instalasi) -> dg.SensorResult:
+    cache = json.loads(context.cursor) if context.cursor else {}
+    try:
+        plan = requests_for(context.instance, instalasi, cache)
+    except KantorDitolak as refusal:  # both layouts at once: nothing is run
+        context.log.error(str(refusal))
+        return dg.SensorResult(skip_reason=str(refusal), cursor=context.cursor)
+    for warning in plan.peringatan:
+        context.log.warning(warning)
+    for request in plan.requests:
+        context.log.info(f"Menjalankan kantor × semester {request.partition_key}")
+    return dg.SensorResult(
+        run_requests=plan.requests,
+        dynamic_partitions_requests=[
+            definition.build_add_request(keys)
+            for definition, keys in (
+                (KANTOR, plan.kantor_baru),
+                (SEMESTER_KANTOR, plan.semester_baru),
+            )
+            if keys
+        ],
+        cursor=json.dumps(plan.hashes),
+    )

@@ -1,0 +1,170 @@
+"""Many offices in one installation, without the daemon: which folders under raw/ are offices
+(and what a tired officer leaves beside them), and one office's refused file failing only that
+office's partition of `kantor/lakip` while another office's figures come out right."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from kantor_sintetis import SEMESTER, assert_figures_match, buat_provinsi, rusak_jk
+
+from pipelines.provinsi.definitions import defs
+from pipelines.provinsi.kantor import Instalasi, KantorDitolak, kantor, temukan_kantor
+from pipelines.provinsi.otomasi import requests_for
+from pipelines.provinsi.partisi import KANTOR, SEMESTER_KANTOR, kunci_partisi
+from pipelines.synthetic.kantor import buat_kantor
+
+TAG_PARTISI = "dagster/partition"
+
+
+@pytest.fixture(scope="module")
+def provinsi(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """Three clean offices in raw/<kode>/ (two provinces), built once: tests copy it."""
+    raw = tmp_path_factory.mktemp("provinsi") / "raw"
+    return raw, buat_provinsi(raw)
+
+
+def test_discovery_finds_each_office_folder_with_its_own_warehouse(provinsi, tmp_path):
+    raw, _ = provinsi
+    found = temukan_kantor(raw, tmp_path / "warehouse")
+    assert list(found.kantor) == ["53.10", "53.12", "82.08"]
+    assert found.kantor["82.08"].nama == "Kabupaten Pulau Taliabu"
+    assert found.kantor["53.12"].raw_dir == raw / "53.12"
+    assert found.kantor["53.12"].warehouse_dir == tmp_path / "warehouse" / "53.12"
+    assert found.kantor["53.12"].dagster_home == tmp_path / "warehouse" / "53.12" / "dagster"
+    assert not found.ditolak and not found.peringatan and not found.tunggal
+
+
+def test_what_a_tired_officer_leaves_is_ignored_by_name_never_merged(provinsi, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(provinsi[0], raw)
+    shutil.copytree(raw / "53.10", raw / "53.10 - Copy")
+    shutil.copytree(raw / "53.10", raw / "53.10.bak")
+    shutil.copytree(raw / "53.12", raw / "5312")
+    (raw / "53.13").write_text("not a folder")
+    (raw / "53.14").mkdir()
+    (raw / "README.md").write_text("where each office's files came from")
+    found = temukan_kantor(raw, tmp_path / "warehouse")
+    assert list(found.kantor) == ["53.10", "53.12", "82.08"]
+    assert not found.ditolak
+    warnings = "\n".join(found.peringatan)
+    assert len(found.peringatan) == 5, warnings
+    for entry in ("53.10 - Copy", "53.10.bak", "5312", "53.13", "53.14"):
+        assert str(raw / entry) + " diabaikan" in warnings
+    assert "salinan folder kantor 53.10" in warnings
+    assert "ganti nama menjadi 53.12" in warnings
+    assert f"File {raw / '53.13'} diabaikan" in warnings
+    assert f"Folder {raw / '53.14'} diabaikan: masih kosong" in warnings
+
+
+def test_an_office_folder_naming_another_code_is_refused_naming_folder_and_value(
+    provinsi, tmp_path
+):
+    raw = tmp_path / "raw"
+    shutil.copytree(provinsi[0], raw)
+    shutil.copytree(raw / "53.10", raw / "53.11")  # daerah.csv still says 53.10
+    shutil.copytree(raw / "53.10", raw / "53.99")  # no such kab/kota
+    shutil.copytree(raw / "53.10", raw / "53.00")
+    found = temukan_kantor(raw, tmp_path / "warehouse")
+    assert list(found.kantor) == ["53.10", "53.12", "82.08"]
+    assert set(found.ditolak) == {"53.11", "53.99", "53.00"}
+    assert found.ditolak["53.11"].startswith(f"Folder kantor {raw / '53.11'} ditolak: ")
+    assert "referensi/daerah.csv berisi kode '53.10', bukan 53.11" in found.ditolak["53.11"]
+    assert "'53.99' bukan kode kabupaten/kota" in found.ditolak["53.99"]
+    assert str(raw / "53.99") in found.ditolak["53.99"]
+    with pytest.raises(KantorDitolak, match="berisi kode '53.10', bukan 53.11"):
+        kantor(raw, tmp_path / "warehouse", "53.11")
+
+
+def test_single_office_layout_is_one_office_with_the_warehouse_as_today(tmp_path):
+    raw = tmp_path / "raw"
+    buat_kantor(raw, "53.12", SEMESTER, penduduk=2000)
+    found = temukan_kantor(raw, tmp_path / "warehouse")
+    assert found.tunggal
+    assert list(found.kantor) == ["53.12"]
+    assert found.kantor["53.12"].raw_dir == raw
+    assert found.kantor["53.12"].warehouse_dir == tmp_path / "warehouse"
+
+
+def test_both_layouts_at_once_are_refused_whole(tmp_path):
+    raw = tmp_path / "raw"
+    buat_kantor(raw, "53.12", SEMESTER, penduduk=2000)
+    buat_kantor(raw / "53.10", "53.10", SEMESTER, penduduk=2000)
+    with pytest.raises(KantorDitolak, match=r"dua susunan sekaligus.*folder kantor 53\.10"):
+        temukan_kantor(raw, tmp_path / "warehouse")
+
+
+def test_a_refused_file_fails_only_its_office_and_the_other_office_is_right(provinsi, tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for kode in ("53.12", "82.08"):
+        shutil.copytree(provinsi[0] / kode, raw / kode)
+    name, row = rusak_jk(raw / "53.12")
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(KANTOR.name, ["53.12", "82.08"])
+    instance.add_dynamic_partitions(SEMESTER_KANTOR.name, [SEMESTER])
+    instalasi = Instalasi(raw_dir=str(raw), warehouse_dir=str(tmp_path / "warehouse"))
+    job = defs.resolve_job_def("kantor_lakip")
+    results = {
+        kode: job.execute_in_process(
+            instance=instance,
+            partition_key=kunci_partisi(kode, SEMESTER),
+            resources={"instalasi": instalasi},
+            raise_on_error=False,
+        )
+        for kode in ("53.12", "82.08")
+    }
+
+    assert not results["53.12"].success
+    (failure,) = [e for e in results["53.12"].all_events if e.is_step_failure]
+    error = failure.step_failure_data.user_failure_data
+    first = error.description.splitlines()[0]
+    assert first.startswith(f"File {raw / '53.12' / 'dkb' / SEMESTER / name} ditolak:")
+    assert f"baris {row}, kolom" in error.description
+    assert error.metadata["kode_kantor"].value == "53.12"
+    assert not (tmp_path / "warehouse" / "53.12" / "dukcapil.duckdb").exists()
+
+    assert results["82.08"].success
+    (materialization,) = results["82.08"].asset_materializations_for_node("kantor__lakip")
+    meta = materialization.metadata
+    assert meta["nama_kantor"].value == "Kabupaten Pulau Taliabu"
+    assert meta["aset_selesai"].value == meta["aset_seluruhnya"].value > 40
+    published = tmp_path / "warehouse" / "82.08" / "dukcapil.duckdb"
+    assert meta["berkas_terbit"].value == str(published)
+    assert_figures_match(published, provinsi[1]["82.08"])
+    # the office's own Dagster history holds its two runs, apart from the province's
+    office = dg.DagsterInstance.from_config(str(tmp_path / "warehouse" / "82.08" / "dagster"))
+    assert {r.job_name for r in office.get_runs()} == {"lakip", "lakip_segarkan"}
+
+
+def test_the_sensor_requests_each_office_release_once_and_a_revised_file_again(provinsi, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(provinsi[0], raw)
+    instalasi = Instalasi(raw_dir=str(raw), warehouse_dir=str(tmp_path / "warehouse"))
+    instance = dg.DagsterInstance.ephemeral()
+    plan = requests_for(instance, instalasi, settle_seconds=0)
+    assert [r.partition_key for r in plan.requests] == [
+        "53.10|2023-S2",
+        "53.12|2023-S2",
+        "82.08|2023-S2",
+    ]
+    assert plan.kantor_baru == ["53.10", "53.12", "82.08"]
+    assert plan.semester_baru == [SEMESTER]
+    assert all(r.run_key.startswith(r.partition_key.split("|")[0] + ":") for r in plan.requests)
+    # Each request becomes a run carrying its tags, as the daemon makes it.
+    job = defs.resolve_job_def("kantor_lakip")
+    for request in plan.requests:
+        keys = request.partition_key.keys_by_dimension
+        tags = {f"{TAG_PARTISI}/{d}": v for d, v in keys.items()}
+        instance.create_run_for_job(job, tags={**request.tags, **tags})
+    assert requests_for(instance, instalasi, settle_seconds=0).requests == []
+    # A revised file of one office: only that office's semester, under a new run key.
+    rusak_jk(raw / "82.08")
+    (again,) = requests_for(instance, instalasi, settle_seconds=0).requests
+    assert again.partition_key == "82.08|2023-S2"
+    assert again.run_key not in {r.run_key for r in plan.requests}
+    # A file still being copied (modified seconds ago) waits for the next tick.
+    assert requests_for(instance, instalasi).requests == []
