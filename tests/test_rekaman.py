@@ -726,6 +726,63 @@ def test_staging_that_could_reorder_rows_is_stopped_before_reading(big_extract: 
     assert rekaman_ingest._stage(con, big_extract, list(model.columns), rules) == BIG_ROWS
 
 
+def test_region_rules_checked_once_per_region_quarantine_the_same_rows_and_values(
+    small_extract, tmp_path: Path
+):
+    """The rules that read only NO_PROP…NO_KEL run once per distinct region, after staging.
+    A row failing one of them and other rules too, or the NIK uniqueness too, is quarantined
+    under every rule it fails, each with the cells as written in the file."""
+    model = schema(reference_konteks())
+    per_region = {r.nama for r in compile_rules(model) if r.per_wilayah}
+    assert {"kelurahan_dikenal", "kab_kota_dilayani", "no_kec_angka"} <= per_region
+    assert not per_region & {
+        "nik_16_digit",
+        "cetak_berarti_rekam",
+        "akta_kawin_berarti_pernah_kawin",
+    }
+
+    header, rows = small_extract
+    rows = [r[:] for r in rows]
+    col = {name: i for i, name in enumerate(header)}
+    plant = {  # file row -> cells written there
+        5: {"NO_KEL": "9999", "AGAMA": "99"},
+        6: {"NO_KEL": "9999", "NIK": rows[7 - 2][col["NIK"]]},  # and row 7's NIK
+        8: {"NO_KEC": "007", "NIK": "5.37101E+15"},  # 3 digits: not a kecamatan, no kelurahan
+        9: {"NO_KEC": "0" + rows[9 - 2][col["NO_KEC"]]},  # zero-padded: still known, accepted
+    }
+    assert len(plant[9]["NO_KEC"]) == 2
+    for n, cells in plant.items():
+        for column, value in cells.items():
+            rows[n - 2][col[column]] = value
+    path = tmp_path / "penduduk.csv"
+    write_rows(path, header, rows)
+
+    def kelurahan(n: int) -> str:  # pandera's key: each code zero-padded, never cut
+        r = rows[n - 2]
+        widths = (("NO_PROP", 2), ("NO_KAB", 2), ("NO_KEC", 2), ("NO_KEL", 4))
+        return ".".join(r[col[c]].zfill(w) for c, w in widths)
+
+    hasil = ingest(path, tmp_path / "terbatas", threshold=0.05)
+    got = set(
+        duckdb.execute(
+            "SELECT baris, kolom, aturan, nilai FROM read_parquet(?)",
+            [str(restricted_file(tmp_path / "terbatas", "karantina", "2023-S2"))],
+        ).fetchall()
+    )
+    nik = lambda n: rows[n - 2][col["NIK"]]  # noqa: E731
+    assert got == {
+        (5, "NO_KEL", "kelurahan_dikenal", kelurahan(5)),
+        (5, "AGAMA", "agama_kode_siak", "99"),
+        (6, "NO_KEL", "kelurahan_dikenal", kelurahan(6)),
+        (6, "NIK", "nik_unik", nik(6)),
+        (7, "NIK", "nik_unik", nik(7)),
+        (8, "NO_KEC", "no_kec_angka", "007"),
+        (8, "NO_KEL", "kelurahan_dikenal", kelurahan(8)),
+        (8, "NIK", "nik_16_digit", "5.37101E+15"),
+    }
+    assert kelurahan(8).split(".")[2] == "007" and (hasil.baris, hasil.dikarantina) == (300, 4)
+
+
 @pytest.fixture(scope="module")
 def small_extract(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[list[str]]]:
     """300 synthetic residents, as header and rows, for files broken one way each."""

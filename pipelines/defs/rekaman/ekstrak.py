@@ -30,6 +30,7 @@ from pipelines.defs.masukan.berkas import one_file, semester_files
 from pipelines.defs.masukan.readers import file_sha256
 from pipelines.defs.masukan.sumber import ATURAN_REKAMAN, EKSTRAK_PENDUDUK, SIAK_KODE
 from pipelines.defs.rekaman.aturan import (
+    KOLOM_WILAYAH,
     Aturan,
     Konteks,
     compile_rules,
@@ -279,6 +280,45 @@ def _csv_rejects(con: duckdb.DuckDBPyConnection, path: Path, expected: int) -> N
         raise InputRejected(path, failures)
 
 
+# Prefix of the staged copies of the region columns' texts, for the rules checked per region.
+_TEKS = "_teks_"
+
+
+def _bitmask(rules: list[tuple[int, Aturan]]) -> str:
+    """SQL of the failed-rules bitmask: bit k set when rule k's `gagal` holds."""
+    bits = " + ".join(f"CASE WHEN {r.gagal} THEN {1 << k} ELSE 0 END" for k, r in rules)
+    return f"CAST({bits or 0} AS BIGINT)"
+
+
+def _add_cells(pairs: str) -> str:
+    """`_mentah` of a row failing a rule checked after staging: the cells `pairs`
+    (`NAME := expr`) merged into the row's exported cells, which win where both exist."""
+    return f"json_merge_patch(to_json(struct_pack({pairs})), coalesce(_mentah, '{{}}'))"
+
+
+def _check_per_region(con: duckdb.DuckDBPyConnection, rules: list[tuple[int, Aturan]]) -> None:
+    """The rules that read only the region columns, evaluated once per distinct tuple of their
+    texts (`_wilayah`, a few hundred rows) instead of once per resident. The rows of a failing
+    tuple get its bits and, as the values to show, their region cells as exported."""
+    if not rules:
+        return
+    texts = ", ".join(f"{_TEKS}{c} AS {c}" for c in KOLOM_WILAYAH)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _wilayah AS SELECT {_bitmask(rules)} AS _gagal, * "
+        f"FROM (SELECT DISTINCT {texts} FROM _stg)"
+    )
+    if not con.execute("SELECT count(*) FROM _wilayah WHERE _gagal <> 0").fetchone()[0]:
+        return  # the usual case: every region known, nothing to update
+    same = " AND ".join(f"_stg.{_TEKS}{c} IS NOT DISTINCT FROM w.{c}" for c in KOLOM_WILAYAH)
+    cells = ", ".join(f"{c} := _stg.{_TEKS}{c}" for c in KOLOM_WILAYAH)
+    con.execute(
+        f"""
+        UPDATE _stg SET _gagal = _stg._gagal | w._gagal, _mentah = {_add_cells(cells)}
+        FROM _wilayah AS w WHERE w._gagal <> 0 AND {same}
+        """
+    )
+
+
 def _stage(
     con: duckdb.DuckDBPyConnection, path: Path, columns: list[str], rules: list[Aturan]
 ) -> int:
@@ -297,10 +337,13 @@ def _stage(
     source, fields, first = _source(con, path, columns)
     if len(rules) > 62:
         raise ValueError("lebih dari 62 aturan: bitmask _gagal perlu dipecah")
-    gagal = " + ".join(f"CASE WHEN {r.gagal} THEN {1 << k} ELSE 0 END" for k, r in enumerate(rules))
+    per_row = [(k, r) for k, r in enumerate(rules) if not r.per_wilayah]
     mentah = "to_json(struct_pack(" + ", ".join(columns) + "))"
     select = load_sql("rekaman/tahap").format(
-        sumber=source, gagal=f"CAST({gagal} AS BIGINT)", mentah=mentah
+        sumber=source,
+        gagal=_bitmask(per_row),
+        mentah=mentah,
+        teks_wilayah="".join(f"{c} AS {_TEKS}{c}, " for c in KOLOM_WILAYAH),
     )
     statement = f"CREATE OR REPLACE TEMP TABLE _stg AS {select}"
     plan = con.execute(f"EXPLAIN {statement}").fetchall()[0][1]
@@ -318,6 +361,7 @@ def _stage(
     n = con.execute("SELECT count(*) FROM _stg").fetchone()[0]
     if not n:
         raise _refused(path, "file tidak berisi baris data (hanya baris judul, atau kosong)")
+    _check_per_region(con, [(k, r) for k, r in enumerate(rules) if r.per_wilayah])
     for k, rule in enumerate(rules):
         if rule.unik:  # every row holding a repeated value fails (SIAK must say which is right)
             typed = rule.unik.lower()
@@ -328,15 +372,13 @@ def _stage(
             )
             if not con.execute("SELECT count(*) FROM _ganda").fetchone()[0]:
                 continue  # the usual case: no second scan, no update
-            # A row failing only this rule has no raw JSON yet: its value is the staged one
+            # A row failing only this rule has no raw cells yet: its value is the staged one
             # (a valid NIK/KK has no leading zero, so the text is exact).
             con.execute(
                 f"""
                 UPDATE _stg SET
                     _gagal = _gagal | {1 << k},
-                    _mentah = coalesce(
-                        _mentah, to_json(struct_pack({rule.unik} := CAST({typed} AS VARCHAR)))
-                    )
+                    _mentah = {_add_cells(f"{rule.unik} := CAST({typed} AS VARCHAR)")}
                 WHERE {typed} IN (SELECT nilai FROM _ganda)
                 """
             )
@@ -371,7 +413,8 @@ def _pseudonymise(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     dropped before the write."""
     from pipelines.domain.pseudonim import pseudonyms
 
-    rows = con.execute("SELECT * EXCLUDE (_gagal, _mentah) FROM _tahap WHERE _gagal = 0")
+    staged_only = ", ".join(["_gagal", "_mentah", *(f"{_TEKS}{c}" for c in KOLOM_WILAYAH)])
+    rows = con.execute(f"SELECT * EXCLUDE ({staged_only}) FROM _tahap WHERE _gagal = 0")
     table = rows.to_arrow_table()
     con.execute("DROP VIEW _tahap; DROP TABLE _stg")  # held twice otherwise while writing
     for column, pseudonym in (("nik", "nik_pseudonim"), ("no_kk", "kk_pseudonim")):
