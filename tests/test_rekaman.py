@@ -884,6 +884,41 @@ def test_an_unreadable_csv_is_refused_naming_file_row_and_problem_never_its_cont
     assert not list((tmp_path / "terbatas").rglob("*.parquet"))
 
 
+def test_checksum_and_empty_line_search_in_one_read_agree_with_a_line_by_line_reading(
+    tmp_path: Path,
+):
+    """The one-pass search finds the same empty line as splitting the file into lines, LF or
+    CRLF, wherever the line falls against the read chunks (chunks of 1 to 7 bytes here), and
+    allows empty lines at the end; the checksum is hashlib's of the whole file."""
+
+    def by_lines(data: bytes) -> int | None:  # first empty line with a record after it
+        lines = data.split(b"\n")
+        for i in range(1, len(lines)):
+            if lines[i] in (b"", b"\r") and any(x.strip(b"\r") for x in lines[i + 1 :]):
+                return i + 1
+        return None
+
+    files = [
+        b"A,B\n1,2\n3,4\n",
+        b"A,B\n1,2\n\n3,4\n",
+        b"A,B\r\n1,2\r\n\r\n3,4\r\n",
+        b"A,B\r\n1,2\r\n3,4\r\n\r\n\r\n",  # empty lines at the end only
+        b"A,B\n1,2\n3,4\n\n\n",
+        b"A,B\n1,2\n\n\n\r\n5,6",
+        b"A,B\n\r\n1,2\n",
+        b"A,B\n1,2\n3,4\n\n",
+        b"A,B\n" + b"1,2\n" * 9 + b"\r\n" + b"3,4\n",
+    ]
+    for k, data in enumerate(files):
+        path = tmp_path / f"{k}.csv"
+        path.write_bytes(data)
+        for chunk_size in range(1, 8):
+            got = rekaman_ingest._checksum_and_blank_line(path, True, chunk_size)
+            assert got == (hashlib.sha256(data).hexdigest(), by_lines(data)), (data, chunk_size)
+        assert rekaman_ingest._checksum_and_blank_line(path, False)[1] is None  # Parquet
+    assert [by_lines(d) for d in files] == [None, 3, 3, None, None, 3, 2, None, 11]
+
+
 def test_a_semicolon_csv_with_crlf_and_bom_is_read_like_the_plain_one(small_extract, tmp_path):
     """The dialect is taken from the header line: Excel's ';', CRLF and BOM change nothing."""
     header, rows = small_extract
