@@ -783,6 +783,41 @@ def test_region_rules_checked_once_per_region_quarantine_the_same_rows_and_value
     assert kelurahan(8).split(".")[2] == "007" and (hasil.baris, hasil.dikarantina) == (300, 4)
 
 
+@pytest.mark.parametrize("cutoff", ["2023-06-30", "2023-12-31", "2024-06-30", "2024-12-31"])
+def test_age_written_for_every_birth_date_is_complete_years_at_the_cut_off(cutoff: str):
+    """`umur` in the restricted file, for every birth date the rules accept (1900-01-01 up to
+    the cut-off, leap days included), equals the complete years counted in Python and DuckDB's
+    own date_sub('year', …)."""
+    con = duckdb.connect()
+    con.execute("CREATE TYPE konstanta_berkas AS ENUM ('s', 'b', 'h')")
+    con.execute(
+        "CREATE TABLE _diterima AS SELECT DATE '1900-01-01' + CAST(i AS INTEGER) AS tanggal_lahir, "
+        "NULL::UUID AS nik_pseudonim, NULL::UUID AS kk_pseudonim, "
+        + ", ".join(
+            f"0::UTINYINT AS {c}"
+            for c in (
+                "jenis_kelamin agama status_kawin hubungan_keluarga pendidikan pekerjaan "
+                "no_prop no_kab no_kec status_ktp"
+            ).split()
+        )
+        + ", 0::USMALLINT AS no_kel, NULL::DATE AS tanggal_cetak_ktp, "
+        "NULL::DATE AS tanggal_cetak_kia, false AS punya_akta_kelahiran, "
+        "false AS punya_akta_perkawinan, i AS _baris FROM range(50000) AS r(i)"
+    )
+    end = date.fromisoformat(cutoff)
+    params = {"semester": "s", "cutoff": end, "berkas": "b", "sha256": "h"}
+    query = rekaman_ingest.load_sql("rekaman/penduduk_terbatas")
+    got = con.execute(
+        f"SELECT tanggal_lahir, umur, date_sub('year', tanggal_lahir, $cutoff::DATE) "
+        f"FROM ({query}) WHERE tanggal_lahir <= $cutoff::DATE ORDER BY tanggal_lahir",
+        params,
+    ).fetchall()
+    assert got[0][0] == date(1900, 1, 1) and got[-1][0] == end
+    for born, umur, by_duckdb in got:
+        years = end.year - born.year - ((end.month, end.day) < (born.month, born.day))
+        assert umur == years == by_duckdb, born
+
+
 @pytest.fixture(scope="module")
 def small_extract(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[list[str]]]:
     """300 synthetic residents, as header and rows, for files broken one way each."""
