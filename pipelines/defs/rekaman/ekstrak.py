@@ -277,8 +277,12 @@ def _checksum_and_blank_line(
 
 def _line_number(path: Path, offset: int) -> int:
     """Line (from 1) of the empty line whose preceding "\n" is at byte `offset`."""
+    newlines, left = 0, offset + 1
     with path.open("rb") as handle:
-        return handle.read(offset + 1).count(b"\n") + 1
+        while left > 0 and (chunk := handle.read(min(left, 1 << 24))):
+            newlines += chunk.count(b"\n")
+            left -= len(chunk)
+    return newlines + 1
 
 
 def _csv_rejects(con: duckdb.DuckDBPyConnection, path: Path, expected: int) -> None:
