@@ -726,6 +726,98 @@ def test_staging_that_could_reorder_rows_is_stopped_before_reading(big_extract: 
     assert rekaman_ingest._stage(con, big_extract, list(model.columns), rules) == BIG_ROWS
 
 
+def test_region_rules_checked_once_per_region_quarantine_the_same_rows_and_values(
+    small_extract, tmp_path: Path
+):
+    """The rules that read only NO_PROP…NO_KEL run once per distinct region, after staging.
+    A row failing one of them and other rules too, or the NIK uniqueness too, is quarantined
+    under every rule it fails, each with the cells as written in the file."""
+    model = schema(reference_konteks())
+    per_region = {r.nama for r in compile_rules(model) if r.per_wilayah}
+    assert {"kelurahan_dikenal", "kab_kota_dilayani", "no_kec_angka"} <= per_region
+    assert not per_region & {
+        "nik_16_digit",
+        "cetak_berarti_rekam",
+        "akta_kawin_berarti_pernah_kawin",
+    }
+
+    header, rows = small_extract
+    rows = [r[:] for r in rows]
+    col = {name: i for i, name in enumerate(header)}
+    plant = {  # file row -> cells written there
+        5: {"NO_KEL": "9999", "AGAMA": "99"},
+        6: {"NO_KEL": "9999", "NIK": rows[7 - 2][col["NIK"]]},  # and row 7's NIK
+        8: {"NO_KEC": "007", "NIK": "5.37101E+15"},  # 3 digits: not a kecamatan, no kelurahan
+        9: {"NO_KEC": "0" + rows[9 - 2][col["NO_KEC"]]},  # zero-padded: still known, accepted
+    }
+    assert len(plant[9]["NO_KEC"]) == 2
+    for n, cells in plant.items():
+        for column, value in cells.items():
+            rows[n - 2][col[column]] = value
+    path = tmp_path / "penduduk.csv"
+    write_rows(path, header, rows)
+
+    def kelurahan(n: int) -> str:  # pandera's key: each code zero-padded, never cut
+        r = rows[n - 2]
+        widths = (("NO_PROP", 2), ("NO_KAB", 2), ("NO_KEC", 2), ("NO_KEL", 4))
+        return ".".join(r[col[c]].zfill(w) for c, w in widths)
+
+    hasil = ingest(path, tmp_path / "terbatas", threshold=0.05)
+    got = set(
+        duckdb.execute(
+            "SELECT baris, kolom, aturan, nilai FROM read_parquet(?)",
+            [str(restricted_file(tmp_path / "terbatas", "karantina", "2023-S2"))],
+        ).fetchall()
+    )
+    nik = lambda n: rows[n - 2][col["NIK"]]  # noqa: E731
+    assert got == {
+        (5, "NO_KEL", "kelurahan_dikenal", kelurahan(5)),
+        (5, "AGAMA", "agama_kode_siak", "99"),
+        (6, "NO_KEL", "kelurahan_dikenal", kelurahan(6)),
+        (6, "NIK", "nik_unik", nik(6)),
+        (7, "NIK", "nik_unik", nik(7)),
+        (8, "NO_KEC", "no_kec_angka", "007"),
+        (8, "NO_KEL", "kelurahan_dikenal", kelurahan(8)),
+        (8, "NIK", "nik_16_digit", "5.37101E+15"),
+    }
+    assert kelurahan(8).split(".")[2] == "007" and (hasil.baris, hasil.dikarantina) == (300, 4)
+
+
+@pytest.mark.parametrize("cutoff", ["2023-06-30", "2023-12-31", "2024-06-30", "2024-12-31"])
+def test_age_written_for_every_birth_date_is_complete_years_at_the_cut_off(cutoff: str):
+    """`umur` in the restricted file, for every birth date the rules accept (1900-01-01 up to
+    the cut-off, leap days included), equals the complete years counted in Python and DuckDB's
+    own date_sub('year', …)."""
+    con = duckdb.connect()
+    con.execute("CREATE TYPE konstanta_berkas AS ENUM ('s', 'b', 'h')")
+    con.execute(
+        "CREATE TABLE _diterima AS SELECT DATE '1900-01-01' + CAST(i AS INTEGER) AS tanggal_lahir, "
+        "NULL::UUID AS nik_pseudonim, NULL::UUID AS kk_pseudonim, "
+        + ", ".join(
+            f"0::UTINYINT AS {c}"
+            for c in (
+                "jenis_kelamin agama status_kawin hubungan_keluarga pendidikan pekerjaan "
+                "no_prop no_kab no_kec status_ktp"
+            ).split()
+        )
+        + ", 0::USMALLINT AS no_kel, NULL::DATE AS tanggal_cetak_ktp, "
+        "NULL::DATE AS tanggal_cetak_kia, false AS punya_akta_kelahiran, "
+        "false AS punya_akta_perkawinan, i AS _baris FROM range(50000) AS r(i)"
+    )
+    end = date.fromisoformat(cutoff)
+    params = {"semester": "s", "cutoff": end, "berkas": "b", "sha256": "h"}
+    query = rekaman_ingest.load_sql("rekaman/penduduk_terbatas")
+    got = con.execute(
+        f"SELECT tanggal_lahir, umur, date_sub('year', tanggal_lahir, $cutoff::DATE) "
+        f"FROM ({query}) WHERE tanggal_lahir <= $cutoff::DATE ORDER BY tanggal_lahir",
+        params,
+    ).fetchall()
+    assert got[0][0] == date(1900, 1, 1) and got[-1][0] == end
+    for born, umur, by_duckdb in got:
+        years = end.year - born.year - ((end.month, end.day) < (born.month, born.day))
+        assert umur == years == by_duckdb, born
+
+
 @pytest.fixture(scope="module")
 def small_extract(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[list[str]]]:
     """300 synthetic residents, as header and rows, for files broken one way each."""
@@ -825,6 +917,41 @@ def test_an_unreadable_csv_is_refused_naming_file_row_and_problem_never_its_cont
             assert rows[row - 2][col[column]].lstrip('"') not in message
     assert "Error" not in message and "Traceback" not in message
     assert not list((tmp_path / "terbatas").rglob("*.parquet"))
+
+
+def test_checksum_and_empty_line_search_in_one_read_agree_with_a_line_by_line_reading(
+    tmp_path: Path,
+):
+    """The one-pass search finds the same empty line as splitting the file into lines, LF or
+    CRLF, wherever the line falls against the read chunks (chunks of 1 to 7 bytes here), and
+    allows empty lines at the end; the checksum is hashlib's of the whole file."""
+
+    def by_lines(data: bytes) -> int | None:  # first empty line with a record after it
+        lines = data.split(b"\n")
+        for i in range(1, len(lines)):
+            if lines[i] in (b"", b"\r") and any(x.strip(b"\r") for x in lines[i + 1 :]):
+                return i + 1
+        return None
+
+    files = [
+        b"A,B\n1,2\n3,4\n",
+        b"A,B\n1,2\n\n3,4\n",
+        b"A,B\r\n1,2\r\n\r\n3,4\r\n",
+        b"A,B\r\n1,2\r\n3,4\r\n\r\n\r\n",  # empty lines at the end only
+        b"A,B\n1,2\n3,4\n\n\n",
+        b"A,B\n1,2\n\n\n\r\n5,6",
+        b"A,B\n\r\n1,2\n",
+        b"A,B\n1,2\n3,4\n\n",
+        b"A,B\n" + b"1,2\n" * 9 + b"\r\n" + b"3,4\n",
+    ]
+    for k, data in enumerate(files):
+        path = tmp_path / f"{k}.csv"
+        path.write_bytes(data)
+        for chunk_size in range(1, 8):
+            got = rekaman_ingest._checksum_and_blank_line(path, True, chunk_size)
+            assert got == (hashlib.sha256(data).hexdigest(), by_lines(data)), (data, chunk_size)
+        assert rekaman_ingest._checksum_and_blank_line(path, False)[1] is None  # Parquet
+    assert [by_lines(d) for d in files] == [None, 3, 3, None, None, 3, 2, None, 11]
 
 
 def test_a_semicolon_csv_with_crlf_and_bom_is_read_like_the_plain_one(small_extract, tmp_path):

@@ -15,8 +15,18 @@ SELECT
     d.kk_pseudonim,
     d.jenis_kelamin,
     d.tanggal_lahir,
-    -- complete years at the semester's cut-off (30 June / 31 December)
-    CAST(date_sub('year', d.tanggal_lahir, CAST($cutoff AS DATE)) AS UTINYINT) AS umur,
+    -- complete years at the semester's cut-off (30 June / 31 December): the difference of the
+    -- years, less one while the birthday (month, day) is still to come. The same as DuckDB's
+    -- date_sub('year', …) at both cut-offs for every birth date (tests/test_rekaman.py), at a
+    -- tenth of its CPU: date_sub was a quarter of writing this file.
+    CAST(
+        year(CAST($cutoff AS DATE)) - year(d.tanggal_lahir)
+        - CASE
+            WHEN month(d.tanggal_lahir) * 100 + day(d.tanggal_lahir)
+                > month(CAST($cutoff AS DATE)) * 100 + day(CAST($cutoff AS DATE))
+            THEN 1 ELSE 0
+        END AS UTINYINT
+    ) AS umur,
     d.agama,
     d.status_kawin,
     d.hubungan_keluarga,

@@ -3,7 +3,9 @@
 -- failing rows, the row's cells as exported (JSON text), so the quarantine can show every
 -- value exactly as it was in the file. Names and other unlisted columns are never read.
 -- Placeholders filled by pipelines/defs/rekaman/ekstrak.py: {sumber} (the file, every column as
--- text), {gagal} (the bitmask expression), {mentah} (the JSON of the raw cells).
+-- text), {gagal} (the bitmask of the rules checked per row), {mentah} (the JSON of the raw
+-- cells), {teks_wilayah} (the region columns' texts, kept for the rules checked once per
+-- distinct region after staging: `_check_per_region`).
 -- One source, projections only (no join, no window): DuckDB then stores the rows in the file's
 -- order on every thread, so a row's file row is its rowid plus the first data row's number
 -- (view `_tahap`, `_stage` in ekstrak.py checks the plan).
@@ -13,6 +15,7 @@ WITH dinilai AS (
 SELECT
     _gagal,
     CASE WHEN _gagal <> 0 THEN {mentah} END AS _mentah,
+    {teks_wilayah}
     -- Typed values matter only for rows that pass every rule (the others are quarantined);
     -- the format rules have checked each date is YYYY-MM-DD before it is cast.
     TRY_CAST(NIK AS BIGINT) AS nik,

@@ -16,20 +16,23 @@ aggregates. The run fails, writing nothing, when a rule marked fatal in
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipelines.config import BatasUkuran, max_file_bytes
 from pipelines.defs.masukan.berkas import one_file, semester_files
-from pipelines.defs.masukan.readers import file_sha256
 from pipelines.defs.masukan.sumber import ATURAN_REKAMAN, EKSTRAK_PENDUDUK, SIAK_KODE
 from pipelines.defs.rekaman.aturan import (
+    KOLOM_WILAYAH,
     Aturan,
     Konteks,
     compile_rules,
@@ -227,31 +230,59 @@ def _source(con: duckdb.DuckDBPyConnection, path: Path, columns: list[str]) -> t
     return f"(SELECT {cells} FROM {reader})", fields, first
 
 
-def _first_blank_line(path: Path, chunk_size: int = 1 << 24) -> int | None:
-    """Line of the first empty line that has a record after it, or None. DuckDB skips empty
-    lines, so every row after one would be numbered one too low (and name another resident):
-    such a file is refused instead. Empty lines at the end change no number and are allowed.
-    Runs beside the staging (a C-speed search; the file is in the OS cache from the checksum)."""
-    newlines, carry = 0, b""
+# An empty line, LF or CRLF: "\n\n" or "\n\r\n". One regex pass finds both, faster than one
+# bytes.find of "\n\n" alone (0.06 vs 0.12 CPU s per 1M rows: find steps byte by byte).
+_BLANK_LINE = re.compile(rb"\n\r?\n")
+
+
+def _checksum_and_blank_line(
+    path: Path, csv_file: bool, chunk_size: int = 1 << 24
+) -> tuple[str, int | None]:
+    """The file's SHA-256 (its lineage) and, for a CSV, the line of the first empty line that
+    has a record after it, or None; one read of the file. DuckDB skips empty lines, so every
+    row after one would be numbered one too low (and name another resident): such a file is
+    refused instead. Empty lines at the end change no number and are allowed. Runs beside the
+    staging; lines are counted only once an empty line is found."""
+    digest = hashlib.sha256()
+    buffer = bytearray(chunk_size)  # reused: no fresh 16 MiB allocation per chunk
+    start, tail = 0, b""  # file offset of the chunk; the 2 bytes before it
+    blank = None  # file offset of the first empty line's first "\n"
     with path.open("rb") as handle:
-        while chunk := handle.read(chunk_size):
-            data = carry + chunk
-            # CRLF blank lines only where the chunk has a CR (one memchr): a LF file gets one
-            # search instead of two (both together cost ≈ 2 CPU s per 5.5M rows)
-            found = (data.find(b"\n\n"), data.find(b"\n\r\n") if b"\r" in data else -1)
-            hits = [i for i in found if i >= 0]
-            if hits:
-                at = min(hits)
-                rest = data[at:]
-                while not rest.strip(b"\r\n"):  # only line ends so far: the end of the file?
-                    rest = handle.read(chunk_size)
-                    if not rest:
-                        return None
-                return newlines + data.count(b"\n", 0, at + 1) + 1
-            keep = min(2, len(data))  # a "\n" + "\r\n" may straddle two chunks
-            newlines += data.count(b"\n", 0, len(data) - keep)
-            carry = data[len(data) - keep :]
-    return None
+        while size := handle.readinto(buffer):
+            chunk = memoryview(buffer)[:size]
+            digest.update(chunk)
+            if not csv_file:
+                continue
+            if blank is None:
+                # a match straddling two chunks lies in the previous tail + this chunk's head
+                edge = _BLANK_LINE.search(tail + bytes(chunk[:2]))
+                hit = edge or _BLANK_LINE.search(chunk)
+                if edge:
+                    blank = start - len(tail) + edge.start()
+                elif hit:
+                    blank = start + hit.start()
+                if blank is not None:  # does a record follow, in this chunk?
+                    after = max(blank - start, 0)
+                    if bytes(chunk[after:]).strip(b"\r\n"):
+                        csv_file = False  # found and confirmed: only the checksum is left
+                        blank = _line_number(path, blank)
+            elif bytes(chunk).strip(b"\r\n"):  # a record after an earlier empty line
+                csv_file, blank = False, _line_number(path, blank)
+            tail = (tail + bytes(chunk[-2:]))[-2:]
+            start += size
+    if csv_file:  # no empty line, or only line ends after it: the end of the file
+        blank = None
+    return digest.hexdigest(), blank
+
+
+def _line_number(path: Path, offset: int) -> int:
+    """Line (from 1) of the empty line whose preceding "\n" is at byte `offset`."""
+    newlines, left = 0, offset + 1
+    with path.open("rb") as handle:
+        while left > 0 and (chunk := handle.read(min(left, 1 << 24))):
+            newlines += chunk.count(b"\n")
+            left -= len(chunk)
+    return newlines + 1
 
 
 def _csv_rejects(con: duckdb.DuckDBPyConnection, path: Path, expected: int) -> None:
@@ -279,6 +310,54 @@ def _csv_rejects(con: duckdb.DuckDBPyConnection, path: Path, expected: int) -> N
         raise InputRejected(path, failures)
 
 
+# Prefix of the staged copies of the region columns' texts, for the rules checked per region.
+_TEKS = "_teks_"
+
+
+def _bitmask(rules: list[tuple[int, Aturan]]) -> str:
+    """SQL of the failed-rules bitmask: bit k set when rule k's `gagal` holds."""
+    bits = " + ".join(f"CASE WHEN {r.gagal} THEN {1 << k} ELSE 0 END" for k, r in rules)
+    return f"CAST({bits or 0} AS BIGINT)"
+
+
+def _add_cells(pairs: str) -> str:
+    """`_mentah` of a row failing a rule checked after staging: the cells `pairs`
+    (`NAME := expr`) merged into the row's exported cells, which win where both exist."""
+    return f"json_merge_patch(to_json(struct_pack({pairs})), coalesce(_mentah, '{{}}'))"
+
+
+def _check_per_region(con: duckdb.DuckDBPyConnection, rules: list[tuple[int, Aturan]]) -> None:
+    """The rules that read only the region columns, evaluated once per distinct tuple of their
+    texts (`_wilayah`, a few hundred rows) instead of once per resident. The rows of a failing
+    tuple get its bits and, as the values to show, their region cells as exported."""
+    if not rules:
+        return
+    texts = ", ".join(f"{_TEKS}{c} AS {c}" for c in KOLOM_WILAYAH)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _wilayah AS SELECT {_bitmask(rules)} AS _gagal, * "
+        f"FROM (SELECT DISTINCT {texts} FROM _stg)"
+    )
+    if not con.execute("SELECT count(*) FROM _wilayah WHERE _gagal <> 0").fetchone()[0]:
+        return  # the usual case: every region known, nothing to update
+    same = " AND ".join(f"_stg.{_TEKS}{c} IS NOT DISTINCT FROM w.{c}" for c in KOLOM_WILAYAH)
+    cells = ", ".join(f"{c} := _stg.{_TEKS}{c}" for c in KOLOM_WILAYAH)
+    con.execute(
+        f"""
+        UPDATE _stg SET _gagal = _stg._gagal | w._gagal, _mentah = {_add_cells(cells)}
+        FROM _wilayah AS w WHERE w._gagal <> 0 AND {same}
+        """
+    )
+
+
+def _repeated(con: duckdb.DuckDBPyConnection, column: str) -> np.ndarray:
+    """The values of staged `column` found on more than one row (NULLs aside). Sorted by NumPy
+    (a vectorised sort): DuckDB's hash aggregate over millions of nearly all distinct keys took
+    ≈ 1.3 CPU s per 5.5M rows, the sort ≈ 0.1–0.2 (benchmarks/README.md)."""
+    values = con.execute(f"SELECT {column} FROM _stg WHERE {column} IS NOT NULL").fetchnumpy()
+    ordered = np.sort(np.asarray(values[column]))
+    return np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+
+
 def _stage(
     con: duckdb.DuckDBPyConnection, path: Path, columns: list[str], rules: list[Aturan]
 ) -> int:
@@ -297,10 +376,13 @@ def _stage(
     source, fields, first = _source(con, path, columns)
     if len(rules) > 62:
         raise ValueError("lebih dari 62 aturan: bitmask _gagal perlu dipecah")
-    gagal = " + ".join(f"CASE WHEN {r.gagal} THEN {1 << k} ELSE 0 END" for k, r in enumerate(rules))
+    per_row = [(k, r) for k, r in enumerate(rules) if not r.per_wilayah]
     mentah = "to_json(struct_pack(" + ", ".join(columns) + "))"
     select = load_sql("rekaman/tahap").format(
-        sumber=source, gagal=f"CAST({gagal} AS BIGINT)", mentah=mentah
+        sumber=source,
+        gagal=_bitmask(per_row),
+        mentah=mentah,
+        teks_wilayah="".join(f"{c} AS {_TEKS}{c}, " for c in KOLOM_WILAYAH),
     )
     statement = f"CREATE OR REPLACE TEMP TABLE _stg AS {select}"
     plan = con.execute(f"EXPLAIN {statement}").fetchall()[0][1]
@@ -318,25 +400,23 @@ def _stage(
     n = con.execute("SELECT count(*) FROM _stg").fetchone()[0]
     if not n:
         raise _refused(path, "file tidak berisi baris data (hanya baris judul, atau kosong)")
+    _check_per_region(con, [(k, r) for k, r in enumerate(rules) if r.per_wilayah])
     for k, rule in enumerate(rules):
         if rule.unik:  # every row holding a repeated value fails (SIAK must say which is right)
             typed = rule.unik.lower()
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE _ganda AS "
-                f"SELECT {typed} AS nilai FROM _stg WHERE {typed} IS NOT NULL "
-                "GROUP BY ALL HAVING count(*) > 1"
-            )
-            if not con.execute("SELECT count(*) FROM _ganda").fetchone()[0]:
-                continue  # the usual case: no second scan, no update
-            # A row failing only this rule has no raw JSON yet: its value is the staged one
+            twice = _repeated(con, typed)
+            if not len(twice):
+                continue  # the usual case: no update
+            con.register("_ganda_nilai", pd.DataFrame({"nilai": twice}))
+            con.execute("CREATE OR REPLACE TEMP TABLE _ganda AS FROM _ganda_nilai")
+            con.unregister("_ganda_nilai")
+            # A row failing only this rule has no raw cells yet: its value is the staged one
             # (a valid NIK/KK has no leading zero, so the text is exact).
             con.execute(
                 f"""
                 UPDATE _stg SET
                     _gagal = _gagal | {1 << k},
-                    _mentah = coalesce(
-                        _mentah, to_json(struct_pack({rule.unik} := CAST({typed} AS VARCHAR)))
-                    )
+                    _mentah = {_add_cells(f"{rule.unik} := CAST({typed} AS VARCHAR)")}
                 WHERE {typed} IN (SELECT nilai FROM _ganda)
                 """
             )
@@ -371,7 +451,8 @@ def _pseudonymise(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     dropped before the write."""
     from pipelines.domain.pseudonim import pseudonyms
 
-    rows = con.execute("SELECT * EXCLUDE (_gagal, _mentah) FROM _tahap WHERE _gagal = 0")
+    staged_only = ", ".join(["_gagal", "_mentah", *(f"{_TEKS}{c}" for c in KOLOM_WILAYAH)])
+    rows = con.execute(f"SELECT * EXCLUDE ({staged_only}) FROM _tahap WHERE _gagal = 0")
     table = rows.to_arrow_table()
     con.execute("DROP VIEW _tahap; DROP TABLE _stg")  # held twice otherwise while writing
     for column, pseudonym in (("nik", "nik_pseudonim"), ("no_kk", "kk_pseudonim")):
@@ -405,16 +486,13 @@ def ingest_extract(
     def step(name: str) -> None:
         clock[name] = time.perf_counter()
 
-    # While DuckDB stages the file (no GIL), three threads: the checksum for lineage (hashlib
-    # releases the GIL on large buffers; both read the same pages from the OS cache), the
-    # pseudonym loop's import and load from numba's cache (~0.5 s otherwise spent after staging)
-    # and, for CSV, the search for an empty line that would shift the row numbers after it.
-    background = ThreadPoolExecutor(max_workers=3)
-    sha256_future = background.submit(file_sha256, path)
+    # While DuckDB stages the file (no GIL), two threads: one read of the file for the
+    # checksum (lineage; hashlib releases the GIL on large buffers) and, for CSV, the search for
+    # an empty line that would shift the row numbers after it; and the pseudonym loop's import
+    # and load from numba's cache (~0.5 s otherwise spent after staging).
+    background = ThreadPoolExecutor(max_workers=2)
+    scanned = background.submit(_checksum_and_blank_line, path, path.suffix != ".parquet")
     hmac_ready = background.submit(_prepare_pseudonyms)
-    blank_line = background.submit(
-        lambda: None if path.suffix == ".parquet" else _first_blank_line(path)
-    )
     # Stage and validate in memory (spilling under the restricted folder); the store is written
     # only once the extract has passed, so a rejected file leaves it exactly as it was.
     con = duckdb.connect()
@@ -425,7 +503,8 @@ def ingest_extract(
         rules = compile_rules(model)
         declare_references(con, konteks)
         n = _stage(con, path, list(model.columns), rules)
-        if line := blank_line.result():
+        sha256, line = scanned.result()
+        if line:
             raise _refused(
                 path,
                 "baris kosong di tengah file; hapus baris itu (nomor baris sesudahnya bergeser)",
@@ -481,7 +560,6 @@ def ingest_extract(
         native = hmac_ready.result()
         _pseudonymise(con, key)
         step("pseudonim")
-        sha256 = sha256_future.result()
         # The file's lineage is one value per column for every row: as an ENUM the Parquet
         # writer takes each row's from the dictionary index instead of hashing the text per row
         # (≈ 1 CPU s per 5.5M rows); the file still holds plain strings.
