@@ -372,3 +372,39 @@ def test_a_synthetic_office_runs_through_the_office_pipeline(tmp_path):
     both = got.merge(_kecamatan(benar), on=["kode_wilayah", "ukuran"], how="outer")
     assert len(both) == len(got) > 0 and (both.nilai_x == both.nilai_y).all()
     assert kab == _jumlah(benar).to_dict()
+
+
+def test_the_published_tables_are_those_of_the_contract(terbit):
+    """sql/kontrak/gabungan.yml: every table and column with its type, each described."""
+    rows = terbit.execute(
+        "SELECT table_schema || '.' || table_name, column_name, data_type "
+        "FROM information_schema.columns ORDER BY table_schema, table_name, ordinal_position"
+    ).fetchall()
+    found: dict[str, list] = {}
+    for table, column, kind in rows:
+        found.setdefault(table, []).append((column, kind))
+    assert found == {k: [(c.name, c.type) for c in t.columns] for k, t in G.KONTRAK.items()}
+    assert all(c.description for t in G.KONTRAK.values() for c in t.columns)
+
+
+def test_an_office_without_an_aggregate_for_the_semester_is_missing_not_accepted(tmp_path):
+    """A semester with a resident extract only is `belum ada` here, with no figures; an empty
+    semester folder is refused by the office's gate, as `make run` refuses it."""
+    raw = tmp_path / "raw" / "82.08"
+    buat_kantor(raw, "82.08", SEMESTER, penduduk=20_000)
+    folder = raw / "dkb" / SEMESTER
+    for path in folder.iterdir():
+        path.unlink()
+    gabungan = _gabungan(tmp_path)
+    status = G.olah_kantor(gabungan, "82.08", SEMESTER, Pengaturan())
+    assert status["status"] == "ditolak"
+    assert status["alasan"].startswith(f"Folder raw/82.08/dkb/{SEMESTER} ditolak: tidak ada file")
+    (folder / "penduduk.csv").write_text("NIK,NO_KK\n", encoding="utf-8")
+    status = G.olah_kantor(gabungan, "82.08", SEMESTER, Pengaturan())
+    assert status["status"] == "belum ada"
+    where = f"raw/82.08/dkb/{SEMESTER}/"
+    assert (
+        status["alasan"]
+        == f"tidak ada agregat DKB (agregat_kecamatan.* atau agr_*.xlsx) di {where}"
+    )
+    assert list(gabungan.folder_kantor("82.08", SEMESTER).glob("*.parquet")) == []

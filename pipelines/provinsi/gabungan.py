@@ -45,14 +45,14 @@ from pipelines.defs.transformasi.assets import SQL_TABLES, load_sql_tables, run_
 from pipelines.domain.penolakan import InputRejected
 from pipelines.domain.semester import is_semester
 from pipelines.gudang.db import Warehouse, load_sql, prepare, replace_table
-from pipelines.gudang.kontrak import kontrak
+from pipelines.gudang.kontrak import kontrak, load_layer, table_schema
 from pipelines.provinsi.partisi import DIMENSI_KANTOR, DIMENSI_SEMESTER, KANTOR_X_SEMESTER
 
 # The partitions: office × semester (pipelines/provinsi/partisi.py, shared with kantor/lakip).
 PARTISI = KANTOR_X_SEMESTER
 # Offices per run of a backfill: enough to pay a run's start-up (~2 s) many times over, few
 # enough that the run queue spreads a national refresh over every worker.
-KANTOR_PER_RUN = 64
+KANTOR_PER_RUN = 32
 
 # The raw inputs the office's DKB step reads, upstream first (tests/test_gabungan.py checks
 # they are those of the asset raw/dkb_agregat and its gates' references).
@@ -68,7 +68,7 @@ BAHAN_DKB = (
 # What an office publishes of its DKB, exported per office and semester.
 TABEL_KANTOR = ("mart.agregat_wilayah", "mart.agregat_kelurahan")
 STATUS = "status.json"
-DITERIMA, DITOLAK = "diterima", "ditolak"
+DITERIMA, DITOLAK, BELUM_ADA = "diterima", "ditolak", "belum ada"
 SKEMA = "gabungan"  # the published tables; "masuk" holds what the offices' files give
 
 
@@ -120,6 +120,10 @@ class GudangKantor(Warehouse):
         if self._con is not None:
             self._con.close()
             self._con = None
+
+
+class _TanpaAgregat(Exception):
+    """The semester has no aggregate DKB for this office: it is not in the rollup."""
 
 
 class _Catatan:
@@ -223,6 +227,14 @@ def olah_kantor(gudang: GudangGabungan, kode: str, semester: str, pengaturan: Pe
         _muat_bahan(kerja, konteks, pengaturan, kode)
         ingest_dkb(konteks, kerja, pengaturan)
         with kerja.connect() as con:
+            given = con.execute(
+                "SELECT count(*) FROM raw.dkb_agregat WHERE semester = ?", [semester]
+            ).fetchone()[0]
+            if not given:  # only a resident extract, or an empty folder: nothing to add up
+                raise _TanpaAgregat(
+                    f"tidak ada agregat DKB (agregat_kecamatan.* atau agr_*.xlsx) di "
+                    f"raw/{kode}/dkb/{semester}/"
+                )
             con.execute(DDL_REKAMAN)  # the record-level table the DKB SQL unions (empty here)
             for table in _tabel_sql():
                 run_sql_table(con, table, semester if table.partitioned else None)
@@ -240,6 +252,8 @@ def olah_kantor(gudang: GudangGabungan, kode: str, semester: str, pengaturan: Pe
             }
             for f in refused.failures
         ]
+    except _TanpaAgregat as missing:
+        status.update(status=BELUM_ADA, alasan=str(missing))
     except dg.Failure as failure:  # a required input missing: refused the same way
         text = (failure.description or "").replace(str(raw_root), "raw")
         status.update(status=DITOLAK, alasan=text)
@@ -251,7 +265,7 @@ def olah_kantor(gudang: GudangGabungan, kode: str, semester: str, pengaturan: Pe
         jumlah_peringatan=len(konteks.log.peringatan),
         detik=round(time.perf_counter() - start, 3),
     )
-    if status["status"] == DITOLAK:
+    if status["status"] != DITERIMA:
         # the refusal first, then the figures of an earlier acceptance go: never a refused
         # office's old figures in a new rollup
         _tulis_status(folder, status)
@@ -301,6 +315,8 @@ def dkb_kantor(
 # --- The rollup: one writer of the combined working file ---------------------------------
 
 TABEL_GABUNGAN = load_sql_tables((SKEMA,))
+# the published tables' columns (sql/kontrak/gabungan.yml): docs in the UI, checked by the tests
+KONTRAK = load_layer(SKEMA)
 CHECKS_DIR = SQL_DIR / SKEMA / "checks"
 
 
@@ -349,16 +365,19 @@ def muat_masukan(con: duckdb.DuckDBPyConnection, gudang: GudangGabungan) -> int:
             for _, s in found
         ],
         columns=["semester", "kode", "status", "alasan", "jumlah_peringatan"],
-    ).astype({"jumlah_peringatan": "int64"})
+    ).astype({"semester": "string", "kode": "string", "status": "string", "alasan": "string",
+              "jumlah_peringatan": "int64"})  # fmt: skip
     replace_table(con, "masuk.status_kantor", status)
+    # typed: with nothing refused (or all None) the columns would be guessed as numbers
+    penolakan_columns = ["semester", "kode", "berkas", "baris", "kolom", "nilai", "aturan"]
     penolakan = pd.DataFrame(
         [
             {"semester": s["semester"], "kode": s["kode"], **p}
             for _, s in found
             for p in s["penolakan"]
         ],
-        columns=["semester", "kode", "berkas", "baris", "kolom", "nilai", "aturan"],
-    ).astype({"baris": "Int64", "berkas": "string", "kolom": "string", "nilai": "string"})
+        columns=penolakan_columns,
+    ).astype({**{c: "string" for c in penolakan_columns}, "baris": "Int64"})
     replace_table(con, "masuk.penolakan", penolakan)
     daerah, provinsi = _daftar_nasional()
     replace_table(con, "masuk.daerah", daerah)
@@ -394,7 +413,11 @@ def _spec(table) -> dg.AssetSpec:
         deps=[dg.AssetKey(["gabungan", "dkb_kantor"])]
         + [dg.AssetKey(d.split(".")) for d in table.deps if d.startswith(f"{SKEMA}.")],
         kinds={"duckdb", "sql"},
-        metadata={"sql": f"sql/{SKEMA}/{table.name}.sql"},
+        metadata={
+            "sql": f"sql/{SKEMA}/{table.name}.sql",
+            "dagster/column_schema": table_schema(KONTRAK[f"{SKEMA}.{table.name}"]),
+            "dagster/table_name": f"{SKEMA}.{table.name}",
+        },
     )
 
 
@@ -476,3 +499,53 @@ def resources() -> dict[str, dg.ConfigurableResource]:
 
 
 defs = dg.Definitions(assets=ASSETS, asset_checks=CHECKS, jobs=JOBS, resources=resources())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Every office folder raw/<kode>/ and each semester under its dkb/ through the route, one
+    run per office × semester in this process, then the rollup run; recorded in $DAGSTER_HOME.
+    In the UI the same is a backfill of `gabungan_kantor` (batched: many offices per run)
+    followed by `gabungan_terbit`."""
+    import argparse
+    import re
+
+    parser = argparse.ArgumentParser(description="Gabungan provinsi/nasional DKB agregat")
+    parser.add_argument("--kantor", nargs="*", help="kode kab/kota (bawaan: semua di raw/)")
+    parser.add_argument("--semester", nargs="*", help="semester (bawaan: semua di raw/*/dkb/)")
+    args = parser.parse_args(argv)
+    gudang, pengaturan = GudangGabungan.from_env(), Pengaturan.from_env()
+    raw = Path(os.environ.get("DUKCAPIL_RAW_DIR", PROJECT_ROOT / "raw"))
+    found = [p for p in sorted(raw.glob("*/dkb/*")) if re.fullmatch(r"\d{2}\.\d{2}", p.parts[-3])]
+    pairs = sorted(
+        {(p.parts[-3], p.name) for p in found if is_semester(p.name)}
+        if not args.kantor
+        else {(k, s) for k in args.kantor for s in (args.semester or [])}
+    )
+    pairs = [(k, s) for k, s in pairs if not args.semester or s in args.semester]
+    instance = dg.DagsterInstance.get()
+    instance.add_dynamic_partitions("kantor", sorted({k for k, _ in pairs}))
+    instance.add_dynamic_partitions("semester_kantor", sorted({s for _, s in pairs}))
+    definitions = dg.Definitions(
+        assets=ASSETS,
+        asset_checks=CHECKS,
+        jobs=JOBS,
+        resources={"gabungan": gudang, "pengaturan": pengaturan},
+    )
+    job = definitions.get_job_def("gabungan_kantor")
+    for kode, semester in pairs:
+        key = dg.MultiPartitionKey({DIMENSI_KANTOR: kode, DIMENSI_SEMESTER: semester})
+        job.execute_in_process(instance=instance, partition_key=key)
+    result = definitions.get_job_def("gabungan_terbit").execute_in_process(
+        instance=instance, raise_on_error=False
+    )
+    with duckdb.connect(str(gudang.paths.published_db), read_only=True) as con:
+        for kode, semester, status in con.execute(
+            "SELECT kode_kantor, semester, status FROM gabungan.kantor WHERE status <> 'belum ada'"
+        ).fetchall():
+            print(f"{semester} {kode}: {status}")
+    print(f"Gabungan {'TERBIT' if result.success else 'GAGAL'}: {gudang.paths.published_db}")
+    return 0 if result.success else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

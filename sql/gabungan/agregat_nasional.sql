@@ -12,7 +12,7 @@ jumlah AS (
     GROUP BY ALL
 ),
 kantor AS (
-    SELECT semester, sum(jumlah_kantor) AS jumlah_kantor, bool_and(lengkap) AS lengkap
+    SELECT semester, CAST(sum(jumlah_kantor) AS BIGINT) AS jumlah_kantor, bool_and(lengkap) AS lengkap
     FROM gabungan.kelengkapan_provinsi
     GROUP BY semester
 )
