@@ -408,3 +408,17 @@ def test_an_office_without_an_aggregate_for_the_semester_is_missing_not_accepted
         == f"tidak ada agregat DKB (agregat_kecamatan.* atau agr_*.xlsx) di {where}"
     )
     assert list(gabungan.folder_kantor("82.08", SEMESTER).glob("*.parquet")) == []
+
+
+@pytest.mark.lambat
+def test_the_benchmark_runs_at_a_tiny_size(tmp_path, capsys):
+    """benchmarks/provinsi_agregat.py with two offices and one worker process: its figures."""
+    from benchmarks import provinsi_agregat
+
+    assert provinsi_agregat.main(["--kantor", "2", "--pekerja", "1", "--akar", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    row = next(line.split() for line in out.splitlines() if line.split()[:3] == ["2", "1", "1"])
+    assert float(row[3]) > 0 and row[5] == "1.00×" and row[-1] == row[-3] == "MiB"
+    assert sorted(p.name for p in (tmp_path / "raw").iterdir()) == provinsi_agregat.pilih(
+        provinsi_agregat.semua_kode(), 2
+    )
