@@ -34,12 +34,14 @@ import duckdb
 import pandas as pd
 from pydantic import PrivateAttr
 
-from pipelines.config import PROJECT_ROOT, SQL_DIR, Paths, Pengaturan, env_or
+from pipelines.config import PROJECT_ROOT, SQL_DIR, Paths, Pengaturan, env_or, paths_from_env
 from pipelines.defs.masukan.agregat import ingest_dkb
 from pipelines.defs.masukan.assets import ingest
 from pipelines.defs.masukan.schemas import SOURCES
 from pipelines.defs.masukan.wilayah import national_frame, write_office_regions
 from pipelines.defs.publikasi.gudang_analis import publish
+
+# the record-level table conformed.dkb_jalur unions, created empty as that step creates it
 from pipelines.defs.rekaman.assets import _DDL as DDL_REKAMAN
 from pipelines.defs.transformasi.assets import SQL_TABLES, load_sql_tables, run_sql_table
 from pipelines.domain.penolakan import InputRejected
@@ -513,8 +515,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kantor", nargs="*", help="kode kab/kota (bawaan: semua di raw/)")
     parser.add_argument("--semester", nargs="*", help="semester (bawaan: semua di raw/*/dkb/)")
     args = parser.parse_args(argv)
-    gudang, pengaturan = GudangGabungan.from_env(), Pengaturan.from_env()
-    raw = Path(os.environ.get("DUKCAPIL_RAW_DIR", PROJECT_ROOT / "raw"))
+    env = paths_from_env()
+    gudang = GudangGabungan(raw_dir=str(env.raw_dir), warehouse_dir=str(env.warehouse_dir))
+    pengaturan = Pengaturan.from_env()
+    raw = env.raw_dir
     found = [p for p in sorted(raw.glob("*/dkb/*")) if re.fullmatch(r"\d{2}\.\d{2}", p.parts[-3])]
     pairs = sorted(
         {(p.parts[-3], p.name) for p in found if is_semester(p.name)}
