@@ -11,7 +11,7 @@ KANTOR_PER_RUN offices), each run executed by a NEW worker process, as Dagster's
 DefaultRunLauncher starts one per run (imports included), at most --pekerja at a time (the run
 queue's max_concurrent_runs); then the rollup, checks and atomic publication in one run. Prints
 wall seconds, seconds per office, speed-up over one worker (same size), CPU seconds of all
-processes, and the peak RSS of a worker (the largest over its runs) and of the rollup.
+processes, seconds of the rollup run (checks and publication included), and the peak RSS of a worker (the largest over its runs) and of the rollup.
 
     python -m benchmarks.provinsi_agregat --kantor 64 128 256 514 --pekerja 1 2
 """
@@ -178,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{os.cpu_count()} core; load average {os.getloadavg()[0]:.2f} saat mulai")
     header = (
         f"{'kantor':>6} {'pekerja':>7} {'run':>4} {'detik':>8} {'dtk/kantor':>10} "
-        f"{'percepatan':>10} {'cpu dtk':>8} {'RSS pekerja':>12} {'RSS terbit':>11}"
+        f"{'percepatan':>10} {'cpu dtk':>8} {'gulung dtk':>10} {'RSS pekerja':>12} "
+        f"{'RSS terbit':>11}"
     )
     print(header)
     ok = True
@@ -191,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{r['kantor']:>6} {pekerja:>7} {r['run']:>4} {r['detik']:>8.1f} "
                 f"{r['detik_per_kantor']:>10.3f} {speedup:>10} {r['cpu']:>8.1f} "
+                f"{r['detik'] - r['detik_kantor']:>10.1f} "
                 f"{r['rss_pekerja_mib']:>8.0f} MiB {r['rss_terbit_mib']:>7.0f} MiB"
                 + ("" if r["sukses"] else "  GAGAL"),
                 flush=True,
