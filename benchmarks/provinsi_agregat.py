@@ -11,7 +11,8 @@ KANTOR_PER_RUN offices), each run executed by a NEW worker process, as Dagster's
 DefaultRunLauncher starts one per run (imports included), at most --pekerja at a time (the run
 queue's max_concurrent_runs); then the rollup, checks and atomic publication in one run. Prints
 wall seconds, seconds per office, speed-up over one worker (same size), CPU seconds of all
-processes, seconds of the rollup run (checks and publication included), and the peak RSS of a worker (the largest over its runs) and of the rollup.
+processes, seconds of the rollup run (checks and publication included), and the peak RSS of
+a worker (the largest over its runs) and of the rollup.
 
     python -m benchmarks.provinsi_agregat --kantor 64 128 256 514 --pekerja 1 2
 """
