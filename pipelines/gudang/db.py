@@ -38,6 +38,13 @@ def install_macros(con: duckdb.DuckDBPyConnection, folder: Path = SQL_DIR / "mac
         con.execute(path.read_text(encoding="utf-8"))
 
 
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
+    """The layers' schemas and the SQL macros, as every writing connection has them."""
+    for layer in LAYERS:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {layer}")
+    install_macros(con)
+
+
 class Warehouse(dg.ConfigurableResource):
     """Where inputs are read from and where the warehouse files live."""
 
@@ -99,9 +106,7 @@ class Warehouse(dg.ConfigurableResource):
         con = duckdb.connect(str(path), read_only=read_only)
         try:
             if not read_only:
-                for layer in LAYERS:
-                    con.execute(f"CREATE SCHEMA IF NOT EXISTS {layer}")
-                install_macros(con)
+                prepare(con)
             yield con
         finally:
             con.close()

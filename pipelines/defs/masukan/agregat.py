@@ -210,15 +210,17 @@ def _latest_snapshots(paths: list[Path]) -> tuple[list[Path], list[str], list[Fa
 def _duplicates(long: pd.DataFrame) -> list[Failure]:
     """One measure of one region printed twice (two topics) with different figures: ambiguous."""
     given = long.dropna(subset=["nilai"])
+    # only the region × measure pairs printed with two figures are looked at one by one (a
+    # province's hundreds of offices pass through here: no Python loop over every pair)
+    distinct = given.groupby(["kode_wilayah", "ukuran"])["nilai"].transform("nunique")
     failures = []
-    for (kode, ukuran), group in given.groupby(["kode_wilayah", "ukuran"]):
-        if group["nilai"].nunique() > 1:
-            seen = "; ".join(
-                f"{r['_berkas']} baris {r['_baris']} = {format_id_number(r['nilai'])}"
-                for r in group.to_dict("records")
-            )
-            rule = f"ukuran {ukuran} wilayah {kode} tercetak berbeda di dua berkas: {seen}"
-            failures.append(Failure(group["_berkas"].iloc[0], None, ukuran, kode, rule))
+    for (kode, ukuran), group in given[distinct > 1].groupby(["kode_wilayah", "ukuran"]):
+        seen = "; ".join(
+            f"{r['_berkas']} baris {r['_baris']} = {format_id_number(r['nilai'])}"
+            for r in group.to_dict("records")
+        )
+        rule = f"ukuran {ukuran} wilayah {kode} tercetak berbeda di dua berkas: {seen}"
+        failures.append(Failure(group["_berkas"].iloc[0], None, ukuran, kode, rule))
     return failures
 
 

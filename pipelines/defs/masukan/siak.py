@@ -93,6 +93,18 @@ def level_breaks(long: pd.DataFrame, headers: dict[str, str]) -> pd.DataFrame:
     kecamatan row against the sum of its desa rows, per measure, in the shape of
     raw.cek_baris_total (every comparison, the equal ones too). `long`: one file's rows
     (kode_wilayah, tingkat, ukuran, nilai, baris). A sum over a missing cell is not compared."""
+    # every row's figure added, in one pass, to each region above it ('82.08.01.2001' to
+    # '82.08.01' and '82.08'): a province's hundreds of offices pass through here, so no
+    # filtering of the lower rows once per upper row
+    sums: dict[tuple[str, str, str], list] = {}  # (ukuran, upper code, lower level) -> [Σ, NA]
+    for ukuran, tingkat, kode, nilai in long[
+        ["ukuran", "tingkat", "kode_wilayah", "nilai"]
+    ].itertuples(index=False):
+        missing = pd.isna(nilai)
+        for dot in (i for i, c in enumerate(kode) if c == "."):
+            total = sums.setdefault((ukuran, kode[:dot], tingkat), [0, False])
+            total[1] = total[1] or missing
+            total[0] += 0 if missing else nilai
     records = []
     for ukuran, group in long.groupby("ukuran", sort=False):
         by_level = {t: g for t, g in group.groupby("tingkat")}
@@ -104,9 +116,8 @@ def level_breaks(long: pd.DataFrame, headers: dict[str, str]) -> pd.DataFrame:
             if upper not in by_level or lower not in by_level:
                 continue
             for row in by_level[upper].itertuples():
-                below = by_level[lower]
-                below = below[below["kode_wilayah"].str.startswith(row.kode_wilayah + ".")]
-                if below.empty or pd.isna(row.nilai) or below["nilai"].isna().any():
+                below = sums.get((ukuran, row.kode_wilayah, lower))
+                if below is None or pd.isna(row.nilai) or below[1]:
                     continue
                 records.append(
                     {
@@ -114,7 +125,7 @@ def level_breaks(long: pd.DataFrame, headers: dict[str, str]) -> pd.DataFrame:
                         "kolom": f"{headers.get(ukuran, ukuran)} ({ukuran}): "
                         f"{_WORDS[upper]} = Σ {_WORDS[lower]}",
                         "nilai_tercetak": float(row.nilai),
-                        "jumlah_baris": float(below["nilai"].sum()),
+                        "jumlah_baris": float(below[0]),
                     }
                 )
     return total_checks(records)

@@ -41,6 +41,11 @@ def national_frame() -> pd.DataFrame:
     )
 
 
+def write_office_regions(con) -> int:
+    """raw.wilayah from raw.daerah and raw.wilayah_kemendagri (also the province route's)."""
+    return replace_table(con, "raw.wilayah", load_sql(_WILAYAH_SQL))
+
+
 @dg.asset(
     key=["raw", "wilayah_kemendagri"],
     group_name="ingest",
@@ -100,7 +105,7 @@ def wilayah_kemendagri(warehouse: Warehouse) -> dg.MaterializeResult:
 )
 def wilayah(warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connect() as con:
-        count = replace_table(con, "raw.wilayah", load_sql(_WILAYAH_SQL))
+        count = write_office_regions(con)
         daerah, kecamatan = con.execute(
             "SELECT string_agg(DISTINCT left(kode, 5), ', '), count(DISTINCT kode_kecamatan) "
             "FROM raw.wilayah"

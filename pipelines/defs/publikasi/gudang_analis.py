@@ -27,6 +27,7 @@ from pipelines.defs.masukan.readers import file_sha256
 from pipelines.gudang.db import install_macros, load_sql
 
 ANALYST_SCHEMAS = ("mart",)
+VIEWS_DIR = SQL_DIR / "analyst" / "views"
 KEEP_VERSIONS = 5
 STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
 # What `pulihkan --versi` accepts: a version's stamp as `versi` prints it, or its beginning
@@ -34,9 +35,9 @@ STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
 VERSION_PATTERN = re.compile(r"[0-9]{8}(T[0-9]{0,12}Z?)?")
 
 
-def _copy_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+def _copy_tables(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -> list[str]:
     copied = []
-    for schema in ANALYST_SCHEMAS:
+    for schema in schemas:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         tables = con.execute(
             "SELECT table_name FROM duckdb_tables() "
@@ -49,11 +50,14 @@ def _copy_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return copied
 
 
-def _create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+def _create_views(con: duckdb.DuckDBPyConnection, folder: Path | None) -> list[str]:
+    if folder is None:
+        return []
     con.execute("CREATE SCHEMA IF NOT EXISTS analis")
     views = []
-    for path in sorted((SQL_DIR / "analyst" / "views").glob("*.sql")):
-        con.execute(f"CREATE VIEW analis.{path.stem} AS {load_sql(f'analyst/views/{path.stem}')}")
+    for path in sorted(folder.glob("*.sql")):
+        select = load_sql(str(path.relative_to(SQL_DIR).with_suffix("")))
+        con.execute(f"CREATE VIEW analis.{path.stem} AS {select}")
         views.append(f"analis.{path.stem}")
     return views
 
@@ -116,10 +120,17 @@ def _write_manifest(version: Path, semesters: list[str], run_id: str | None, at:
 
 
 def publish(
-    paths: Paths, keep: int = KEEP_VERSIONS, run_id: str | None = None
+    paths: Paths,
+    keep: int = KEEP_VERSIONS,
+    run_id: str | None = None,
+    schemas: tuple[str, ...] = ANALYST_SCHEMAS,
+    views: Path | None = VIEWS_DIR,
 ) -> tuple[Path, list[str]]:
     """Build a new analyst file from the working file, check it, and atomically make it the
-    published one; the file is then kept in `versi/` for rollback, with its manifest."""
+    published one; the file is then kept in `versi/` for rollback, with its manifest.
+    `schemas`: the working file's schemas copied; `views`: the folder of analyst views (one
+    SELECT per file, created as analis.<name>). The province rollup publishes its own file
+    through the same steps (pipelines/provinsi/gabungan.py)."""
     paths.versions_dir.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(paths)
     now = datetime.now(UTC)
@@ -130,7 +141,7 @@ def publish(
     try:
         con.execute(f"ATTACH '{paths.build_db}' AS kerja (READ_ONLY)")
         install_macros(con)
-        objects = _copy_tables(con) + _create_views(con)
+        objects = _copy_tables(con, schemas) + _create_views(con, views)
         con.execute("DETACH kerja")
         semesters = _semesters(con)
         con.execute("CHECKPOINT")

@@ -79,14 +79,30 @@ def read_sql_table(path: Path) -> SqlTable:
     )
 
 
-def load_sql_tables() -> tuple[SqlTable, ...]:
-    """Every SQL asset of sql/conformed/ and sql/mart/, upstream before downstream."""
-    tables = {f"{t.layer}.{t.name}": t for t in map(read_sql_table, sql_files(*SQL_LAYERS))}
+def load_sql_tables(layers: tuple[str, ...] = SQL_LAYERS) -> tuple[SqlTable, ...]:
+    """Every SQL asset of sql/<layer>/ (conformed and mart), upstream before downstream."""
+    tables = {f"{t.layer}.{t.name}": t for t in map(read_sql_table, sql_files(*layers))}
     order = TopologicalSorter({k: [d for d in t.deps if d in tables] for k, t in tables.items()})
     return tuple(tables[k] for k in order.static_order())
 
 
 SQL_TABLES = load_sql_tables()
+
+
+def run_sql_table(
+    con: duckdb.DuckDBPyConnection, table: SqlTable, semester: str | None = None
+) -> tuple[int, dict[str, int]]:
+    """Write one SQL table (one semester of a partitioned one); returns its row count and that
+    of each other table its build writes. The assets below and the province route
+    (pipelines/provinsi/gabungan.py) both build through it."""
+    select = load_sql(table.sql)
+    target = f"{table.layer}.{table.name}"
+    if table.partitioned:
+        count = replace_partition(con, target, "semester", semester, select, {"semester": semester})
+    else:
+        count = table.build(con, target, select)
+    written = {w: con.execute(f"SELECT count(*) FROM {w}").fetchone()[0] for w in table.writes}
+    return count, written
 
 
 def build_sql_asset(table: SqlTable) -> dg.AssetsDefinition:
@@ -108,23 +124,9 @@ def build_sql_asset(table: SqlTable) -> dg.AssetsDefinition:
         partitions_def=SEMESTER if table.partitioned else None,
     )
     def _sql(context: dg.AssetExecutionContext, warehouse: Warehouse):
-        select = load_sql(table.sql)
-        target = f"{table.layer}.{table.name}"
+        partition = context.partition_key if table.partitioned else None
         with warehouse.connect() as con:
-            if table.partitioned:
-                count = replace_partition(
-                    con,
-                    target,
-                    "semester",
-                    context.partition_key,
-                    select,
-                    {"semester": context.partition_key},
-                )
-            else:
-                count = table.build(con, target, select)
-            written = {
-                w: con.execute(f"SELECT count(*) FROM {w}").fetchone()[0] for w in table.writes
-            }
+            count, written = run_sql_table(con, table, partition)
         yield dg.MaterializeResult(asset_key=table.key, metadata={"dagster/row_count": count})
         for other, rows in written.items():
             yield dg.MaterializeResult(
