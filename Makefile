@@ -27,7 +27,7 @@ override PEKERJA := $(value PEKERJA)
 export PEKERJA
 DAGSTER_HOME_PROVINSI ?= $(CURDIR)/.dagster_provinsi
 
-.PHONY: run test ingest ui lint tabel3 clean versi pulihkan sql bench ekstrak provinsi ui-provinsi
+.PHONY: run test ingest ui lint tabel3 clean versi pulihkan sql bench bench-provinsi ekstrak provinsi ui-provinsi
 
 $(BIN)/dagster: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -119,6 +119,13 @@ ui-provinsi: setup  ## the province's Dagster UI (offices × semesters) on http:
 
 bench: setup  ## record-level path vs bare DuckDB: make bench BARIS="450000 5500000 20000000"
 	set -f; $(BIN)/python -m benchmarks.rekaman --baris $$BARIS --format "$$FORMAT" --ulang "$$ULANG"
+
+# Issue 12's figures in one run (about 40 min on 2 idle cores; benchmarks/README.md): (a) 22
+# record-level offices sized like NTT's, one worker against two, through the province's queue;
+# (b) 514 aggregate-path offices through the combined route, and how it grows with offices.
+bench-provinsi: setup  ## province/nation benchmarks (a) and (b): make bench-provinsi
+	$(BIN)/python -m benchmarks.provinsi_rekaman --kantor 22 --penduduk 5500000 --pekerja 1 2
+	$(BIN)/python -m benchmarks.provinsi_agregat --kantor 514 128 --pekerja 1 2
 
 ekstrak: setup  ## synthetic resident extract: make ekstrak BARIS=450000 KELUAR=/tmp/penduduk.csv
 	set -f; $(BIN)/python -m pipelines.synthetic.penduduk --baris $$BARIS --keluar "$$KELUAR"

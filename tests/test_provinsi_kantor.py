@@ -13,7 +13,7 @@ from kantor_sintetis import SEMESTER, assert_figures_match, buat_provinsi, rusak
 
 from pipelines.provinsi.definitions import defs
 from pipelines.provinsi.kantor import Instalasi, KantorDitolak, kantor, temukan_kantor
-from pipelines.provinsi.otomasi import requests_for
+from pipelines.provinsi.otomasi import requests_for, rollup_request
 from pipelines.provinsi.partisi import KANTOR, SEMESTER_KANTOR, kunci_partisi
 from pipelines.synthetic.kantor import buat_kantor
 
@@ -146,25 +146,49 @@ def test_the_sensor_requests_each_office_release_once_and_a_revised_file_again(p
     instalasi = Instalasi(raw_dir=str(raw), warehouse_dir=str(tmp_path / "warehouse"))
     instance = dg.DagsterInstance.ephemeral()
     plan = requests_for(instance, instalasi, settle_seconds=0)
-    assert [r.partition_key for r in plan.requests] == [
-        "53.10|2023-S2",
-        "53.12|2023-S2",
-        "82.08|2023-S2",
+    # each office-semester twice: its whole pipeline and its DKB through the combined route
+    assert [(r.job_name, r.partition_key) for r in plan.requests] == [
+        (job, f"{kode}|2023-S2")
+        for kode in ("53.10", "53.12", "82.08")
+        for job in ("kantor_lakip", "gabungan_kantor")
     ]
     assert plan.kantor_baru == ["53.10", "53.12", "82.08"]
     assert plan.semester_baru == [SEMESTER]
-    assert all(r.run_key.startswith(r.partition_key.split("|")[0] + ":") for r in plan.requests)
-    # Each request becomes a run carrying its tags, as the daemon makes it.
+    assert all(
+        r.run_key.removeprefix("gabungan:").startswith(r.partition_key.split("|")[0] + ":")
+        for r in plan.requests
+    )
+    assert len({r.run_key for r in plan.requests}) == 6
+    # Each office request becomes a run carrying its tags, as the daemon makes it.
     job = defs.resolve_job_def("kantor_lakip")
     for request in plan.requests:
+        if request.job_name != job.name:
+            continue
         keys = request.partition_key.keys_by_dimension
         tags = {f"{TAG_PARTISI}/{d}": v for d, v in keys.items()}
         instance.create_run_for_job(job, tags={**request.tags, **tags})
     assert requests_for(instance, instalasi, settle_seconds=0).requests == []
-    # A revised file of one office: only that office's semester, under a new run key.
+    # A revised file of one office: only that office's semester, under new run keys.
     rusak_jk(raw / "82.08")
-    (again,) = requests_for(instance, instalasi, settle_seconds=0).requests
-    assert again.partition_key == "82.08|2023-S2"
-    assert again.run_key not in {r.run_key for r in plan.requests}
+    again = requests_for(instance, instalasi, settle_seconds=0).requests
+    assert [(r.job_name, r.partition_key) for r in again] == [
+        ("kantor_lakip", "82.08|2023-S2"),
+        ("gabungan_kantor", "82.08|2023-S2"),
+    ]
+    assert not {r.run_key for r in again} & {r.run_key for r in plan.requests}
     # A file still being copied (modified seconds ago) waits for the next tick.
     assert requests_for(instance, instalasi).requests == []
+
+
+def test_the_rollup_is_requested_after_the_last_combined_route_run_only():
+    """gabungan_setelah_kantor: a finished combined-route run requests the rollup only when no
+    other run of the route is still queued or running (one rollup for a batch of releases)."""
+    instance = dg.DagsterInstance.ephemeral()
+    job = defs.resolve_job_def("gabungan_kantor")
+    first = instance.create_run_for_job(job, status=dg.DagsterRunStatus.SUCCESS)
+    running = instance.create_run_for_job(job, status=dg.DagsterRunStatus.STARTED)
+    assert rollup_request(instance, first.run_id) is None
+    instance.report_run_failed(running)
+    request = rollup_request(instance, first.run_id)
+    assert request is not None
+    assert (request.job_name, request.run_key) == ("gabungan_terbit", f"terbit:{first.run_id}")

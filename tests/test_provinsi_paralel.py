@@ -2,7 +2,9 @@
 with a refused file, run by `dagster-daemon` through the province's run queue (two workers, one
 run per office at a time, each run its own process). Each good office's Tabel 3 and kecamatan
 counts equal the sums of the generator's true counts; the bad office's run fails with its
-refusal and its warehouse keeps the state of its previous good run."""
+refusal and its warehouse keeps the state of its previous good run. The combined route's runs
+and the rollup the sensor requests after them publish per-office, province and national tables
+equal to independent sums of the true counts, without the refused office."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import time
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 from kantor_sintetis import SEMESTER, assert_figures_match, buat_provinsi, rusak_jk, sha256
 
@@ -19,6 +22,7 @@ from pipelines.provinsi.cli import (
     live_members,
     status_lines,
     wait_for,
+    wait_for_rollup,
     write_instance_config,
 )
 from pipelines.provinsi.kantor import Instalasi, run_office
@@ -71,16 +75,19 @@ def test_three_offices_run_in_parallel_workers_and_a_bad_file_stops_only_its_off
     write_instance_config(home, pekerja=2)
     with dg.DagsterInstance.from_config(str(home)) as instance:
         requests = requests_for(instance, instalasi, settle_seconds=0).requests
-        assert sorted(r.partition_key for r in requests) == [
-            "53.10|2023-S2",
-            "53.12|2023-S2",
-            "82.08|2023-S2",
+        assert sorted((r.partition_key, r.job_name) for r in requests) == [
+            (f"{kode}|2023-S2", job)
+            for kode in ("53.10", "53.12", "82.08")
+            for job in ("gabungan_kantor", "kantor_lakip")
         ]
+        since = time.time()
         with daemon(home, tmp_path / "daemon.log") as process:
             group = process.pid
             done = wait_for(instance, requests, timeout=1200, process=process)
+            rollup = done and wait_for_rollup(instance, since, timeout=600, process=process)
         assert live_members(group) == []  # the daemon, its code server, its runs: stopped
         assert done, (tmp_path / "daemon.log").read_text()[-3000:]
+        assert rollup and rollup.status == dg.DagsterRunStatus.SUCCESS, rollup
 
         finished = {
             r.tags[TAG_KANTOR]: r
@@ -122,3 +129,53 @@ def test_three_offices_run_in_parallel_workers_and_a_bad_file_stops_only_its_off
         assert [line.split()[0] for line in lines] == ["53.10", "53.12", "82.08"]
         assert "BERHASIL" in lines[0] and "BERHASIL" in lines[2]
         assert "GAGAL" in lines[1] and f"{name} ditolak" in lines[1]
+
+        # The combined route: the refused office is listed, the rollups are sums of the others.
+        _assert_rollups(warehouse / "gabungan" / "dukcapil.duckdb", angka, bad="53.12")
+
+
+def _assert_rollups(published: Path, angka: dict[str, dict], bad: str) -> None:
+    """Per office, per province and national counts in the combined file against sums of the
+    generator's true counts of the accepted offices (computed here, not read back)."""
+    good = {k: a for k, a in angka.items() if k != bad}
+
+    def total(offices) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for office in offices:
+            for measures in office.values():
+                for ukuran, nilai in measures.items():
+                    out[ukuran] = out.get(ukuran, 0) + nilai
+        return out
+
+    with duckdb.connect(str(published), read_only=True) as con:
+        status = dict(con.execute("SELECT kode_kantor, status FROM gabungan.kantor").fetchall())
+        assert {k: status[k] for k in angka} == {
+            "53.10": "diterima", "53.12": "ditolak", "82.08": "diterima"
+        }  # fmt: skip
+        for kode, office in good.items():
+            got = dict(
+                con.execute(
+                    "SELECT ukuran, nilai FROM gabungan.agregat_wilayah "
+                    "WHERE kode_kantor = ? AND tingkat = 'kabkota'",
+                    [kode],
+                ).fetchall()
+            )
+            assert got == total([office])
+        for prov in ("53", "82"):
+            got = dict(
+                con.execute(
+                    "SELECT ukuran, nilai FROM gabungan.agregat_provinsi WHERE kode_provinsi = ?",
+                    [prov],
+                ).fetchall()
+            )
+            assert got == total(a for k, a in good.items() if k.startswith(prov))
+        national = dict(
+            con.execute("SELECT ukuran, nilai FROM gabungan.agregat_nasional").fetchall()
+        )
+        assert national == total(good.values())
+        ktp = con.execute(
+            "SELECT nilai FROM gabungan.indikator "
+            "WHERE tingkat = 'nasional' AND kode_indikator = 'kepemilikan_ktp_el'"
+        ).fetchone()[0]
+        summed = total(good.values())
+        assert ktp == pytest.approx(100 * summed["ktp_el_sudah_rekam"] / summed["wajib_ktp_el"])

@@ -8,7 +8,8 @@ $DAGSTER_HOME is the province's instance (`make provinsi` sets .dagster_provinsi
 dagster.yaml is written from pipelines/dagster_provinsi.yaml with the number of workers.
 `jalankan` starts `dagster-daemon` in its own process group (the sensor `rilis_kantor` requests
 the runs, the queue starts them, the launcher gives each its own process), waits until every
-office-semester found pending has finished, stops the daemon and prints one line per office.
+office-semester found pending has finished and the rollup that follows them has published,
+stops the daemon and prints one line per office and one for the province/national tables.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -29,8 +31,9 @@ import yaml
 from pipelines import runs
 from pipelines.config import PROJECT_ROOT, paths_from_env
 from pipelines.defs.otomasi.rilis import TAG_DKB, TAG_SHARED
+from pipelines.provinsi.gabungan import gabungan_terbit
 from pipelines.provinsi.kantor import Instalasi, KantorDitolak
-from pipelines.provinsi.otomasi import kantor_lakip_job, requests_for
+from pipelines.provinsi.otomasi import BELUM_SELESAI, kantor_lakip_job, requests_for
 from pipelines.provinsi.partisi import TAG_KANTOR, TAG_SEMESTER
 
 INSTANCE_CONFIG = PROJECT_ROOT / "pipelines" / "dagster_provinsi.yaml"
@@ -122,7 +125,7 @@ def _matching_run(instance: dg.DagsterInstance, request: dg.RunRequest) -> dg.Da
         TAG_SHARED: request.tags[TAG_SHARED],
     }
     found = instance.get_runs(
-        dg.RunsFilter(job_name=kantor_lakip_job.name, tags=tags), limit=1
+        dg.RunsFilter(job_name=request.job_name, tags=tags), limit=1
     )  # newest first
     return found[0] if found else None
 
@@ -144,6 +147,40 @@ def wait_for(
             return False
         time.sleep(2)
     return False
+
+
+def wait_for_rollup(
+    instance: dg.DagsterInstance,
+    since: float,
+    timeout: float,
+    process: subprocess.Popen | None = None,
+) -> dg.DagsterRun | None:
+    """The rollup run (`gabungan_terbit`) created after `since` (a timestamp) once it has
+    finished and no other rollup is pending; None after `timeout` or when the daemon died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        records = instance.get_run_records(
+            dg.RunsFilter(
+                job_name=gabungan_terbit.name, created_after=datetime.fromtimestamp(since, tz=UTC)
+            )
+        )
+        pending = [r for r in records if r.dagster_run.status in BELUM_SELESAI]
+        if records and not pending:
+            return records[0].dagster_run  # newest first
+        if process is not None and process.poll() is not None:
+            return None
+        time.sleep(2)
+    return None
+
+
+def rollup_line(instance: dg.DagsterInstance, run: dg.DagsterRun | None, published: Path) -> str:
+    """One line for the province/national tables: published or why not."""
+    if run is None:
+        return "  gabungan provinsi/nasional: BELUM DITERBITKAN (tidak ada run gabungan_terbit)"
+    if run.status == dg.DagsterRunStatus.SUCCESS:
+        return f"  gabungan provinsi/nasional: DITERBITKAN {published}  run {run.run_id[:8]}"
+    first = failure_text(instance, run.run_id).split("\n", 1)[0]
+    return f"  gabungan provinsi/nasional: GAGAL {first}  run {run.run_id[:8]}"
 
 
 def failure_text(instance: dg.DagsterInstance, run_id: str) -> str:
@@ -207,11 +244,14 @@ def jalankan(home: Path, instalasi: Instalasi, pekerja: int, timeout: float) -> 
             f"(riwayat: {home})",
             flush=True,
         )
-        done = True
+        done, rollup = True, None
         if requests:
-            started = time.monotonic()
+            started, since = time.monotonic(), time.time()
             with daemon(home, home / "daemon.log") as process:
                 done = wait_for(instance, requests, timeout, process)
+                if done:  # the rollup follows the last office (sensor gabungan_setelah_kantor)
+                    rollup = wait_for_rollup(instance, since, timeout, process)
+                    done = rollup is not None
             if done:
                 print(f"== Selesai dalam {time.monotonic() - started:.1f} dtk")
             else:
@@ -221,6 +261,10 @@ def jalankan(home: Path, instalasi: Instalasi, pekerja: int, timeout: float) -> 
                     file=sys.stderr,
                 )
         lines, ok = status_lines(instance, instalasi)
+        if requests:
+            published = Path(instalasi.warehouse_dir) / "gabungan" / "dukcapil.duckdb"
+            lines.append(rollup_line(instance, rollup, published))
+            ok = ok and rollup is not None and rollup.status == dg.DagsterRunStatus.SUCCESS
         print("\n".join(lines))
     return 0 if done and ok else 1
 

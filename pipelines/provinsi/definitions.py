@@ -1,6 +1,6 @@
 """What the province's Dagster code location loads (workspace_provinsi.yaml): the office ×
-semester job with its sensor, and the rollups of the offices' figures
-(`pipelines.provinsi.gabungan`, once it exists), with the installation's folders as a resource.
+semester job with its sensors, and the rollups of the offices' figures
+(`pipelines.provinsi.gabungan`), with the installation's folders as a resource.
 
 Each office run is one process started by the run launcher; with DUKCAPIL_DASK_SCHEDULER set,
 its step goes to that dask cluster's workers instead (many machines, docs/provinsi.md)."""
@@ -11,15 +11,9 @@ import dagster as dg
 from dagster_dask import dask_executor
 
 from pipelines.config import dask_scheduler
+from pipelines.provinsi import gabungan
 from pipelines.provinsi.kantor import Instalasi, lakip
-from pipelines.provinsi.otomasi import kantor_lakip_job, rilis_kantor
-
-try:
-    import pipelines.provinsi.gabungan as gabungan
-except ModuleNotFoundError as missing:  # the rollups come in their own change (issue 12)
-    if missing.name != "pipelines.provinsi.gabungan":
-        raise
-    gabungan = None
+from pipelines.provinsi.otomasi import gabungan_setelah_kantor, kantor_lakip_job, rilis_kantor
 
 
 def executor() -> dg.ExecutorDefinition:
@@ -34,12 +28,10 @@ def build_defs() -> dg.Definitions:
     own = dg.Definitions(
         assets=[lakip],
         jobs=[kantor_lakip_job],
-        sensors=[rilis_kantor],
+        sensors=[rilis_kantor, gabungan_setelah_kantor],
         resources={"instalasi": Instalasi.from_env()},
         executor=executor(),
     )
-    if gabungan is None:
-        return own
     return dg.Definitions.merge(own, gabungan.defs)
 
 

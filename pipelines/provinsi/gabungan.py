@@ -22,6 +22,7 @@ published analyst file (`warehouse/gabungan/dukcapil.duckdb`), docs/gabungan.md.
 import fcntl
 import json
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,6 +49,7 @@ from pipelines.domain.penolakan import InputRejected
 from pipelines.domain.semester import is_semester
 from pipelines.gudang.db import Warehouse, load_sql, prepare, replace_table
 from pipelines.gudang.kontrak import kontrak, load_layer, table_schema
+from pipelines.provinsi.kantor import temukan_kantor
 from pipelines.provinsi.partisi import DIMENSI_KANTOR, DIMENSI_SEMESTER, KANTOR_X_SEMESTER
 
 # The partitions: office × semester (pipelines/provinsi/partisi.py, shared with kantor/lakip).
@@ -509,23 +511,29 @@ def main(argv: list[str] | None = None) -> int:
     In the UI the same is a backfill of `gabungan_kantor` (batched: many offices per run)
     followed by `gabungan_terbit`."""
     import argparse
-    import re
 
     parser = argparse.ArgumentParser(description="Gabungan provinsi/nasional DKB agregat")
     parser.add_argument("--kantor", nargs="*", help="kode kab/kota (bawaan: semua di raw/)")
-    parser.add_argument("--semester", nargs="*", help="semester (bawaan: semua di raw/*/dkb/)")
+    parser.add_argument("--semester", nargs="*", help="semester (bawaan: semua di raw/<kode>/dkb/)")
     args = parser.parse_args(argv)
     env = paths_from_env()
     gudang = GudangGabungan(raw_dir=str(env.raw_dir), warehouse_dir=str(env.warehouse_dir))
     pengaturan = Pengaturan.from_env()
-    raw = env.raw_dir
-    found = [p for p in sorted(raw.glob("*/dkb/*")) if re.fullmatch(r"\d{2}\.\d{2}", p.parts[-3])]
+    # the offices as the province's discovery finds them (backup copies etc. ignored, named)
+    found = temukan_kantor(env.raw_dir, env.warehouse_dir)
+    for warning in [*found.peringatan, *found.ditolak.values()]:
+        print(f"  ! {warning}")
+    if found.tunggal:
+        print("Jalur gabungan membaca raw/<kode>/; raw/ ini berisi satu kantor.", file=sys.stderr)
+        return 1
     pairs = sorted(
-        {(p.parts[-3], p.name) for p in found if is_semester(p.name)}
-        if not args.kantor
-        else {(k, s) for k in args.kantor for s in (args.semester or [])}
-    )
-    pairs = [(k, s) for k, s in pairs if not args.semester or s in args.semester]
+        (kode, folder.name)
+        for kode, office in found.kantor.items()
+        if not args.kantor or kode in args.kantor
+        for folder in sorted((office.raw_dir / "dkb").glob("*"))
+        if folder.is_dir() and is_semester(folder.name)
+        and (not args.semester or folder.name in args.semester)
+    )  # fmt: skip
     instance = dg.DagsterInstance.get()
     instance.add_dynamic_partitions("kantor", sorted({k for k, _ in pairs}))
     instance.add_dynamic_partitions("semester_kantor", sorted({s for _, s in pairs}))

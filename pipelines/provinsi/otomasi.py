@@ -1,6 +1,11 @@
-"""The province's job and sensor: every office's semester as one partition (office ×
+"""The province's jobs and sensors: every office's semester as one partition (office ×
 semester), run through the instance's run queue (pipelines/dagster_provinsi.yaml: at most N
 runs at once, one per office).
+
+Each pending office-semester is requested twice: its whole office pipeline (`kantor_lakip`) and
+its DKB through the combined route (`gabungan_kantor`, pipelines/provinsi/gabungan.py). When the
+last combined-route run has finished, `gabungan_setelah_kantor` requests the rollup and its
+publication (`gabungan_terbit`), so the province and national tables follow every release.
 
 The sensor finds the offices under raw/ (kantor.py), registers new offices and semesters as
 partitions, and requests a run for every office-semester whose files differ from those its last
@@ -17,6 +22,7 @@ from types import SimpleNamespace
 import dagster as dg
 
 from pipelines.defs.otomasi.rilis import SETTLE_SECONDS, labels_read, run_requests, scan
+from pipelines.provinsi.gabungan import gabungan_kantor, gabungan_terbit
 from pipelines.provinsi.kantor import Instalasi, KantorDitolak, lakip
 from pipelines.provinsi.partisi import (
     KANTOR,
@@ -72,6 +78,9 @@ def requests_for(
     ran = history(instance)
     plan = Rencana(peringatan=found.peringatan + list(found.ditolak.values()))
     semesters = set()
+    # the combined route reads raw/<kode>/: a single-office layout has only its own runs
+    jobs = [(kantor_lakip_job, "")]
+    jobs += [] if found.tunggal else [(gabungan_kantor, "gabungan:")]
     for kode, office in found.kantor.items():
         release = scan(office.raw_dir, cache.get(kode), settle_seconds)
         plan.hashes[kode] = release.hashes
@@ -79,13 +88,20 @@ def requests_for(
         semesters |= set(release.semesters)
         last, runs_so_far = ran.get(kode, ({}, {}))
         for request in run_requests(release, last, runs_so_far):
-            plan.requests.append(
-                dg.RunRequest(
-                    run_key=f"{kode}:{request.run_key}",
-                    partition_key=kunci_partisi(kode, request.partition_key),
-                    tags=request.tags,
-                )
+            partition = kunci_partisi(kode, request.partition_key)
+            # the combined route reads raw/<kode>/: a single-office layout has only its own run
+            jobs = [(kantor_lakip_job, "")] + (
+                [] if found.tunggal else [(gabungan_kantor, "gabungan:")]
             )
+            for job, prefix in jobs:
+                plan.requests.append(
+                    dg.RunRequest(
+                        run_key=f"{prefix}{kode}:{request.run_key}",
+                        job_name=job.name,
+                        partition_key=partition,
+                        tags=request.tags,
+                    )
+                )
     plan.kantor_baru = [
         k for k in found.kantor if not instance.has_dynamic_partition(KANTOR.name, k)
     ]
@@ -96,11 +112,12 @@ def requests_for(
 
 
 @dg.sensor(
-    job=kantor_lakip_job,
+    jobs=[kantor_lakip_job, gabungan_kantor],
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Kantor baru di raw/<kode>/, atau rilis DKB/berkas bersama kantor yang baru atau "
-    "berubah: daftarkan partisinya dan jalankan kantor × semester itu lewat antrean run.",
+    "berubah: daftarkan partisinya dan jalankan kantor × semester itu lewat antrean run "
+    "(pipeline kantor dan jalur gabungan).",
 )
 def rilis_kantor(context: dg.SensorEvaluationContext, instalasi: Instalasi) -> dg.SensorResult:
     cache = json.loads(context.cursor) if context.cursor else {}
@@ -125,3 +142,39 @@ def rilis_kantor(context: dg.SensorEvaluationContext, instalasi: Instalasi) -> d
         ],
         cursor=json.dumps(plan.hashes),
     )
+
+
+# Runs of the combined route not finished yet: the rollup waits for the last of them.
+BELUM_SELESAI = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
+
+
+def rollup_request(instance: dg.DagsterInstance, run_id: str) -> dg.RunRequest | None:
+    """The rollup's run after the combined-route run `run_id` succeeded, unless other runs of
+    the route are still queued or running (the last of them requests it: one rollup per batch
+    of releases, not one per office)."""
+    pending = instance.get_runs(
+        dg.RunsFilter(job_name=gabungan_kantor.name, statuses=BELUM_SELESAI), limit=1
+    )
+    if pending:
+        return None
+    return dg.RunRequest(run_key=f"terbit:{run_id}", job_name=gabungan_terbit.name)
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[gabungan_kantor],
+    request_job=gabungan_terbit,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Setelah run jalur gabungan terakhir selesai: hitung gabungan provinsi dan "
+    "nasional, periksa, terbitkan (warehouse/gabungan/dukcapil.duckdb).",
+)
+def gabungan_setelah_kantor(context: dg.RunStatusSensorContext):
+    request = rollup_request(context.instance, context.dagster_run.run_id)
+    if request is None:
+        return dg.SkipReason("Run jalur gabungan lain masih berjalan; gabungan menunggu.")
+    return request
