@@ -1,11 +1,11 @@
 """The offices of an installation, found under `raw/`: one folder per office named by its
-kab/kota code (`raw/53.71/`, the office's tree in the single-office layout), whose warehouse is
+kab/kota code (`raw/53.10/`, the office's tree in the single-office layout), whose warehouse is
 `warehouse/<kode>/`. The single-office layout (`raw/referensi/`, `raw/dkb/` at the top) is one
 office whose warehouse is `warehouse/` itself, as `make run` has it.
 
 What a tired officer leaves beside the office folders is never merged into an office: a backup
-copy (`53.71 - Copy`, `53.71.bak`), a file where a folder is expected, an empty folder, a code
-written another way (`5371`) are ignored with a warning naming them; a folder named by a code
+copy (`53.10 - Copy`, `53.10.bak`), a file where a folder is expected, an empty folder, a code
+written another way (`5310`) are ignored with a warning naming them; a folder named by a code
 that is no kab/kota, or whose referensi/daerah.csv names another office, is refused with the
 folder and the value, and only that office is not run."""
 
@@ -33,9 +33,9 @@ from pipelines.provinsi.partisi import DIMENSI_KANTOR, DIMENSI_SEMESTER, KANTOR_
 KODE_KANTOR = re.compile(r"\d{2}\.\d{2}")
 # A folder of the office tree at the top of raw/: the single-office layout.
 _TUNGGAL = ("referensi", "dkb")
-# '53.71 - Copy', '53.71.bak', '53.71 (2)', 'Salinan 53.71': an office folder's copy.
+# '53.10 - Copy', '53.10.bak', '53.10 (2)', 'Salinan 53.10': an office folder's copy.
 _SALINAN = re.compile(r"(?<![\d.])\d{2}\.\d{2}(?![\d])")
-# '5371', '53 71', '53_71', '53-71': a kab/kota code written without its dot.
+# '5310', '53 10', '53_10', '53-10': a kab/kota code written without its dot.
 _TANPA_TITIK = re.compile(r"(\d{2})[ _-]?(\d{2})")
 
 
@@ -48,7 +48,7 @@ class Kantor:
     """One office: its kab/kota code, name in the national list, and its own folders."""
 
     kode: str
-    nama: str  # 'Kota Kupang', as Kepmendagri writes it
+    nama: str  # 'Kabupaten Manggarai', as Kepmendagri writes it
     raw_dir: Path
     warehouse_dir: Path
 
@@ -100,7 +100,7 @@ def _check_code(raw_dir: Path, kode: str) -> str:
         raise KantorDitolak(
             f"Folder {raw_dir} ditolak: '{kode}' bukan kode kabupaten/kota dalam daftar "
             f"Kemendagri ({nasional.KEPUTUSAN}: {what}); folder kantor harus bernama kode "
-            "kab/kota bertitik, mis. 53.71."
+            "kab/kota bertitik, mis. 53.10."
         )
     try:
         codes = kode_daerah(raw_dir)
@@ -208,7 +208,7 @@ def _why_ignored(name: str) -> str:
             f"nama folder kantor harus kode kab/kota bertitik: ganti nama menjadi {kode} "
             "bila ini kantor itu."
         )
-    return "bukan folder kantor: nama folder kantor adalah kode kab/kota bertitik (mis. 53.71)."
+    return "bukan folder kantor: nama folder kantor adalah kode kab/kota bertitik (mis. 53.10)."
 
 
 class Instalasi(dg.ConfigurableResource):
