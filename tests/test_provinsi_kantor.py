@@ -97,6 +97,8 @@ def test_both_layouts_at_once_are_refused_whole(tmp_path):
         temukan_kantor(raw, tmp_path / "warehouse")
 
 
+# A whole office run in-process (~40 s): slow tier, beside the daemon test of the same rule.
+@pytest.mark.lambat
 def test_a_refused_file_fails_only_its_office_and_the_other_office_is_right(provinsi, tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
