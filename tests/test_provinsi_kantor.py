@@ -194,3 +194,49 @@ def test_the_rollup_is_requested_after_the_last_combined_route_run_only():
     request = rollup_request(instance, first.run_id)
     assert request is not None
     assert (request.job_name, request.run_key) == ("gabungan_terbit", f"terbit:{first.run_id}")
+
+
+def test_a_space_around_an_office_code_or_a_second_spelling_is_told_as_it_is(provinsi, tmp_path):
+    """'82.08 ' (a space pasted at the end) is the office itself, not a copy, and its name is
+    quoted because a trailing space is invisible in a path; a second spelling of an office
+    that exists ('5312' beside '53.12') says which one is read instead of advising a rename
+    onto it."""
+    raw = tmp_path / "raw"
+    shutil.copytree(provinsi[0], raw)
+    (raw / "82.08").rename(raw / "82.08 ")
+    shutil.copytree(raw / "53.10", raw / "53.10\u00a0")  # a no-break space, beside 53.10
+    shutil.copytree(raw / "53.12", raw / "5312")
+    found = temukan_kantor(raw, tmp_path / "warehouse")
+    assert list(found.kantor) == ["53.10", "53.12"]
+    assert not found.ditolak
+    warnings = "\n".join(found.peringatan)
+    assert len(found.peringatan) == 3, warnings
+    assert "salinan" not in warnings
+    assert (
+        f"Folder {raw / '82.08 '} diabaikan: nama '82.08 ' berisi spasi atau baris baru di "
+        "awal/akhir; ganti nama menjadi 82.08 bila ini kantor itu." in warnings
+    )
+    assert "nama '53.10\\xa0' berisi spasi" in warnings
+    for kode, entry in (("53.10", "53.10\u00a0"), ("53.12", "5312")):
+        assert (
+            f"Folder {raw / entry} diabaikan: " in warnings
+            and f"folder {kode} juga ada dan hanya itu yang dibaca" in warnings
+        )
+
+
+def test_a_code_typed_twice_or_the_province_code_is_refused_in_its_own_words(provinsi, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(provinsi[0], raw)
+    daerah = raw / "53.10" / "referensi" / "daerah.csv"
+    header, row = daerah.read_text(encoding="utf-8").splitlines()[:2]
+    daerah.write_text(f"{header}\n{row}\n{row}\n", encoding="utf-8")
+    shutil.copytree(raw / "53.12", raw / "53.00")
+    found = temukan_kantor(raw, tmp_path / "warehouse")
+    assert list(found.kantor) == ["53.12", "82.08"]
+    assert found.ditolak["53.10"] == (
+        f"Folder kantor {raw / '53.10'} ditolak: referensi/daerah.csv menulis kode 53.10 "
+        "2 kali; isi tepat satu baris. Kantor ini tidak dijalankan."
+    )
+    assert "'53.00' bukan kode kabupaten/kota" in found.ditolak["53.00"]
+    assert "provinsi NUSA TENGGARA TIMUR" in found.ditolak["53.00"]
+

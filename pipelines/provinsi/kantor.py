@@ -96,6 +96,8 @@ def _check_code(raw_dir: Path, kode: str) -> str:
     KantorDitolak naming the folder and the value otherwise."""
     region = nasional.by_code().get(kode)
     if region is None or region.tingkat not in ("kabupaten", "kota"):
+        # '53.00' is how some write the province itself: say so rather than "tidak ada"
+        region = region or nasional.by_code().get(kode.removesuffix(".00"))
         what = f"{region.tingkat} {region.nama.upper()}" if region else "tidak ada"
         raise KantorDitolak(
             f"Folder {raw_dir} ditolak: '{kode}' bukan kode kabupaten/kota dalam daftar "
@@ -106,6 +108,12 @@ def _check_code(raw_dir: Path, kode: str) -> str:
         codes = kode_daerah(raw_dir)
     except InputRejected as refusal:
         raise KantorDitolak(f"Folder kantor {raw_dir} ditolak: {refusal}") from None
+    if codes and set(codes) == {kode} and len(codes) > 1:
+        # the right code typed on several rows: not "another office", just one row too many
+        raise KantorDitolak(
+            f"Folder kantor {raw_dir} ditolak: referensi/daerah.csv menulis kode {kode} "
+            f"{len(codes)} kali; isi tepat satu baris. Kantor ini tidak dijalankan."
+        )
     if codes != [kode]:
         named = ", ".join(repr(c) for c in codes) or "(kosong)"
         raise KantorDitolak(
@@ -175,7 +183,7 @@ def temukan_kantor(raw_dir: Path, warehouse_dir: Path) -> Penemuan:
             continue
         kind = "Folder" if entry.is_dir() else "File"
         if not KODE_KANTOR.fullmatch(name):
-            found.peringatan.append(f"{kind} {path} diabaikan: {_why_ignored(name)}")
+            found.peringatan.append(f"{kind} {path} diabaikan: {_why_ignored(name, raw_dir)}")
         elif not entry.is_dir() or entry.is_symlink():
             found.peringatan.append(
                 f"{kind} {path} diabaikan: kantor {name} harus berupa folder {name}/ berisi "
@@ -194,7 +202,15 @@ def temukan_kantor(raw_dir: Path, warehouse_dir: Path) -> Penemuan:
     return found
 
 
-def _why_ignored(name: str) -> str:
+def _why_ignored(name: str, raw_dir: Path) -> str:
+    bare = name.strip()
+    if bare != name and KODE_KANTOR.fullmatch(bare):
+        # '53.10 ' (a space typed or pasted at the end) is the office itself, not a copy; the
+        # space is invisible in the path, so the name is quoted
+        return (
+            f"nama {name!r} berisi spasi atau baris baru di awal/akhir; "
+            + _rename_to(bare, raw_dir)
+        )
     copy = _SALINAN.search(name)
     if copy:
         return (
@@ -204,11 +220,19 @@ def _why_ignored(name: str) -> str:
     short = _TANPA_TITIK.fullmatch(name)
     if short:
         kode = f"{short.group(1)}.{short.group(2)}"
-        return (
-            f"nama folder kantor harus kode kab/kota bertitik: ganti nama menjadi {kode} "
-            "bila ini kantor itu."
-        )
+        return "nama folder kantor harus kode kab/kota bertitik; " + _rename_to(kode, raw_dir)
     return "bukan folder kantor: nama folder kantor adalah kode kab/kota bertitik (mis. 53.10)."
+
+
+def _rename_to(kode: str, raw_dir: Path) -> str:
+    """The fix for a misnamed office folder; renaming onto an office folder that already
+    exists would merge two offices' files, so then the officer is told to choose."""
+    if (raw_dir / kode).exists():
+        return (
+            f"folder {kode} juga ada dan hanya itu yang dibaca; bila yang ini yang benar, "
+            f"pindahkan {kode} keluar raw/ lalu ganti nama menjadi {kode}."
+        )
+    return f"ganti nama menjadi {kode} bila ini kantor itu."
 
 
 class Instalasi(dg.ConfigurableResource):
