@@ -110,8 +110,13 @@ provinsi: setup  ## every office under raw/<kode>/ through the run queue (PEKERJ
 	DAGSTER_HOME="$(DAGSTER_HOME_PROVINSI)" $(BIN)/python -m pipelines.provinsi.cli jalankan --pekerja "$$PEKERJA"
 
 # The province's UI: its daemon runs the sensor rilis_kantor and the run queue.
+# It holds the lock `make provinsi` takes (fd 9, inherited by the daemon and the webserver):
+# two daemons on one instance would launch and stop each other's runs.
 ui-provinsi: setup  ## the province's Dagster UI (offices × semesters) on http://127.0.0.1:3001
-	export DAGSTER_HOME="$(DAGSTER_HOME_PROVINSI)"; \
+	export DAGSTER_HOME="$(DAGSTER_HOME_PROVINSI)"; mkdir -p "$$DAGSTER_HOME"; \
+	exec 9>>"$$DAGSTER_HOME/.kunci_provinsi"; flock -n 9 || { echo "Provinsi sudah \
+	dijalankan perintah lain pada riwayat $$DAGSTER_HOME (make provinsi atau make \
+	ui-provinsi); tunggu sampai selesai." >&2; exit 1; }; \
 	$(BIN)/python -m pipelines.provinsi.cli siapkan --pekerja "$$PEKERJA" && \
 	{ $(BIN)/dagster-daemon run -w workspace_provinsi.yaml & daemon=$$!; \
 	trap 'kill $$daemon' EXIT INT TERM; \

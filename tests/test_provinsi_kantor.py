@@ -4,6 +4,7 @@ office's partition of `kantor/lakip` while another office's figures come out rig
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import dagster as dg
 import pytest
 from kantor_sintetis import SEMESTER, assert_figures_match, buat_provinsi, rusak_jk
 
+from pipelines.provinsi import cli
 from pipelines.provinsi.definitions import defs
 from pipelines.provinsi.kantor import Instalasi, KantorDitolak, kantor, temukan_kantor
 from pipelines.provinsi.otomasi import requests_for, rollup_request
@@ -240,3 +242,40 @@ def test_a_code_typed_twice_or_the_province_code_is_refused_in_its_own_words(pro
     assert "'53.00' bukan kode kabupaten/kota" in found.ditolak["53.00"]
     assert "provinsi NUSA TENGGARA TIMUR" in found.ditolak["53.00"]
 
+
+def _jalankan(raw: Path, home: Path, capsys) -> tuple[int, str]:
+    instalasi = Instalasi(raw_dir=str(raw), warehouse_dir=str(raw.parent / "warehouse"))
+    code = cli.jalankan(home, instalasi, pekerja=1, timeout=60)
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def test_make_provinsi_without_any_office_folder_fails_saying_so(provinsi, tmp_path, capsys):
+    """An empty raw/, or one holding only leftovers, is no success: the offices are
+    elsewhere (no daemon is started: nothing was requested)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    code, out = _jalankan(raw, tmp_path / "home", capsys)
+    assert code == 1
+    assert f"Tidak ada folder kantor di {raw}: setiap kantor adalah folder bernama" in out
+    shutil.copytree(provinsi[0] / "53.10", raw / "53.10 - Copy")
+    code, out = _jalankan(raw, tmp_path / "home", capsys)
+    assert code == 1
+    assert f"! Folder {raw / '53.10 - Copy'} diabaikan: tampak seperti salinan" in out
+    assert f"Tidak ada folder kantor di {raw}" in out
+
+
+def test_a_second_make_provinsi_on_the_same_history_is_refused_untouched(provinsi, tmp_path, capsys):
+    """While one command drives the province (its lock held, as `make provinsi` or `make
+    ui-provinsi` hold it), a second starts no second daemon and rewrites no settings."""
+    raw = tmp_path / "raw"
+    shutil.copytree(provinsi[0], raw)
+    home = tmp_path / "home"
+    home.mkdir()
+    with (home / cli.KUNCI).open("a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        code, out = _jalankan(raw, home, capsys)
+    assert code == 1
+    assert f"Provinsi sudah dijalankan perintah lain pada riwayat {home}" in out
+    assert not (home / "dagster.yaml").exists()
+    assert "menunggu" not in out

@@ -15,6 +15,7 @@ stops the daemon and prints one line per office and one for the province/nationa
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import signal
 import subprocess
@@ -39,6 +40,7 @@ from pipelines.provinsi.partisi import TAG_KANTOR, TAG_SEMESTER
 INSTANCE_CONFIG = PROJECT_ROOT / "pipelines" / "dagster_provinsi.yaml"
 WORKSPACE = PROJECT_ROOT / "workspace_provinsi.yaml"
 DAEMON = Path(sys.executable).parent / "dagster-daemon"
+KUNCI = ".kunci_provinsi"  # in $DAGSTER_HOME: one command drives the province at a time
 FINISHED = {
     dg.DagsterRunStatus.SUCCESS,
     dg.DagsterRunStatus.FAILURE,
@@ -228,7 +230,36 @@ def status_lines(instance: dg.DagsterInstance, instalasi: Instalasi) -> tuple[li
     return lines, ok
 
 
+@contextmanager
+def satu_perintah(home: Path) -> Iterator[bool]:
+    """True while this command alone runs the province on `home`; False when another holds it.
+    Two commands on one instance would run two daemons: each dequeues runs (the worker limit
+    no longer holds) and each stops its process group on the way out, killing the runs the
+    other's daemon launched. `make ui-provinsi` holds the same lock (Makefile)."""
+    home.mkdir(parents=True, exist_ok=True)
+    with (home / KUNCI).open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+
+
 def jalankan(home: Path, instalasi: Instalasi, pekerja: int, timeout: float) -> int:
+    with satu_perintah(home) as alone:
+        if not alone:
+            print(
+                f"Provinsi sudah dijalankan perintah lain pada riwayat {home} (make provinsi "
+                "atau make ui-provinsi). Tunggu sampai selesai, atau hentikan yang itu; "
+                "tidak ada yang dijalankan.",
+                file=sys.stderr,
+            )
+            return 1
+        return _jalankan(home, instalasi, pekerja, timeout)
+
+
+def _jalankan(home: Path, instalasi: Instalasi, pekerja: int, timeout: float) -> int:
     write_instance_config(home, pekerja)
     with dg.DagsterInstance.from_config(str(home)) as instance:
         try:
@@ -239,6 +270,15 @@ def jalankan(home: Path, instalasi: Instalasi, pekerja: int, timeout: float) -> 
         requests = plan.requests
         for warning in plan.peringatan:
             print(f"  ! {warning}")
+        if not plan.kantor:
+            # nothing to run is no success: the offices are probably somewhere else
+            print(
+                f"Tidak ada folder kantor di {instalasi.paths.raw_dir}: setiap kantor adalah "
+                "folder bernama kode kab/kota bertitik (mis. 53.10) berisi "
+                "referensi/daerah.csv dan dkb/<semester>/ (docs/provinsi.md).",
+                file=sys.stderr,
+            )
+            return 1
         print(
             f"== Provinsi: {len(requests)} kantor × semester menunggu, {pekerja} pekerja "
             f"(riwayat: {home})",

@@ -63,6 +63,7 @@ class Rencana:
     semester_baru: list[str] = field(default_factory=list)
     hashes: dict[str, dict] = field(default_factory=dict)
     peringatan: list[str] = field(default_factory=list)
+    kantor: list[str] = field(default_factory=list)  # every office found, refused ones too
 
 
 def requests_for(
@@ -76,7 +77,10 @@ def requests_for(
     found = instalasi.temukan()
     cache = cache or {}
     ran = history(instance)
-    plan = Rencana(peringatan=found.peringatan + list(found.ditolak.values()))
+    plan = Rencana(
+        peringatan=found.peringatan + list(found.ditolak.values()),
+        kantor=sorted([*found.kantor, *found.ditolak]),
+    )
     semesters = set()
     # the combined route reads raw/<kode>/: a single-office layout has only its own runs
     jobs = [(kantor_lakip_job, "")]
