@@ -422,3 +422,24 @@ def test_the_benchmark_runs_at_a_tiny_size(tmp_path, capsys):
     assert sorted(p.name for p in (tmp_path / "raw").iterdir()) == provinsi_agregat.pilih(
         provinsi_agregat.semua_kode(), 2
     )
+
+
+def test_an_office_with_a_resident_extract_beside_its_workbooks_is_missing_not_its_workbooks(
+    tmp_path,
+):
+    """With both kinds in a semester the office publishes the record-level counts
+    (sql/conformed/dkb_agregat.sql); this route does not compute those, so it must not put the
+    workbooks' different figures in the totals as the office's, nor keep an earlier acceptance."""
+    raw = tmp_path / "raw" / "82.08"
+    buat_kantor(raw, "82.08", SEMESTER, penduduk=20_000)
+    gabungan = _gabungan(tmp_path)
+    assert G.olah_kantor(gabungan, "82.08", SEMESTER, Pengaturan())["status"] == "diterima"
+    extract = tmp_path / "rekaman"
+    buat_kantor(extract, "82.08", SEMESTER, jalur="rekaman", penduduk=2_000)
+    shutil.copy(extract / "dkb" / SEMESTER / "penduduk.parquet", raw / "dkb" / SEMESTER)
+    status = G.olah_kantor(gabungan, "82.08", SEMESTER, Pengaturan())
+    assert status["status"] == "belum ada"
+    assert status["alasan"].startswith(
+        f"raw/82.08/dkb/{SEMESTER}/ berisi ekstrak rekaman penduduk di samping agregat"
+    )
+    assert list(gabungan.folder_kantor("82.08", SEMESTER).glob("*.parquet")) == []

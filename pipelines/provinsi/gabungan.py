@@ -38,7 +38,9 @@ from pydantic import PrivateAttr
 from pipelines.config import PROJECT_ROOT, SQL_DIR, Paths, Pengaturan, env_or, paths_from_env
 from pipelines.defs.masukan.agregat import ingest_dkb
 from pipelines.defs.masukan.assets import ingest
+from pipelines.defs.masukan.berkas import semester_files
 from pipelines.defs.masukan.schemas import SOURCES
+from pipelines.defs.masukan.sumber import EKSTRAK_PENDUDUK
 from pipelines.defs.masukan.wilayah import national_frame, write_office_regions
 from pipelines.defs.publikasi.gudang_analis import publish
 
@@ -126,8 +128,9 @@ class GudangKantor(Warehouse):
             self._con = None
 
 
-class _TanpaAgregat(Exception):
-    """The semester has no aggregate DKB for this office: it is not in the rollup."""
+class _BelumAda(Exception):
+    """The office's published DKB of the semester is not one this route computes (no
+    aggregate, or a resident extract beside it): it is not in the rollup."""
 
 
 class _Catatan:
@@ -235,9 +238,19 @@ def olah_kantor(gudang: GudangGabungan, kode: str, semester: str, pengaturan: Pe
                 "SELECT count(*) FROM raw.dkb_agregat WHERE semester = ?", [semester]
             ).fetchone()[0]
             if not given:  # only a resident extract, or an empty folder: nothing to add up
-                raise _TanpaAgregat(
+                raise _BelumAda(
                     f"tidak ada agregat DKB (agregat_kecamatan.* atau agr_*.xlsx) di "
                     f"raw/{kode}/dkb/{semester}/"
+                )
+            extract = semester_files(kerja.paths.raw_dir, semester, pengaturan.max_file_bytes)
+            if extract[EKSTRAK_PENDUDUK.name].files:
+                # with both, the office publishes the record-level counts
+                # (sql/conformed/dkb_agregat.sql): the workbooks' figures are not the office's
+                raise _BelumAda(
+                    f"raw/{kode}/dkb/{semester}/ berisi ekstrak rekaman penduduk di samping "
+                    "agregat: kantor menerbitkan angka dari rekaman itu, yang tidak diolah "
+                    "jalur gabungan; angka agregatnya tidak dipakai agar gabungan tidak "
+                    "berbeda dari terbitan kantor"
                 )
             con.execute(DDL_REKAMAN)  # the record-level table the DKB SQL unions (empty here)
             for table in _tabel_sql():
@@ -256,7 +269,7 @@ def olah_kantor(gudang: GudangGabungan, kode: str, semester: str, pengaturan: Pe
             }
             for f in refused.failures
         ]
-    except _TanpaAgregat as missing:
+    except _BelumAda as missing:
         status.update(status=BELUM_ADA, alasan=str(missing))
     except dg.Failure as failure:  # a required input missing: refused the same way
         text = (failure.description or "").replace(str(raw_root), "raw")
