@@ -265,7 +265,9 @@ def test_make_provinsi_without_any_office_folder_fails_saying_so(provinsi, tmp_p
     assert f"Tidak ada folder kantor di {raw}" in out
 
 
-def test_a_second_make_provinsi_on_the_same_history_is_refused_untouched(provinsi, tmp_path, capsys):
+def test_a_second_make_provinsi_on_the_same_history_is_refused_untouched(
+    provinsi, tmp_path, capsys
+):
     """While one command drives the province (its lock held, as `make provinsi` or `make
     ui-provinsi` hold it), a second starts no second daemon and rewrites no settings."""
     raw = tmp_path / "raw"

@@ -207,10 +207,8 @@ def _why_ignored(name: str, raw_dir: Path) -> str:
     if bare != name and KODE_KANTOR.fullmatch(bare):
         # '53.10 ' (a space typed or pasted at the end) is the office itself, not a copy; the
         # space is invisible in the path, so the name is quoted
-        return (
-            f"nama {name!r} berisi spasi atau baris baru di awal/akhir; "
-            + _rename_to(bare, raw_dir)
-        )
+        fix = _rename_to(bare, raw_dir)
+        return f"nama {name!r} berisi spasi atau baris baru di awal/akhir; {fix}"
     copy = _SALINAN.search(name)
     if copy:
         return (
