@@ -443,3 +443,16 @@ def test_an_office_with_a_resident_extract_beside_its_workbooks_is_missing_not_i
         f"raw/82.08/dkb/{SEMESTER}/ berisi ekstrak rekaman penduduk di samping agregat"
     )
     assert list(gabungan.folder_kantor("82.08", SEMESTER).glob("*.parquet")) == []
+
+
+def test_a_semester_an_office_has_not_sent_is_missing_not_refused(tmp_path):
+    """A backfill of the office × semester grid (docs/gabungan.md: a national refresh) runs
+    each office for every semester any office has: one whose folder is not there yet is
+    `belum ada`, with no refusal rows, and its province is not told of a refused office."""
+    buat_kantor(tmp_path / "raw" / "82.08", "82.08", SEMESTER, penduduk=20_000)
+    status = G.olah_kantor(_gabungan(tmp_path), "82.08", "2024-S1", Pengaturan())
+    assert (status["status"], status["alasan"]) == (
+        "belum ada",
+        "folder raw/82.08/dkb/2024-S1/ belum ada",
+    )
+    assert status["penolakan"] == []

@@ -231,6 +231,10 @@ def olah_kantor(gudang: GudangGabungan, kode: str, semester: str, pengaturan: Pe
     status = {"kode": kode, "semester": semester, "status": DITERIMA, "alasan": None}
     penolakan: list[dict] = []
     try:
+        if not (kerja.paths.raw_dir / "dkb" / semester).is_dir():
+            # a backfill runs every office × every semester any office has: an office that has
+            # not sent this semester yet is missing, not refused (an empty folder is refused)
+            raise _BelumAda(f"folder raw/{kode}/dkb/{semester}/ belum ada")
         _muat_bahan(kerja, konteks, pengaturan, kode)
         ingest_dkb(konteks, kerja, pengaturan)
         with kerja.connect() as con:
