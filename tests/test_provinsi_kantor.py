@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import shutil
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -14,6 +15,7 @@ from kantor_sintetis import SEMESTER, assert_figures_match, buat_provinsi, rusak
 
 from pipelines.provinsi import cli
 from pipelines.provinsi.definitions import defs
+from pipelines.provinsi.gabungan import GudangGabungan
 from pipelines.provinsi.kantor import Instalasi, KantorDitolak, kantor, temukan_kantor
 from pipelines.provinsi.otomasi import requests_for, rollup_request
 from pipelines.provinsi.partisi import KANTOR, SEMESTER_KANTOR, kunci_partisi
@@ -281,3 +283,60 @@ def test_a_second_make_provinsi_on_the_same_history_is_refused_untouched(
     assert f"Provinsi sudah dijalankan perintah lain pada riwayat {home}" in out
     assert not (home / "dagster.yaml").exists()
     assert "menunggu" not in out
+
+
+def test_the_rollup_also_follows_a_last_combined_route_run_that_failed(tmp_path):
+    """A batch whose last run fails (here a partition that is no semester: the step raises)
+    still gets its rollup: the success sensor alone would never see a last run, and `make
+    provinsi` would wait for the rollup until its time limit."""
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(KANTOR.name, ["82.08"])
+    instance.add_dynamic_partitions(SEMESTER_KANTOR.name, ["bukan-semester"])
+    failed = defs.resolve_job_def("gabungan_kantor").execute_in_process(
+        instance=instance,
+        partition_key=kunci_partisi("82.08", "bukan-semester"),
+        resources={
+            "gabungan": GudangGabungan(
+                raw_dir=str(tmp_path / "raw"), warehouse_dir=str(tmp_path / "warehouse")
+            )
+        },
+        raise_on_error=False,
+    )
+    assert not failed.success
+    (event,) = [
+        e.dagster_event
+        for e in instance.all_logs(failed.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
+    ]
+    sensor = defs.get_sensor_def("gabungan_setelah_kantor_gagal")
+    context = dg.build_run_status_sensor_context(
+        sensor_name=sensor.name,
+        dagster_event=event,
+        dagster_instance=instance,
+        dagster_run=instance.get_run_by_id(failed.run_id),
+    ).for_run_failure()
+    request = sensor(context)
+    assert (request.job_name, request.run_key) == ("gabungan_terbit", f"terbit:{failed.run_id}")
+
+
+@pytest.mark.lambat
+def test_make_provinsi_on_the_single_office_layout_does_not_wait_for_a_rollup(
+    tmp_path, monkeypatch, capsys
+):
+    """raw/ in the single-office layout is one office for the province command, with no
+    combined-route run: the command ends with that office's line, never waiting for a rollup
+    no sensor will request (it used to wait until its time limit, 6 hours by default)."""
+    raw, warehouse = tmp_path / "raw", tmp_path / "warehouse"
+    buat_kantor(raw, "82.08", SEMESTER, penduduk=2_000)
+    rusak_jk(raw)  # refused at the gate: the office's run ends in seconds
+    monkeypatch.setenv("DUKCAPIL_RAW_DIR", str(raw))
+    monkeypatch.setenv("DUKCAPIL_WAREHOUSE_DIR", str(warehouse))
+    instalasi = Instalasi(raw_dir=str(raw), warehouse_dir=str(warehouse))
+    started = time.monotonic()
+    code = cli.jalankan(tmp_path / "home", instalasi, pekerja=1, timeout=240)
+    out = capsys.readouterr()
+    assert code == 1
+    assert "Belum selesai" not in out.err
+    assert "gabungan provinsi/nasional" not in out.out
+    (line,) = [x for x in out.out.splitlines() if x.startswith("  82.08")]
+    assert " 2023-S2  GAGAL " in line and "agr_jk_" in line and " ditolak: " in line
+    assert time.monotonic() - started < 200

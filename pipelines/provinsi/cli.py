@@ -32,7 +32,7 @@ import yaml
 from pipelines import runs
 from pipelines.config import PROJECT_ROOT, paths_from_env
 from pipelines.defs.otomasi.rilis import TAG_DKB, TAG_SHARED
-from pipelines.provinsi.gabungan import gabungan_terbit
+from pipelines.provinsi.gabungan import gabungan_kantor, gabungan_terbit
 from pipelines.provinsi.kantor import Instalasi, KantorDitolak
 from pipelines.provinsi.otomasi import BELUM_SELESAI, kantor_lakip_job, requests_for
 from pipelines.provinsi.partisi import TAG_KANTOR, TAG_SEMESTER
@@ -285,11 +285,14 @@ def _jalankan(home: Path, instalasi: Instalasi, pekerja: int, timeout: float) ->
             flush=True,
         )
         done, rollup = True, None
+        # the single-office layout has no combined-route runs, so no rollup follows: waiting
+        # for one would hold the command until its time limit
+        combined = any(r.job_name == gabungan_kantor.name for r in requests)
         if requests:
             started, since = time.monotonic(), time.time()
             with daemon(home, home / "daemon.log") as process:
                 done = wait_for(instance, requests, timeout, process)
-                if done:  # the rollup follows the last office (sensor gabungan_setelah_kantor)
+                if done and combined:  # the rollup follows the last office's combined run
                     rollup = wait_for_rollup(instance, since, timeout, process)
                     done = rollup is not None
             if done:
@@ -301,7 +304,7 @@ def _jalankan(home: Path, instalasi: Instalasi, pekerja: int, timeout: float) ->
                     file=sys.stderr,
                 )
         lines, ok = status_lines(instance, instalasi)
-        if requests:
+        if combined:
             published = Path(instalasi.warehouse_dir) / "gabungan" / "dukcapil.duckdb"
             lines.append(rollup_line(instance, rollup, published))
             ok = ok and rollup is not None and rollup.status == dg.DagsterRunStatus.SUCCESS

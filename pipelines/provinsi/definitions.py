@@ -13,7 +13,12 @@ from dagster_dask import dask_executor
 from pipelines.config import dask_scheduler
 from pipelines.provinsi import gabungan
 from pipelines.provinsi.kantor import Instalasi, lakip
-from pipelines.provinsi.otomasi import gabungan_setelah_kantor, kantor_lakip_job, rilis_kantor
+from pipelines.provinsi.otomasi import (
+    gabungan_setelah_kantor,
+    gabungan_setelah_kantor_gagal,
+    kantor_lakip_job,
+    rilis_kantor,
+)
 
 
 def executor() -> dg.ExecutorDefinition:
@@ -28,7 +33,7 @@ def build_defs() -> dg.Definitions:
     own = dg.Definitions(
         assets=[lakip],
         jobs=[kantor_lakip_job],
-        sensors=[rilis_kantor, gabungan_setelah_kantor],
+        sensors=[rilis_kantor, gabungan_setelah_kantor, gabungan_setelah_kantor_gagal],
         resources={"instalasi": Instalasi.from_env()},
         executor=executor(),
     )

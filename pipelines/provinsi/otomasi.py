@@ -158,7 +158,7 @@ BELUM_SELESAI = [
 
 
 def rollup_request(instance: dg.DagsterInstance, run_id: str) -> dg.RunRequest | None:
-    """The rollup's run after the combined-route run `run_id` succeeded, unless other runs of
+    """The rollup's run after the combined-route run `run_id` finished, unless other runs of
     the route are still queued or running (the last of them requests it: one rollup per batch
     of releases, not one per office)."""
     pending = instance.get_runs(
@@ -178,7 +178,25 @@ def rollup_request(instance: dg.DagsterInstance, run_id: str) -> dg.RunRequest |
     "nasional, periksa, terbitkan (warehouse/gabungan/dukcapil.duckdb).",
 )
 def gabungan_setelah_kantor(context: dg.RunStatusSensorContext):
+    return _setelah_kantor(context)
+
+
+def _setelah_kantor(context: dg.RunStatusSensorContext) -> dg.RunRequest | dg.SkipReason:
     request = rollup_request(context.instance, context.dagster_run.run_id)
     if request is None:
         return dg.SkipReason("Run jalur gabungan lain masih berjalan; gabungan menunggu.")
     return request
+
+
+@dg.run_failure_sensor(
+    monitored_jobs=[gabungan_kantor],
+    request_job=gabungan_terbit,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Juga setelah run jalur gabungan terakhir yang GAGAL: gabungan tetap diterbitkan "
+    "dari kantor yang sudah diolah.",
+)
+def gabungan_setelah_kantor_gagal(context: dg.RunFailureSensorContext):
+    # When the last run of a batch fails (a crash, a killed worker: a refused file is recorded,
+    # not failed), the success sensor never sees a last run: without this the rollup would
+    # never come and `make provinsi` would wait for it until its time limit.
+    return _setelah_kantor(context)
