@@ -8,6 +8,7 @@ Expected figures are computed here with pandas from the true desa counts the gen
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import time
@@ -278,7 +279,8 @@ def test_a_failing_check_keeps_the_published_file(provinsi, tmp_path):
     (tmp_path / "raw").mkdir()
     gabungan = _gabungan(tmp_path)
     before = file_sha256(gabungan.paths.published_db)
-    figures = gabungan.folder_kantor("82.08", SEMESTER) / "agregat_wilayah.parquet"
+    folder = gabungan.folder_kantor("82.08", SEMESTER)
+    figures = folder / json.loads((folder / G.STATUS).read_text())["angka"]["agregat_wilayah"]
     frame = pd.read_parquet(figures)
     frame.loc[(frame.kode_wilayah == "82.08") & (frame.ukuran == "penduduk"), "nilai"] += 1
     frame.to_parquet(figures, index=False)
@@ -456,3 +458,52 @@ def test_a_semester_an_office_has_not_sent_is_missing_not_refused(tmp_path):
         "folder raw/82.08/dkb/2024-S1/ belum ada",
     )
     assert status["penolakan"] == []
+
+
+def test_a_write_cut_short_leaves_the_office_figures_of_one_write(tmp_path, monkeypatch):
+    """A revised office whose new figures are being written when the process dies (here the
+    disk fails on the second of its three files): the rollup still reads the earlier write's
+    figures, every table of them, never the new agregat_wilayah beside the old
+    agregat_kelurahan; the next write leaves only its own files."""
+    raw = tmp_path / "raw" / "82.08"
+    first = buat_kantor(raw, "82.08", SEMESTER, penduduk=20_000)["angka"]
+    gabungan = _gabungan(tmp_path)
+
+    def read() -> tuple[int, int]:
+        """(kab/kota penduduk, sum of the kelurahan penduduk) as the rollup reads them."""
+        with duckdb.connect() as con:
+            assert G.muat_masukan(con, gabungan) == 1
+            return con.execute(
+                "SELECT (SELECT nilai FROM masuk.agregat_wilayah WHERE kode_wilayah = '82.08' "
+                "AND ukuran = 'penduduk'), (SELECT sum(nilai) FROM masuk.agregat_kelurahan "
+                "WHERE ukuran = 'penduduk')"
+            ).fetchone()
+
+    assert G.olah_kantor(gabungan, "82.08", SEMESTER, Pengaturan())["status"] == "diterima"
+    before = read()
+    assert before[0] == _jumlah(first)["penduduk"]
+    shutil.rmtree(raw / "dkb" / SEMESTER)
+    second = buat_kantor(raw, "82.08", SEMESTER, penduduk=30_000, seed=1)["angka"]
+    assert _jumlah(second)["penduduk"] != _jumlah(first)["penduduk"]
+
+    written = pd.DataFrame.to_parquet
+    calls = []
+
+    def disk_full_on_the_second_file(frame, *args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return written(frame, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", disk_full_on_the_second_file)
+    with pytest.raises(OSError, match="No space left"):
+        G.olah_kantor(gabungan, "82.08", SEMESTER, Pengaturan())
+    monkeypatch.undo()
+
+    assert read() == before  # every table of the first write
+    assert G.olah_kantor(gabungan, "82.08", SEMESTER, Pengaturan())["status"] == "diterima"
+    after = read()
+    assert after[0] == _jumlah(second)["penduduk"] and after[1] != before[1]
+    folder = gabungan.folder_kantor("82.08", SEMESTER)
+    named = json.loads((folder / G.STATUS).read_text())["angka"]
+    assert sorted(p.name for p in folder.glob("*.parquet")) == sorted(named.values())

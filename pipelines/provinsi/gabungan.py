@@ -24,8 +24,9 @@ import json
 import os
 import sys
 import time
+import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -192,23 +193,38 @@ def _muat_bahan(kerja: GudangKantor, konteks: _Konteks, pengaturan: Pengaturan, 
             ingest(konteks, kerja, pengaturan, SOURCES[name])
 
 
-def _tulis_angka(con: duckdb.DuckDBPyConnection, folder: Path, kode: str, semester: str) -> None:
-    """The office's published tables and its files' receipts, one Parquet each; written beside
-    and renamed into place, so a reader sees the old file or the new one."""
+def _tulis_angka(
+    con: duckdb.DuckDBPyConnection, folder: Path, kode: str, semester: str
+) -> dict[str, str]:
+    """The office's published tables and its files' receipts, one Parquet each, under names no
+    earlier write used; returns table -> file name. status.json, replaced last and atomically,
+    names them: a reader that reads the status reads one write's files, never the new
+    agregat_wilayah beside the old agregat_kelurahan of a write cut short."""
     folder.mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex[:12]
     queries = {
-        f"{t.split('.')[1]}.parquet": f"SELECT ? AS kode_kantor, * FROM {t} WHERE semester = ?"
+        t.split(".")[1]: f"SELECT ? AS kode_kantor, * FROM {t} WHERE semester = ?"
         for t in TABEL_KANTOR
     }
-    queries["berkas.parquet"] = (
+    queries["berkas"] = (
         "SELECT ? AS kode_kantor, partisi AS semester, berkas, sha256, ukuran_byte, jumlah_baris "
         "FROM raw.berkas_diterima WHERE partisi = ?"
     )
+    names = {}
     for name, query in queries.items():
-        staging = folder / f".{name}.tmp"
-        frame = con.execute(query, [kode, semester]).df()
-        frame.to_parquet(staging, index=False)
-        os.replace(staging, folder / name)
+        names[name] = f"{name}.{token}.parquet"
+        con.execute(query, [kode, semester]).df().to_parquet(folder / names[name], index=False)
+    return names
+
+
+@contextmanager
+def _kunci(lock: Path) -> Iterator[None]:
+    """An exclusive lock on `lock`, waiting for its holder; the kernel frees it if the
+    process dies."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def _tulis_status(folder: Path, status: dict) -> None:
@@ -223,6 +239,13 @@ def olah_kantor(gudang: GudangGabungan, kode: str, semester: str, pengaturan: Pe
     status: diterima with its figures in Parquet, or ditolak with the gate's refusal."""
     if not is_semester(semester):
         raise ValueError(f"semester {semester!r} bukan nama semester (mis. 2023-S2)")
+    # one process at a time per office × semester (a backfill's batch and a sensor's run may
+    # overlap): the folder's files are one write's
+    with _kunci(gudang.folder_kantor(kode, semester) / ".kunci"):
+        return _olah_kantor(gudang, kode, semester, pengaturan)
+
+
+def _olah_kantor(gudang: GudangGabungan, kode: str, semester: str, pengaturan: Pengaturan) -> dict:
     start = time.perf_counter()
     raw_root = Path(gudang.raw_dir).resolve()
     folder = gudang.folder_kantor(kode, semester)
@@ -230,6 +253,7 @@ def olah_kantor(gudang: GudangGabungan, kode: str, semester: str, pengaturan: Pe
     konteks = _Konteks(semester)
     status = {"kode": kode, "semester": semester, "status": DITERIMA, "alasan": None}
     penolakan: list[dict] = []
+    angka: dict[str, str] = {}
     try:
         if not (kerja.paths.raw_dir / "dkb" / semester).is_dir():
             # a backfill runs every office × every semester any office has: an office that has
@@ -259,7 +283,7 @@ def olah_kantor(gudang: GudangGabungan, kode: str, semester: str, pengaturan: Pe
             con.execute(DDL_REKAMAN)  # the record-level table the DKB SQL unions (empty here)
             for table in _tabel_sql():
                 run_sql_table(con, table, semester if table.partitioned else None)
-            _tulis_angka(con, folder, kode, semester)
+            angka = _tulis_angka(con, folder, kode, semester)
     except InputRejected as refused:
         # paths as the officer knows them: raw/<kode>/…, not this machine's folders
         status.update(status=DITOLAK, alasan=str(refused).replace(str(raw_root), "raw"))
@@ -282,18 +306,17 @@ def olah_kantor(gudang: GudangGabungan, kode: str, semester: str, pengaturan: Pe
     finally:
         kerja.close()
     status.update(
+        angka=angka,
         penolakan=penolakan,
         jumlah_peringatan=len(konteks.log.peringatan),
         detik=round(time.perf_counter() - start, 3),
     )
-    if status["status"] != DITERIMA:
-        # the refusal first, then the figures of an earlier acceptance go: never a refused
-        # office's old figures in a new rollup
-        _tulis_status(folder, status)
-        for name in (*(f"{t.split('.')[1]}.parquet" for t in TABEL_KANTOR), "berkas.parquet"):
-            (folder / name).unlink(missing_ok=True)
-    else:
-        _tulis_status(folder, status)
+    # the status first, then every file it does not name goes: an earlier write's figures (a
+    # refused office's old figures never reach a new rollup) and those of a write cut short
+    _tulis_status(folder, status)
+    for path in folder.glob("*.parquet"):
+        if path.name not in angka.values():
+            path.unlink(missing_ok=True)
     return status
 
 
@@ -341,15 +364,10 @@ KONTRAK = load_layer(SKEMA)
 CHECKS_DIR = SQL_DIR / SKEMA / "checks"
 
 
-@contextmanager
-def _satu_penulis(paths: Paths) -> Iterator[None]:
+def _satu_penulis(paths: Paths) -> AbstractContextManager[None]:
     """One rollup at a time writes the combined working file (DuckDB: one writer); a second
     waits, as the office's runs do (pipelines/gudang/db.py)."""
-    lock = paths.build_db.parent / ".kunci"
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with lock.open("a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
+    return _kunci(paths.build_db.parent / ".kunci")
 
 
 def _status_semua(gudang: GudangGabungan) -> list[tuple[Path, dict]]:
@@ -403,9 +421,11 @@ def muat_masukan(con: duckdb.DuckDBPyConnection, gudang: GudangGabungan) -> int:
     daerah, provinsi = _daftar_nasional()
     replace_table(con, "masuk.daerah", daerah)
     replace_table(con, "masuk.provinsi", provinsi)
-    accepted = [folder for folder, s in found if s["status"] == DITERIMA]
+    accepted = [(folder, s) for folder, s in found if s["status"] == DITERIMA]
     for name in (*(t.split(".")[1] for t in TABEL_KANTOR), "berkas"):
-        files = [str(f / f"{name}.parquet") for f in accepted]
+        # the files the status names (one write's); a status written before they were named
+        # had fixed names
+        files = [str(f / s.get("angka", {}).get(name, f"{name}.parquet")) for f, s in accepted]
         if files:
             select = f"SELECT * FROM read_parquet({files!r}, union_by_name = true)"
         else:  # no office accepted yet: the tables still exist, empty, with their columns
