@@ -507,3 +507,18 @@ def test_a_write_cut_short_leaves_the_office_figures_of_one_write(tmp_path, monk
     folder = gabungan.folder_kantor("82.08", SEMESTER)
     named = json.loads((folder / G.STATUS).read_text())["angka"]
     assert sorted(p.name for p in folder.glob("*.parquet")) == sorted(named.values())
+
+
+def test_the_route_command_with_nothing_to_read_fails_saying_so(tmp_path, monkeypatch, capsys):
+    """`python -m pipelines.provinsi.gabungan` on a raw/ without office folders, or with a
+    code typed wrong, publishes nothing and says why (it used to print TERBIT, exit 0)."""
+    buat_kantor(tmp_path / "raw" / "82.08 - Copy", "82.08", SEMESTER, penduduk=2_000)
+    monkeypatch.setenv("DUKCAPIL_RAW_DIR", str(tmp_path / "raw"))
+    monkeypatch.setenv("DUKCAPIL_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    assert G.main([]) == 1
+    err = capsys.readouterr().err
+    assert f"Tidak ada kantor × semester di {tmp_path / 'raw'}" in err
+    shutil.copytree(tmp_path / "raw" / "82.08 - Copy", tmp_path / "raw" / "82.08")
+    assert G.main(["--kantor", "82.8"]) == 1
+    assert f"Tidak ada kantor 82.8 di {tmp_path / 'raw'}" in capsys.readouterr().err
+    assert not (tmp_path / "warehouse" / "gabungan" / "dukcapil.duckdb").exists()

@@ -571,6 +571,17 @@ def main(argv: list[str] | None = None) -> int:
         if folder.is_dir() and is_semester(folder.name)
         and (not args.semester or folder.name in args.semester)
     )  # fmt: skip
+    unknown = sorted(set(args.kantor or ()) - set(found.kantor))
+    if unknown or not pairs:
+        # nothing to run is no success: publishing the old statuses again would say "TERBIT"
+        # for offices that were never read (a typed code, the offices somewhere else)
+        what = f"kantor {', '.join(unknown)}" if unknown else "kantor × semester"
+        print(
+            f"Tidak ada {what} di {env.raw_dir}: setiap kantor adalah folder bernama kode "
+            "kab/kota bertitik (mis. 53.10) berisi dkb/<semester>/ (docs/provinsi.md).",
+            file=sys.stderr,
+        )
+        return 1
     instance = dg.DagsterInstance.get()
     instance.add_dynamic_partitions("kantor", sorted({k for k, _ in pairs}))
     instance.add_dynamic_partitions("semester_kantor", sorted({s for _, s in pairs}))
