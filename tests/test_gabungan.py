@@ -522,3 +522,32 @@ def test_the_route_command_with_nothing_to_read_fails_saying_so(tmp_path, monkey
     assert G.main(["--kantor", "82.8"]) == 1
     assert f"Tidak ada kantor 82.8 di {tmp_path / 'raw'}" in capsys.readouterr().err
     assert not (tmp_path / "warehouse" / "gabungan" / "dukcapil.duckdb").exists()
+
+
+def test_a_nik_pasted_into_an_aggregate_cell_never_reaches_the_analyst_tables(tmp_path):
+    """The refusal is published (gabungan.kantor, gabungan.penolakan): a 16-digit number in a
+    count cell, as a NIK or KK number pasted by mistake, shows masked as the record-level path masks
+    it (first and last 4 digits), with its row and column still named."""
+    raw = tmp_path / "raw" / "82.08"
+    buat_kantor(raw, "82.08", SEMESTER, penduduk=20_000)
+    nik, kk = "8208014506900003", "8208010101200007"
+    path = next((raw / "dkb" / SEMESTER).glob("agr_jk_*.xlsx"))
+    book = openpyxl.load_workbook(path)
+    header = [c.value for c in book.active[1]]
+    book.active.cell(4, header.index("L") + 1).value = nik
+    book.active.cell(5, header.index("P") + 1).value = kk
+    book.save(path)
+    gabungan = _gabungan(tmp_path)
+    status = G.olah_kantor(gabungan, "82.08", SEMESTER, Pengaturan())
+    assert status["status"] == "ditolak"
+    with duckdb.connect() as con:
+        G.muat_masukan(con, gabungan)
+        for name in ("status_kantor", "penolakan"):
+            text = con.execute(f"SELECT * FROM masuk.{name}").df().to_csv()
+            assert nik not in text and kk not in text, name
+        rows = con.execute(
+            "SELECT baris, kolom, nilai FROM masuk.penolakan ORDER BY baris"
+        ).fetchall()
+    assert ("8208••••••••0003" in status["alasan"]) and ("8208••••••••0007" in status["alasan"])
+    assert (4, "L (penduduk_laki_laki)", "8208••••••••0003") in rows
+    assert (5, "P (penduduk_perempuan)", "8208••••••••0007") in rows
