@@ -48,7 +48,7 @@ from pipelines.defs.publikasi.gudang_analis import publish
 # the record-level table conformed.dkb_jalur unions, created empty as that step creates it
 from pipelines.defs.rekaman.assets import _DDL as DDL_REKAMAN
 from pipelines.defs.transformasi.assets import SQL_TABLES, load_sql_tables, run_sql_table
-from pipelines.domain.data_pribadi import samarkan, samarkan_penolakan
+from pipelines.domain.data_pribadi import samarkan
 from pipelines.domain.penolakan import InputRejected
 from pipelines.domain.semester import is_semester
 from pipelines.gudang.db import Warehouse, load_sql, prepare, replace_table
@@ -287,21 +287,20 @@ def _olah_kantor(gudang: GudangGabungan, kode: str, semester: str, pengaturan: P
             angka = _tulis_angka(con, folder, kode, semester)
     except InputRejected as refused:
         # The refusal goes to analyst tables (gabungan.kantor, gabungan.penolakan): a NIK or KK
-        # number pasted into an aggregate cell is masked as the record-level path masks it.
-        refused = samarkan_penolakan(refused)
-        # paths as the officer knows them: raw/<kode>/…, not this machine's folders
-        status.update(status=DITOLAK, alasan=str(refused).replace(str(raw_root), "raw"))
+        # number pasted into an aggregate cell is masked as the record-level path masks a
+        # number (samarkan: first and last 4 digits), in the values and in the text quoting them.
+        text = str(refused).replace(str(raw_root), "raw")  # the officer's paths: raw/<kode>/…
+        status.update(status=DITOLAK, alasan=samarkan("", text))
         penolakan = [
             {
                 "berkas": f.file.replace(str(raw_root), "raw"),
                 "baris": f.row,
                 "kolom": f.column,
-                "nilai": f.value,
+                "nilai": samarkan("", f.value) if f.value is not None else None,
                 "aturan": samarkan("", f.rule),
             }
             for f in refused.failures
         ]
-        status["alasan"] = samarkan("", status["alasan"])  # a rule may quote a value too
     except _BelumAda as missing:
         status.update(status=BELUM_ADA, alasan=str(missing))
     except dg.Failure as failure:  # a required input missing: refused the same way
