@@ -22,10 +22,12 @@ import pytest
 
 from pipelines.config import Paths, Pengaturan
 from pipelines.defs.masukan.agregat import _duplicates, dkb_agregat
+from pipelines.defs.masukan.agregat import ingest_dkb as dkb_step
 from pipelines.defs.masukan.readers import file_sha256
 from pipelines.defs.masukan.schemas import SOURCES
 from pipelines.defs.masukan.ukuran import PetaUkuran
 from pipelines.domain import wilayah as nasional
+from pipelines.domain.penolakan import InputRejected
 from pipelines.provinsi import gabungan as G
 from pipelines.synthetic.kantor import TOPIK, buat_kantor
 
@@ -525,9 +527,9 @@ def test_the_route_command_with_nothing_to_read_fails_saying_so(tmp_path, monkey
 
 
 def test_a_nik_pasted_into_an_aggregate_cell_never_reaches_the_analyst_tables(tmp_path):
-    """The refusal is published (gabungan.kantor, gabungan.penolakan): a 16-digit number in a
-    count cell, as a NIK or KK number pasted by mistake, shows masked as the record-level path masks
-    it (first and last 4 digits), with its row and column still named."""
+    """The refusal is stored by Dagster and published (gabungan.kantor, gabungan.penolakan):
+    a 16-digit number in a count cell, as a NIK or KK number pasted by mistake, shows masked
+    as the record-level path masks it (first and last 4 digits), its row and column named."""
     raw = tmp_path / "raw" / "82.08"
     buat_kantor(raw, "82.08", SEMESTER, penduduk=20_000)
     nik, kk = "8208014506900003", "8208010101200007"
@@ -537,6 +539,17 @@ def test_a_nik_pasted_into_an_aggregate_cell_never_reaches_the_analyst_tables(tm
     book.active.cell(4, header.index("L") + 1).value = nik
     book.active.cell(5, header.index("P") + 1).value = kk
     book.save(path)
+    # the office's own DKB step (raw/dkb_agregat of `make run`): its refusal, which Dagster
+    # stores and the console prints, is masked, and keeps no unmasked cause
+    kerja = G.GudangKantor(raw_dir=str(raw), warehouse_dir=str(tmp_path / "kerja"))
+    konteks = G._Konteks(SEMESTER)
+    G._muat_bahan(kerja, konteks, Pengaturan(), "82.08")
+    with pytest.raises(InputRejected) as refused:
+        dkb_step(konteks, kerja, Pengaturan())
+    kerja.close()
+    text = str(refused.value)
+    assert nik not in text and kk not in text and "8208••••••••0003" in text
+    assert refused.value.__cause__ is None and refused.value.__suppress_context__
     gabungan = _gabungan(tmp_path)
     status = G.olah_kantor(gabungan, "82.08", SEMESTER, Pengaturan())
     assert status["status"] == "ditolak"

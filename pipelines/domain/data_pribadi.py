@@ -73,6 +73,17 @@ def samarkan_penolakan(error: InputRejected) -> InputRejected:
     )
 
 
+def samarkan_nomor(error: InputRejected) -> InputRejected:
+    """A refusal of a table of counts with every run of 12+ digits in a value or rule masked:
+    no count is that large, so it is a NIK or KK number pasted into a cell. The same refusal
+    (its own type and wording) when there is none."""
+    failures = [
+        Failure(f.file, f.row, f.column, samarkan("", f.value), samarkan("", f.rule))
+        for f in error.failures
+    ]
+    return error if failures == error.failures else InputRejected(error.path, failures)
+
+
 class GagalRekaman(RuntimeError):
     """A failure inside the record-level step whose own text may quote personal data."""
 

@@ -45,6 +45,7 @@ from pipelines.defs.masukan.siak import (
 from pipelines.defs.masukan.tabel import RawTable
 from pipelines.defs.masukan.ukuran import SEMUA_TOPIK, PetaUkuran, needed_measures
 from pipelines.domain.angka import format_id_number
+from pipelines.domain.data_pribadi import samarkan_nomor
 from pipelines.domain.penolakan import Failure, InputRejected
 from pipelines.domain.semester import tahun
 from pipelines.gudang.db import Warehouse, replace_partition
@@ -255,6 +256,20 @@ def _missing_measures(long, peta, needed, folder: Path, read: list[str]) -> list
 
 
 def ingest_dkb(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, pengaturan: Pengaturan
+) -> dg.MaterializeResult:
+    """The semester's aggregate DKB through the gate into raw.dkb_agregat (office pipeline
+    and combined route alike)."""
+    try:
+        return _ingest_dkb(context, warehouse, pengaturan)
+    except InputRejected as error:
+        # The refusal reaches Dagster's storage, the console and the combined analyst file: a
+        # NIK or KK number pasted into a count cell is masked there (`from None`: the unmasked
+        # text is not kept as the cause either).
+        raise samarkan_nomor(error) from None
+
+
+def _ingest_dkb(
     context: dg.AssetExecutionContext, warehouse: Warehouse, pengaturan: Pengaturan
 ) -> dg.MaterializeResult:
     semester = context.partition_key
