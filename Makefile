@@ -117,6 +117,7 @@ ui-provinsi: setup  ## the province's Dagster UI (offices × semesters) on http:
 	exec 9>>"$$DAGSTER_HOME/.kunci_provinsi"; flock -n 9 || { echo "Provinsi sudah \
 	dijalankan perintah lain pada riwayat $$DAGSTER_HOME (make provinsi atau make \
 	ui-provinsi); tunggu sampai selesai." >&2; exit 1; }; \
+	echo "make ui-provinsi pid $$$$" > "$$DAGSTER_HOME/.kunci_provinsi"; \
 	$(BIN)/python -m pipelines.provinsi.cli siapkan --pekerja "$$PEKERJA" && \
 	{ $(BIN)/dagster-daemon run -w workspace_provinsi.yaml & daemon=$$!; \
 	trap 'kill $$daemon' EXIT INT TERM; \

@@ -278,9 +278,14 @@ def test_a_second_make_provinsi_on_the_same_history_is_refused_untouched(
     home.mkdir()
     with (home / cli.KUNCI).open("a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
+        held.write("make provinsi pid 4242, dagster-daemon pid 4243")
+        held.flush()
         code, out = _jalankan(raw, home, capsys)
     assert code == 1
-    assert f"Provinsi sudah dijalankan perintah lain pada riwayat {home}" in out
+    assert (
+        f"Provinsi sudah dijalankan perintah lain pada riwayat {home} (make provinsi pid 4242, "
+        "dagster-daemon pid 4243)" in out
+    )
     assert not (home / "dagster.yaml").exists()
     assert "menunggu" not in out
 

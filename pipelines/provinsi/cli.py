@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 import dagster as dg
 import yaml
@@ -65,10 +66,12 @@ def write_instance_config(home: Path, pekerja: int) -> Path:
 
 
 @contextmanager
-def daemon(home: Path, log: Path) -> Iterator[subprocess.Popen]:
+def daemon(home: Path, log: Path, kunci: IO[str] | None = None) -> Iterator[subprocess.Popen]:
     """`dagster-daemon run` on the province workspace, in its own process group (its code
     server and the runs it launches are in it): the whole group is stopped on the way out,
-    also when the caller fails."""
+    also when the caller fails. `kunci`, the province lock, is inherited by the daemon: if this
+    command is killed (SIGKILL leaves the daemon's own session running) the lock stays held
+    until that daemon ends, and the holder it names says which process to stop."""
     with log.open("ab") as out:
         process = subprocess.Popen(
             [str(DAEMON), "run", "-w", str(WORKSPACE)],
@@ -77,7 +80,11 @@ def daemon(home: Path, log: Path) -> Iterator[subprocess.Popen]:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            pass_fds=(kunci.fileno(),) if kunci is not None else (),
         )
+    if kunci is not None:
+        kunci.write(f", dagster-daemon pid {process.pid}")
+        kunci.flush()
     try:
         yield process
     finally:
@@ -231,35 +238,42 @@ def status_lines(instance: dg.DagsterInstance, instalasi: Instalasi) -> tuple[li
 
 
 @contextmanager
-def satu_perintah(home: Path) -> Iterator[bool]:
-    """True while this command alone runs the province on `home`; False when another holds it.
-    Two commands on one instance would run two daemons: each dequeues runs (the worker limit
-    no longer holds) and each stops its process group on the way out, killing the runs the
-    other's daemon launched. `make ui-provinsi` holds the same lock (Makefile)."""
+def satu_perintah(home: Path) -> Iterator[IO[str] | None]:
+    """The province lock on `home` while this command alone runs the province; None when
+    another holds it. Two commands on one instance would run two daemons: each dequeues runs
+    (the worker limit no longer holds) and each stops its process group on the way out, killing
+    the runs the other's daemon launched. `make ui-provinsi` holds the same lock (Makefile),
+    and so does the daemon this command starts (daemon()), also if the command is killed."""
     home.mkdir(parents=True, exist_ok=True)
     with (home / KUNCI).open("a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            yield False
+            yield None
             return
-        yield True
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"make provinsi pid {os.getpid()}")
+        handle.flush()
+        yield handle
 
 
 def jalankan(home: Path, instalasi: Instalasi, pekerja: int, timeout: float) -> int:
-    with satu_perintah(home) as alone:
-        if not alone:
+    with satu_perintah(home) as kunci:
+        if kunci is None:
+            holder = (home / KUNCI).read_text(encoding="utf-8").strip() or "make ui-provinsi"
             print(
-                f"Provinsi sudah dijalankan perintah lain pada riwayat {home} (make provinsi "
-                "atau make ui-provinsi). Tunggu sampai selesai, atau hentikan yang itu; "
-                "tidak ada yang dijalankan.",
+                f"Provinsi sudah dijalankan perintah lain pada riwayat {home} ({holder}). Tunggu "
+                "sampai selesai, atau hentikan yang itu; tidak ada yang dijalankan.",
                 file=sys.stderr,
             )
             return 1
-        return _jalankan(home, instalasi, pekerja, timeout)
+        return _jalankan(home, instalasi, pekerja, timeout, kunci)
 
 
-def _jalankan(home: Path, instalasi: Instalasi, pekerja: int, timeout: float) -> int:
+def _jalankan(
+    home: Path, instalasi: Instalasi, pekerja: int, timeout: float, kunci: IO[str] | None = None
+) -> int:
     write_instance_config(home, pekerja)
     with dg.DagsterInstance.from_config(str(home)) as instance:
         try:
@@ -290,7 +304,7 @@ def _jalankan(home: Path, instalasi: Instalasi, pekerja: int, timeout: float) ->
         combined = any(r.job_name == gabungan_kantor.name for r in requests)
         if requests:
             started, since = time.monotonic(), time.time()
-            with daemon(home, home / "daemon.log") as process:
+            with daemon(home, home / "daemon.log", kunci) as process:
                 done = wait_for(instance, requests, timeout, process)
                 if done and combined:  # the rollup follows the last office's combined run
                     rollup = wait_for_rollup(instance, since, timeout, process)
