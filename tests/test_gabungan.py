@@ -564,3 +564,21 @@ def test_a_nik_pasted_into_an_aggregate_cell_never_reaches_the_analyst_tables(tm
     assert ("8208••••••••0003" in status["alasan"]) and ("8208••••••••0007" in status["alasan"])
     assert (4, "L (penduduk_laki_laki)", "8208••••••••0003") in rows
     assert (5, "P (penduduk_perempuan)", "8208••••••••0007") in rows
+
+
+def test_the_route_command_makes_its_dagster_home_on_first_use(tmp_path, monkeypatch, capsys):
+    """`python -m pipelines.provinsi.gabungan` as docs/gabungan.md shows it, on a fresh
+    machine: $DAGSTER_HOME not made yet (it ended in Dagster's traceback). Its runs are recorded
+    there, and it prints each office's status and the published file."""
+    buat_kantor(tmp_path / "raw" / "82.08", "82.08", SEMESTER, penduduk=2_000)
+    home = tmp_path / "belum_ada" / "dagster"
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("DUKCAPIL_RAW_DIR", str(tmp_path / "raw"))
+    monkeypatch.setenv("DUKCAPIL_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    assert G.main([]) == 0
+    out = capsys.readouterr().out
+    assert f"{SEMESTER} 82.08: diterima" in out
+    assert f"Gabungan TERBIT: {tmp_path / 'warehouse' / 'gabungan' / 'dukcapil.duckdb'}" in out
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        jobs = sorted(r.job_name for r in instance.get_runs())
+    assert jobs == ["gabungan_kantor", "gabungan_terbit"]

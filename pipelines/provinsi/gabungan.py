@@ -586,7 +586,11 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    instance = dg.DagsterInstance.get()
+    # the province's instance, as `make provinsi` has it, made on first use: without this a
+    # missing or unset $DAGSTER_HOME ended the command in Dagster's traceback
+    home = Path(os.environ.get("DAGSTER_HOME") or PROJECT_ROOT / ".dagster_provinsi").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    instance = dg.DagsterInstance.from_config(str(home))
     instance.add_dynamic_partitions("kantor", sorted({k for k, _ in pairs}))
     instance.add_dynamic_partitions("semester_kantor", sorted({s for _, s in pairs}))
     definitions = dg.Definitions(
