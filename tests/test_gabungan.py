@@ -582,3 +582,12 @@ def test_the_route_command_makes_its_dagster_home_on_first_use(tmp_path, monkeyp
     with dg.DagsterInstance.from_config(str(home)) as instance:
         jobs = sorted(r.job_name for r in instance.get_runs())
     assert jobs == ["gabungan_kantor", "gabungan_terbit"]
+
+
+@pytest.mark.parametrize("kode", ["../../luar", "53.10/../../../luar", "5310"])
+def test_an_office_partition_typed_in_the_ui_never_names_a_folder_outside(tmp_path, kode):
+    """Dynamic partitions can be added by hand in the UI: the office code names folders under
+    raw/ and warehouse/gabungan/, so anything but a dotted kab/kota code is refused unread."""
+    with pytest.raises(ValueError, match="bukan kode kab/kota bertitik"):
+        G.olah_kantor(_gabungan(tmp_path), kode, SEMESTER, Pengaturan())
+    assert list(tmp_path.rglob("*")) == []

@@ -53,7 +53,7 @@ from pipelines.domain.penolakan import InputRejected
 from pipelines.domain.semester import is_semester
 from pipelines.gudang.db import Warehouse, load_sql, prepare, replace_table
 from pipelines.gudang.kontrak import kontrak, load_layer, table_schema
-from pipelines.provinsi.kantor import temukan_kantor
+from pipelines.provinsi.kantor import KODE_KANTOR, temukan_kantor
 from pipelines.provinsi.partisi import DIMENSI_KANTOR, DIMENSI_SEMESTER, KANTOR_X_SEMESTER
 
 # The partitions: office × semester (pipelines/provinsi/partisi.py, shared with kantor/lakip).
@@ -240,6 +240,9 @@ def olah_kantor(gudang: GudangGabungan, kode: str, semester: str, pengaturan: Pe
     status: diterima with its figures in Parquet, or ditolak with the gate's refusal."""
     if not is_semester(semester):
         raise ValueError(f"semester {semester!r} bukan nama semester (mis. 2023-S2)")
+    if not KODE_KANTOR.fullmatch(kode):
+        # a partition key can be typed in the UI: it names folders, so never '../…'
+        raise ValueError(f"kode kantor {kode!r} bukan kode kab/kota bertitik (mis. 53.10)")
     # one process at a time per office × semester (a backfill's batch and a sensor's run may
     # overlap): the folder's files are one write's
     with _kunci(gudang.folder_kantor(kode, semester) / ".kunci"):
