@@ -591,3 +591,28 @@ def test_an_office_partition_typed_in_the_ui_never_names_a_folder_outside(tmp_pa
     with pytest.raises(ValueError, match="bukan kode kab/kota bertitik"):
         G.olah_kantor(_gabungan(tmp_path), kode, SEMESTER, Pengaturan())
     assert list(tmp_path.rglob("*")) == []
+
+
+def test_an_office_folder_discovery_now_refuses_leaves_the_totals(tmp_path):
+    """An accepted office whose daerah.csv is then broken (two codes): discovery refuses the
+    folder, so no run follows it; the rollup must not keep its last figures as `diterima`."""
+    for kode in ("53.10", "82.08"):
+        buat_kantor(tmp_path / "raw" / kode, kode, SEMESTER, penduduk=2_000)
+    gabungan = _gabungan(tmp_path)
+    for kode in ("53.10", "82.08"):
+        assert G.olah_kantor(gabungan, kode, SEMESTER, Pengaturan())["status"] == "diterima"
+    daerah = tmp_path / "raw" / "53.10" / "referensi" / "daerah.csv"
+    header, row = daerah.read_text(encoding="utf-8").splitlines()[:2]
+    daerah.write_text(f"{header}\n{row}\n{row.replace('53.10', '53.11')}\n", encoding="utf-8")
+    with duckdb.connect() as con:
+        assert G.muat_masukan(con, gabungan) == 1
+        status = dict(con.execute("SELECT kode, status FROM masuk.status_kantor").fetchall())
+        alasan = con.execute("SELECT alasan FROM masuk.status_kantor WHERE kode = '53.10'")
+        alasan = alasan.fetchone()[0]
+        offices = con.execute("SELECT DISTINCT kode_kantor FROM masuk.agregat_wilayah")
+        offices = {k for (k,) in offices.fetchall()}
+        rules = con.execute("SELECT aturan FROM masuk.penolakan WHERE kode = '53.10'").fetchall()
+    assert status == {"53.10": "ditolak", "82.08": "diterima"}
+    assert alasan.startswith("Folder kantor raw/53.10 ditolak: referensi/daerah.csv berisi kode")
+    assert offices == {"82.08"}
+    assert rules == [(alasan,)]

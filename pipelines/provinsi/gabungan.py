@@ -53,7 +53,7 @@ from pipelines.domain.penolakan import InputRejected
 from pipelines.domain.semester import is_semester
 from pipelines.gudang.db import Warehouse, load_sql, prepare, replace_table
 from pipelines.gudang.kontrak import kontrak, load_layer, table_schema
-from pipelines.provinsi.kantor import KODE_KANTOR, temukan_kantor
+from pipelines.provinsi.kantor import KODE_KANTOR, KantorDitolak, temukan_kantor
 from pipelines.provinsi.partisi import DIMENSI_KANTOR, DIMENSI_SEMESTER, KANTOR_X_SEMESTER
 
 # The partitions: office × semester (pipelines/provinsi/partisi.py, shared with kantor/lakip).
@@ -378,10 +378,25 @@ def _satu_penulis(paths: Paths) -> AbstractContextManager[None]:
 
 
 def _status_semua(gudang: GudangGabungan) -> list[tuple[Path, dict]]:
+    """Every office × semester's recorded status; an office whose folder discovery now refuses
+    (its daerah.csv names another code, two codes, none) is refused in every semester, with
+    discovery's words: no run follows such a folder, so its last accepted figures would
+    otherwise stay in the totals as `diterima` while `make provinsi` says DITOLAK."""
     root = gudang.paths.warehouse_dir / "kantor"
+    raw_root = Path(gudang.raw_dir).resolve()
+    try:
+        refused = temukan_kantor(raw_root, gudang.paths.warehouse_dir).ditolak
+    except KantorDitolak:  # raw/ in both layouts: nothing runs, the statuses stand as recorded
+        refused = {}
     found = []
     for path in sorted(root.glob(f"*/*/{STATUS}")):
-        found.append((path.parent, json.loads(path.read_text(encoding="utf-8"))))
+        status = json.loads(path.read_text(encoding="utf-8"))
+        why = refused.get(status["kode"])
+        if why is not None:
+            why = why.replace(str(raw_root), "raw")
+            rule = {"berkas": None, "baris": None, "kolom": "", "nilai": "", "aturan": why}
+            status |= {"status": DITOLAK, "alasan": why, "angka": {}, "penolakan": [rule]}
+        found.append((path.parent, status))
     return found
 
 
