@@ -345,3 +345,17 @@ def test_make_provinsi_on_the_single_office_layout_does_not_wait_for_a_rollup(
     (line,) = [x for x in out.out.splitlines() if x.startswith("  82.08")]
     assert " 2023-S2  GAGAL " in line and "agr_jk_" in line and " ditolak: " in line
     assert time.monotonic() - started < 200
+
+
+@pytest.mark.parametrize("pekerja", ["abc", "", "1.5", "0", "-1"])
+def test_a_worker_count_that_is_no_whole_number_is_refused_in_the_officers_words(
+    tmp_path, monkeypatch, capsys, pekerja
+):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["siapkan", "--pekerja", pekerja])
+    assert exit_.value.code == 2
+    assert (
+        f"PEKERJA={pekerja!r} tidak sah: isi bilangan bulat 1 atau lebih" in capsys.readouterr().err
+    )
+    assert not (tmp_path / "home" / "dagster.yaml").exists()

@@ -326,6 +326,19 @@ def _jalankan(
     return 0 if done and ok else 1
 
 
+def _pekerja(text: str) -> int:
+    """PEKERJA as `make provinsi PEKERJA=…` passes it, refused in the officer's words."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"PEKERJA={text!r} tidak sah: isi bilangan bulat 1 atau lebih (mis. PEKERJA=2)."
+        )
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pipelines.provinsi.cli", description=__doc__.split("\n")[0]
@@ -336,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         ("siapkan", "tulis pengaturan instance provinsi saja ($DAGSTER_HOME/dagster.yaml)"),
     ):
         command = sub.add_parser(name, help=text)
-        command.add_argument("--pekerja", type=int, default=2, help="run sekaligus (bawaan 2)")
+        command.add_argument("--pekerja", type=_pekerja, default=2, help="run sekaligus (bawaan 2)")
     sub.choices["jalankan"].add_argument(
         "--batas-waktu", type=float, default=6 * 3600, help="detik menunggu paling lama"
     )
