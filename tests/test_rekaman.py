@@ -34,6 +34,7 @@ from pipelines.defs.rekaman.aturan import (
 )
 from pipelines.defs.rekaman.ekstrak import load_konteks, restricted_file
 from pipelines.domain import pseudonim
+from pipelines.domain.data_pribadi import GagalRekaman
 from pipelines.domain.penolakan import InputRejected
 from pipelines.synthetic.penduduk import Generator
 
@@ -434,6 +435,46 @@ def test_a_failure_after_writing_leaves_the_previous_restricted_pair(
     assert run_record_step(pipe, SEMESTER).success
     after = [f.read_bytes() for f in files]
     assert after[0] != before[0] and after[1] != before[1]
+
+
+@pytest.mark.parametrize("where", ["stream", "drop"])
+def test_a_failure_while_streaming_or_taking_rows_out_keeps_the_previous_pair(
+    big_extract: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+):
+    """The rows are written while the file is read: a failure in the middle of that stream
+    (here the pseudonyms of the 5th batch), or while rows failing a whole-file rule (the
+    doubled NIK) are taken out again, leaves the previous pair as it was, no temporary file,
+    and a message without the exception's text (it could quote a resident)."""
+    store = tmp_path / "terbatas"
+    first = ingest(big_extract, store)
+    assert "tulis_ulang" in first.detik  # the doubled NIK's rows were written, then taken out
+    files = [restricted_file(store, t, "2023-S2") for t in ("penduduk", "karantina")]
+    before = [f.read_bytes() for f in files]
+    secret = "5371010101010001"
+    monkeypatch.setattr(rekaman_ingest, "_BATCH", 10_000)
+    if where == "stream":
+        real, calls = pseudonim.pseudonyms, []
+
+        def failing(nomor, key, **kwargs):
+            calls.append(1)
+            if len(calls) == 9:  # NIK and KK per batch: the 5th batch's NIK
+                raise RuntimeError(f"gagal buatan {secret}")
+            return real(nomor, key, **kwargs)
+
+        monkeypatch.setattr(pseudonim, "pseudonyms", failing)
+    else:
+
+        def failing(*args):
+            raise RuntimeError(f"gagal buatan {secret}")
+
+        monkeypatch.setattr(rekaman_ingest, "_drop_rows", failing)
+    with pytest.raises(GagalRekaman) as error:
+        ingest(big_extract, store)
+    assert "(RuntimeError)" in str(error.value) and secret not in str(error.value)
+    assert [f.read_bytes() for f in files] == before
+    assert not list(store.rglob("*.tmp"))
+    if where == "stream":
+        assert len(calls) == 9  # stopped at the failing batch
 
 
 def test_too_many_rejected_rows_fail_the_semester(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

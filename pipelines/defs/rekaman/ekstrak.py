@@ -1,6 +1,7 @@
 """Record-level DKB extract (one row per resident): read, validate every rule, quarantine,
-pseudonymise, persist to the restricted store, aggregate per kelurahan. All in DuckDB, so a
-province-sized file is routine on one machine; Python only orchestrates.
+pseudonymise, persist to the restricted store, aggregate per kelurahan. The file is read once,
+by DuckDB, and its rows stream to a second DuckDB that writes them; Python only adds the
+pseudonyms to each batch, so a province-sized file is routine on one machine.
 
 Input contract (CSV with a header row, or Parquet), `raw/dkb/<semester>/penduduk.csv|.parquet`,
 columns as SIAK exports name them; the rules are `pipelines/defs/rekaman/aturan.py`. Other columns
@@ -613,7 +614,7 @@ def _connect(memory_limit: str, spill: Path) -> duckdb.DuckDBPyConnection:
 # How far the reading may run ahead of the writing, and rows per streamed batch (DuckDB's row
 # group). With DuckDB's default 1 MB the reading waited for the writer and the two together used
 # ~1.1 of 2 cores; with this, ~1.8 (benchmarks/README.md).
-_RUN_AHEAD = "128MB"
+_RUN_AHEAD = "64MB"
 _BATCH = 122_880
 
 
