@@ -4,6 +4,8 @@ Dagster job, checked against counts computed here, independently, from the CSV i
 import csv
 import hashlib
 import hmac
+import itertools
+import random
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
@@ -20,9 +22,19 @@ from pipelines.config import PROJECT_ROOT, duckdb_memory_limit, quarantine_thres
 from pipelines.definitions import current_resources
 from pipelines.defs.rekaman import ekstrak as rekaman_ingest
 from pipelines.defs.rekaman.assets import dkb_penduduk_kelurahan
-from pipelines.defs.rekaman.aturan import Aturan, compile_rules, declare_references, schema
+from pipelines.defs.rekaman.aturan import (
+    DIGITS_16,
+    ISO_DATE,
+    KOLOM_WILAYAH,
+    Aturan,
+    compile_rules,
+    declare_references,
+    glob_of,
+    schema,
+)
 from pipelines.defs.rekaman.ekstrak import load_konteks, restricted_file
 from pipelines.domain import pseudonim
+from pipelines.domain.data_pribadi import GagalRekaman
 from pipelines.domain.penolakan import InputRejected
 from pipelines.synthetic.penduduk import Generator
 
@@ -425,6 +437,46 @@ def test_a_failure_after_writing_leaves_the_previous_restricted_pair(
     assert after[0] != before[0] and after[1] != before[1]
 
 
+@pytest.mark.parametrize("where", ["stream", "drop"])
+def test_a_failure_while_streaming_or_taking_rows_out_keeps_the_previous_pair(
+    big_extract: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+):
+    """The rows are written while the file is read: a failure in the middle of that stream
+    (here the pseudonyms of the 5th batch), or while rows failing a whole-file rule (the
+    doubled NIK) are taken out again, leaves the previous pair as it was, no temporary file,
+    and a message without the exception's text (it could quote a resident)."""
+    store = tmp_path / "terbatas"
+    first = ingest(big_extract, store)
+    assert "tulis_ulang" in first.detik  # the doubled NIK's rows were written, then taken out
+    files = [restricted_file(store, t, "2023-S2") for t in ("penduduk", "karantina")]
+    before = [f.read_bytes() for f in files]
+    secret = "5371010101010001"
+    monkeypatch.setattr(rekaman_ingest, "_BATCH", 10_000)
+    if where == "stream":
+        real, calls = pseudonim.pseudonyms, []
+
+        def failing(nomor, key, **kwargs):
+            calls.append(1)
+            if len(calls) == 9:  # NIK and KK per batch: the 5th batch's NIK
+                raise RuntimeError(f"gagal buatan {secret}")
+            return real(nomor, key, **kwargs)
+
+        monkeypatch.setattr(pseudonim, "pseudonyms", failing)
+    else:
+
+        def failing(*args):
+            raise RuntimeError(f"gagal buatan {secret}")
+
+        monkeypatch.setattr(rekaman_ingest, "_drop_rows", failing)
+    with pytest.raises(GagalRekaman) as error:
+        ingest(big_extract, store)
+    assert "(RuntimeError)" in str(error.value) and secret not in str(error.value)
+    assert [f.read_bytes() for f in files] == before
+    assert not list(store.rglob("*.tmp"))
+    if where == "stream":
+        assert len(calls) == 9  # stopped at the failing batch
+
+
 def test_too_many_rejected_rows_fail_the_semester(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("DUKCAPIL_PSEUDONYM_KEY", KEY)
     monkeypatch.setenv("DUKCAPIL_BATAS_KARANTINA", "0,1%")  # 7 of 3000 rows is 0.23 %
@@ -702,14 +754,17 @@ def test_parquet_rows_are_numbered_from_the_file(big_extract: Path, tmp_path: Pa
 
 
 def test_staging_that_could_reorder_rows_is_stopped_before_reading(big_extract: Path):
-    """The file row is the staged rowid only while the reading statement keeps the file's
-    order. A rule written as a membership join (as the kelurahan rule once was) would let
-    DuckDB reorder rows: the staging refuses to run such a plan instead of naming other
-    residents. The same rules without the join stage every row."""
+    """The file row is the streamed row's position only while the reading statement keeps the
+    file's order. A rule written as a membership join (as the kelurahan rule once was) would
+    let DuckDB reorder rows: the staging refuses to plan such a statement, before reading,
+    instead of naming other residents. The same rules without the join stream every row."""
     model = schema(reference_konteks())
     rules = compile_rules(model)
     con = duckdb.connect()
     declare_references(con, reference_konteks())
+    rekaman_ingest._declare_known_regions(
+        con, [(k, r) for k, r in enumerate(rules) if r.per_wilayah], reference_konteks()
+    )
     con.execute("CREATE TEMP TABLE _daftar AS SELECT unnest(['53.71']) AS kode")
     join = Aturan(
         "kab_kota_lewat_join",
@@ -718,12 +773,15 @@ def test_staging_that_could_reorder_rows_is_stopped_before_reading(big_extract: 
         "NOT coalesce(NO_PROP || '.' || NO_KAB IN (SELECT kode FROM _daftar), false)",
         "NO_KAB",
     )
+    columns = list(model.columns)
     with pytest.raises(RuntimeError, match="BATCH_CREATE_TABLE_AS"):
-        rekaman_ingest._stage(con, big_extract, list(model.columns), [*rules, join])
+        rekaman_ingest._staging_select(con, big_extract, columns, [*rules, join])
     assert not con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_stg'"
-    ).fetchone()[0]
-    assert rekaman_ingest._stage(con, big_extract, list(model.columns), rules) == BIG_ROWS
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_urutan'"
+    ).fetchone()[0]  # the plan was only explained, nothing created or read
+    select, _, first = rekaman_ingest._staging_select(con, big_extract, columns, rules)
+    assert first == 2
+    assert sum(b.num_rows for b in con.execute(select).to_arrow_reader(10_000)) == BIG_ROWS
 
 
 def test_region_rules_checked_once_per_region_quarantine_the_same_rows_and_values(
@@ -781,6 +839,71 @@ def test_region_rules_checked_once_per_region_quarantine_the_same_rows_and_value
         (8, "NIK", "nik_16_digit", "5.37101E+15"),
     }
     assert kelurahan(8).split(".")[2] == "007" and (hasil.baris, hasil.dikarantina) == (300, 4)
+
+
+def test_fixed_width_patterns_run_as_glob_with_the_regexs_verdict_on_every_tricky_value():
+    """The 16-digit and date formats run as GLOB; on every value below (lengths around the
+    width, one odd character at every place, other digits, line ends, random strings) GLOB
+    gives what the regex gives, in DuckDB and in polars (pandera checks a small extract itself
+    with the regex, in polars)."""
+    model = schema(reference_konteks())
+    globbed = {r.nama for r in compile_rules(model) if "GLOB" in r.gagal}
+    assert {"nik_16_digit", "no_kk_16_digit", "tgl_lhr_format", "tgl_cetak_kia_format"} <= globbed
+    odd = [" ", "-", "a", "E", "+", ".", "/", "\n", "\t", "\u0663", "\uff10", "\u00e9"]
+    values = ["", "5.37101E+15", "2023-1-01", "2023/01/01", "20230101", "2023-01-01 "]
+    for width in (10, 16):
+        for length in range(width - 2, width + 3):
+            base = "".join(str(i % 10) for i in range(length))
+            values += [base, base + "\n", "\n" + base]
+            values += [base[:i] + c + base[i + 1 :] for i in range(length) for c in odd]
+    values += ["2023-12-31"[:i] + c + "2023-12-31"[i + 1 :] for i in range(10) for c in odd]
+    pick = random.Random(5)
+    alphabet = "0123456789-- \n\u0663."
+    values += ["".join(pick.choices(alphabet, k=pick.randint(8, 18))) for _ in range(3000)]
+    con = duckdb.connect()
+    for pattern in (DIGITS_16, ISO_DATE):
+        glob = glob_of(pattern)
+        rows = con.execute(
+            "SELECT v, regexp_matches(v, ?), v GLOB ? FROM unnest(?::VARCHAR[]) AS t(v)",
+            [pattern, glob, values],
+        ).fetchall()
+        assert {regex for _, regex, _ in rows} == {True, False}
+        assert [v for v, regex, g in rows if regex != g] == []
+        polars = pl.Series(values).str.contains(pattern).to_list()  # what pandera runs
+        assert [v for (v, regex, _), p in zip(rows, polars, strict=True) if p != regex] == []
+
+
+def test_known_region_spellings_are_every_way_of_writing_the_office_kelurahan():
+    """The spellings that pass the region rules by one lookup while reading are every way of
+    writing a kelurahan of the office with leading zeros left out (counted here apart), each
+    passing those rules evaluated directly; a spelling outside them (a space, a zero too many,
+    another kab/kota) is not among them and gets the rules after reading."""
+    konteks = reference_konteks()
+    rules = compile_rules(schema(konteks))
+    per_region = [(k, r) for k, r in enumerate(rules) if r.per_wilayah]
+    con = duckdb.connect()
+    declare_references(con, konteks)
+    rekaman_ingest._declare_known_regions(con, per_region, konteks)
+    known = {
+        v for (v,) in con.execute("SELECT unnest(enum_range(NULL::wilayah_teks_sah))").fetchall()
+    }
+    expected = set()
+    for code in konteks.kelurahan:
+        ways = [
+            [part[i:] for i in range(len(part)) if set(part[:i]) <= {"0"}]
+            for part in code.split(".")
+        ]
+        expected |= {"|".join(p) for p in itertools.product(*ways)}
+    assert len(konteks.kelurahan) == 51 and known == expected
+    assert {"53|71|1|1001", "53|71|01|1001"} <= known
+    assert not {"53|71| 1|1001", "53|71|001|1001", "053|71|01|1001", "53|72|01|1001"} & known
+    texts = ", ".join(f"split_part(k, '|', {i + 1}) AS {c}" for i, c in enumerate(KOLOM_WILAYAH))
+    failing = con.execute(
+        f"SELECT count(*) FROM (SELECT {rekaman_ingest._bitmask(per_region)} AS g FROM "
+        f"(SELECT {texts} FROM (SELECT unnest(?::VARCHAR[]) AS k))) WHERE g <> 0",
+        [sorted(known)],
+    ).fetchone()[0]
+    assert failing == 0
 
 
 @pytest.mark.parametrize("cutoff", ["2023-06-30", "2023-12-31", "2024-06-30", "2024-12-31"])

@@ -1,12 +1,13 @@
 -- Accepted resident rows of one extract, pseudonymised, as kept in the restricted store
 -- (warehouse/terbatas/penduduk/semester=…/penduduk.parquet, never published). Reads
--- `_diterima` (pipelines/defs/rekaman/ekstrak.py `_pseudonymise`): the staged rows
--- (sql/rekaman/tahap.sql) that failed no rule, each with its file row `_baris`. No name, no raw
--- NIK/KK, no certificate number: only what the aggregates need, plus lineage (file, row in the
--- file).
+-- `_diterima` (pipelines/defs/rekaman/ekstrak.py `_Arus`): the stream of staged rows
+-- (sql/rekaman/tahap.sql) that failed no rule checked per row, each with its file row `_baris`.
+-- No name, no raw NIK/KK, no certificate number: only what the aggregates need, plus lineage
+-- (file, row in the file). Rows found failing a rule only after the whole file was read (region,
+-- NIK uniqueness) are taken out of the written file afterwards (`_drop_rows`).
 -- Pseudonyms are 128 bits (half of an HMAC-SHA256 with the office's key) typed UUID: fixed
 -- width, stored inline, cheap to store and join (Parquet FIXED_LEN_BYTE_ARRAY(16)). They come
--- from the accepted staged rows' NIK and KK, which `_diterima` no longer holds.
+-- from the staged rows' NIK and KK, which `_diterima` no longer holds.
 -- Parameters: $semester, $cutoff (DATE), $berkas, $sha256; the three texts are values of ENUM
 -- `konstanta_berkas`, made by ekstrak.py (the Parquet file stores them as plain strings).
 SELECT

@@ -1,21 +1,23 @@
--- Stage one resident extract in a single read: compact typed columns of every row, the rules
--- each row fails (bit k set = rule k of the compiled pandera schema failed), and, only for
--- failing rows, the row's cells as exported (JSON text), so the quarantine can show every
--- value exactly as it was in the file. Names and other unlisted columns are never read.
+-- Stage one resident extract in a single read, streamed (never stored whole): compact typed
+-- columns of every row, the rules each row fails (bit k set = rule k of the compiled pandera
+-- schema failed), whether its region is written in a way outside the known ones, and, only for
+-- those rows, the row's cells as exported (JSON text), so the quarantine can show every value
+-- exactly as it was in the file. Names and other unlisted columns are never read.
 -- Placeholders filled by pipelines/defs/rekaman/ekstrak.py: {sumber} (the file, every column as
--- text), {gagal} (the bitmask of the rules checked per row), {mentah} (the JSON of the raw
--- cells), {teks_wilayah} (the region columns' texts, kept for the rules checked once per
--- distinct region after staging: `_check_per_region`).
--- One source, projections only (no join, no window): DuckDB then stores the rows in the file's
--- order on every thread, so a row's file row is its rowid plus the first data row's number
--- (view `_tahap`, `_stage` in ekstrak.py checks the plan).
+-- text), {gagal} (the bitmask of the rules checked per row), {wilayah_lain} (true when the
+-- row's four region texts are not one of the known spellings that pass every region rule: those
+-- rows get the region rules after reading, `_check_regions`), {mentah} (the JSON of the raw
+-- cells).
+-- One source, projections only (no join, no window): DuckDB then streams the rows in the file's
+-- order, so a row's file row is its position plus the first data row's number (ekstrak.py
+-- `_staging_select` checks the plan).
 WITH dinilai AS (
-    SELECT {gagal} AS _gagal, * FROM {sumber}
+    SELECT {gagal} AS _gagal, {wilayah_lain} AS _wilayah_lain, * FROM {sumber}
 )
 SELECT
     _gagal,
-    CASE WHEN _gagal <> 0 THEN {mentah} END AS _mentah,
-    {teks_wilayah}
+    _wilayah_lain,
+    CASE WHEN _gagal <> 0 OR _wilayah_lain THEN {mentah} END AS _mentah,
     -- Typed values matter only for rows that pass every rule (the others are quarantined);
     -- the format rules have checked each date is YYYY-MM-DD before it is cast.
     TRY_CAST(NIK AS BIGINT) AS nik,

@@ -253,6 +253,32 @@ def schema(k: Konteks) -> pa.DataFrameSchema:
     )
 
 
+# One piece of a fixed-width pattern: a bracket class of ASCII characters and ranges (no
+# negation, no escapes) or one plain character, with an optional exact count `{n}`.
+_GLOB_PIECE = re.compile(
+    r"(\[(?:[A-Za-z0-9](?:-[A-Za-z0-9])?)+\]|[A-Za-z0-9 _,:/-])"  # ('.' is not plain)
+    r"(?:\{(\d+)\})?"
+)
+
+
+def glob_of(pattern: str) -> str | None:
+    """The GLOB that matches exactly the strings the anchored regex `pattern` matches, when the
+    pattern is a fixed-width run of classes and plain characters (`^[0-9]{16}$`,
+    `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`); otherwise None. GLOB costs DuckDB about a third less
+    CPU than the regex engine per value (benchmarks/README.md), and a province's extract has
+    tens of millions of such values."""
+    if not (pattern.startswith("^") and pattern.endswith("$")):
+        return None
+    body, glob, at = pattern[1:-1], [], 0
+    while at < len(body):
+        piece = _GLOB_PIECE.match(body, at)
+        if piece is None:
+            return None
+        glob.append(piece[1] * int(piece[2] or 1))
+        at = piece.end()
+    return "".join(glob) or None
+
+
 def _predicate(column: str, check: pa.Check) -> str:
     """DuckDB condition under which a value PASSES the check."""
     stats = check.statistics or {}
@@ -260,6 +286,9 @@ def _predicate(column: str, check: pa.Check) -> str:
         return stats["sql"]
     if "pattern" in stats:  # pandera matches from the start of the string (re.match)
         pattern = stats["pattern"]
+        glob = glob_of(pattern)
+        if glob is not None:
+            return f"{column} GLOB {_sql_literal(glob)}"
         pattern = pattern if pattern.startswith("^") else f"^(?:{pattern})"
         return f"regexp_matches({column}, {_sql_literal(pattern)})"
     if "allowed_values" in stats:  # list_contains: ~4x faster than a long IN (...) in DuckDB

@@ -1,6 +1,7 @@
 """Record-level DKB extract (one row per resident): read, validate every rule, quarantine,
-pseudonymise, persist to the restricted store, aggregate per kelurahan. All in DuckDB, so a
-province-sized file is routine on one machine; Python only orchestrates.
+pseudonymise, persist to the restricted store, aggregate per kelurahan. The file is read once,
+by DuckDB, and its rows stream to a second DuckDB that writes them; Python only adds the
+pseudonyms to each batch, so a province-sized file is routine on one machine.
 
 Input contract (CSV with a header row, or Parquet), `raw/dkb/<semester>/penduduk.csv|.parquet`,
 columns as SIAK exports name them; the rules are `pipelines/defs/rekaman/aturan.py`. Other columns
@@ -17,9 +18,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import os
 import re
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +30,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.config import BatasUkuran, max_file_bytes
 from pipelines.defs.masukan.berkas import one_file, semester_files
@@ -125,7 +130,13 @@ def write_parquet(
     ones, never half of one, and never a new penduduk beside an old karantina."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".parquet.tmp")
-    con.execute(f"COPY ({query}) TO {_quoted(partial)} (FORMAT parquet)", params)
+    # Dictionaries only for columns with few values per row group (codes, lineage): the
+    # writer's attempt at one for the pseudonyms (all distinct) and dates cost ≈ 0.6 CPU s per
+    # 5.5M rows and saved < 1 % of the file (benchmarks/README.md).
+    con.execute(
+        f"COPY ({query}) TO {_quoted(partial)} (FORMAT parquet, DICTIONARY_SIZE_LIMIT 1000)",
+        params,
+    )
     rows = con.execute("SELECT count(*) FROM read_parquet(?)", [str(partial)]).fetchone()[0]
     return partial, rows
 
@@ -310,10 +321,6 @@ def _csv_rejects(con: duckdb.DuckDBPyConnection, path: Path, expected: int) -> N
         raise InputRejected(path, failures)
 
 
-# Prefix of the staged copies of the region columns' texts, for the rules checked per region.
-_TEKS = "_teks_"
-
-
 def _bitmask(rules: list[tuple[int, Aturan]]) -> str:
     """SQL of the failed-rules bitmask: bit k set when rule k's `gagal` holds."""
     bits = " + ".join(f"CASE WHEN {r.gagal} THEN {1 << k} ELSE 0 END" for k, r in rules)
@@ -321,111 +328,255 @@ def _bitmask(rules: list[tuple[int, Aturan]]) -> str:
 
 
 def _add_cells(pairs: str) -> str:
-    """`_mentah` of a row failing a rule checked after staging: the cells `pairs`
+    """`_mentah` of a row failing a rule checked after reading: the cells `pairs`
     (`NAME := expr`) merged into the row's exported cells, which win where both exist."""
     return f"json_merge_patch(to_json(struct_pack({pairs})), coalesce(_mentah, '{{}}'))"
 
 
-def _check_per_region(con: duckdb.DuckDBPyConnection, rules: list[tuple[int, Aturan]]) -> None:
-    """The rules that read only the region columns, evaluated once per distinct tuple of their
-    texts (`_wilayah`, a few hundred rows) instead of once per resident. The rows of a failing
-    tuple get its bits and, as the values to show, their region cells as exported."""
+def _region_key(texts: tuple[str, ...] = KOLOM_WILAYAH) -> str:
+    """SQL of a row's four region texts joined by '|'. A key the known spellings hold has
+    exactly three '|' (their parts are digits), so it cannot be met by texts that hold one."""
+    return " || '|' || ".join(texts)
+
+
+def _spellings(part: str) -> set[str]:
+    """'0011' -> {'0011', '011', '11'}: a code part with any number of its leading zeros left
+    out, as SIAK and spreadsheets write them."""
+    return {part[i:] for i in range(len(part)) if i == 0 or part[i - 1] == "0"}
+
+
+def _declare_known_regions(
+    con: duckdb.DuckDBPyConnection, rules: list[tuple[int, Aturan]], konteks: Konteks
+) -> None:
+    """ENUM `wilayah_teks_sah`: the spellings of the office's kelurahan (each code part with or
+    without leading zeros, `_region_key`) that pass every rule checked per region, evaluated
+    here by those rules' own SQL. A row spelled one of them passes those rules by one hash
+    lookup while the file is read; any other row gets the rules themselves afterwards
+    (`_check_regions`). A spelling missing here costs time, never a wrong verdict."""
+    keys = sorted(
+        {
+            "|".join(parts)
+            for code in konteks.kelurahan
+            if len(code.split(".")) == len(KOLOM_WILAYAH)
+            for parts in itertools.product(*(sorted(_spellings(p)) for p in code.split(".")))
+        }
+    )
+    split = ", ".join(f"split_part(k, '|', {i + 1}) AS {c}" for i, c in enumerate(KOLOM_WILAYAH))
+    passing = [
+        k
+        for (k,) in con.execute(
+            f"SELECT k FROM (SELECT {_bitmask(rules)} AS _gagal, k FROM "
+            f"(SELECT k, {split} FROM (SELECT unnest(?::VARCHAR[]) AS k))) WHERE _gagal = 0",
+            [keys],
+        ).fetchall()
+    ]
+    # No '|' in '-': no row's key (three '|' at least) can equal it when none passes.
+    con.execute(
+        "CREATE OR REPLACE TYPE wilayah_teks_sah AS ENUM (SELECT unnest(?::VARCHAR[]))",
+        [passing or ["-"]],
+    )
+
+
+def _check_regions(con: duckdb.DuckDBPyConnection, rules: list[tuple[int, Aturan]]) -> None:
+    """The rules that read only the region columns, on the rows of `_kotor` whose region is
+    spelled in no known way, once per distinct tuple of their four texts (as exported, from
+    `_mentah`). The rows of a failing tuple get its bits."""
     if not rules:
         return
-    texts = ", ".join(f"{_TEKS}{c} AS {c}" for c in KOLOM_WILAYAH)
+    texts = ", ".join(f"(_mentah->>'{c}') AS {c}" for c in KOLOM_WILAYAH)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _wilayah AS SELECT {_bitmask(rules)} AS _gagal, * "
-        f"FROM (SELECT DISTINCT {texts} FROM _stg)"
+        f"FROM (SELECT DISTINCT {texts} FROM _kotor WHERE _wilayah_lain)"
     )
     if not con.execute("SELECT count(*) FROM _wilayah WHERE _gagal <> 0").fetchone()[0]:
-        return  # the usual case: every region known, nothing to update
-    same = " AND ".join(f"_stg.{_TEKS}{c} IS NOT DISTINCT FROM w.{c}" for c in KOLOM_WILAYAH)
-    cells = ", ".join(f"{c} := _stg.{_TEKS}{c}" for c in KOLOM_WILAYAH)
+        return
+    same = " AND ".join(
+        f"(_kotor._mentah->>'{c}') IS NOT DISTINCT FROM w.{c}" for c in KOLOM_WILAYAH
+    )
     con.execute(
         f"""
-        UPDATE _stg SET _gagal = _stg._gagal | w._gagal, _mentah = {_add_cells(cells)}
-        FROM _wilayah AS w WHERE w._gagal <> 0 AND {same}
+        UPDATE _kotor SET _gagal = _kotor._gagal | w._gagal
+        FROM _wilayah AS w WHERE _kotor._wilayah_lain AND w._gagal <> 0 AND {same}
         """
     )
 
 
-def _repeated(con: duckdb.DuckDBPyConnection, column: str) -> np.ndarray:
-    """The values of staged `column` found on more than one row (NULLs aside). Sorted by NumPy
-    (a vectorised sort): DuckDB's hash aggregate over millions of nearly all distinct keys took
-    ≈ 1.3 CPU s per 5.5M rows, the sort ≈ 0.1–0.2 (benchmarks/README.md)."""
-    values = con.execute(f"SELECT {column} FROM _stg WHERE {column} IS NOT NULL").fetchnumpy()
-    ordered = np.sort(np.asarray(values[column]))
-    return np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
-
-
-def _stage(
+def _staging_select(
     con: duckdb.DuckDBPyConnection, path: Path, columns: list[str], rules: list[Aturan]
-) -> int:
-    """One read of the file into temp table `_stg` (sql/rekaman/tahap.sql), seen with its file
-    row `_baris` through view `_tahap`; then the rows that failed a rule expanded to one
-    `_pelanggaran` row per (row, rule) with the exported value. Returns the row count. Refuses
-    the file when a row cannot be read or there is none.
+) -> tuple[str, int, int]:
+    """The one SELECT that reads the file (sql/rekaman/tahap.sql), the number of fields every
+    CSV row must have (0 for Parquet) and the number of the file's first data row.
 
-    The file row is the staged rowid plus the first data row's number. That holds because the
-    statement that reads the file is one scan of one source with projections only (no join,
-    no window), which DuckDB writes in the file's order on every thread (its documented order
-    preservation, planned as BATCH_CREATE_TABLE_AS); this is checked on the plan before
-    reading, so a rule whose SQL brought a join (`IN (SELECT …)`: it once numbered file rows
-    101…601 as rows ~30,000 apart) stops the run instead of naming other residents. Reference
-    lists are looked up without a join (`declare_references`)."""
+    A streamed row's file row is its position plus that number. That holds because the
+    statement is one scan of one source with projections only (no join, no window), which
+    DuckDB returns in the file's order on every thread (its documented order preservation,
+    with batch indexes: the same statement stored would be planned as BATCH_CREATE_TABLE_AS);
+    this is checked on the plan before reading, so a rule whose SQL brought a join
+    (`IN (SELECT …)`: it once numbered file rows 101…601 as rows ~30,000 apart) stops the run
+    instead of naming other residents. Reference lists are looked up without a join
+    (`declare_references`, `_declare_known_regions`)."""
     source, fields, first = _source(con, path, columns)
     if len(rules) > 62:
         raise ValueError("lebih dari 62 aturan: bitmask _gagal perlu dipecah")
-    per_row = [(k, r) for k, r in enumerate(rules) if not r.per_wilayah]
-    mentah = "to_json(struct_pack(" + ", ".join(columns) + "))"
     select = load_sql("rekaman/tahap").format(
         sumber=source,
-        gagal=_bitmask(per_row),
-        mentah=mentah,
-        teks_wilayah="".join(f"{c} AS {_TEKS}{c}, " for c in KOLOM_WILAYAH),
+        gagal=_bitmask([(k, r) for k, r in enumerate(rules) if not r.per_wilayah]),
+        wilayah_lain=f"TRY_CAST({_region_key()} AS wilayah_teks_sah) IS NULL",
+        mentah="to_json(struct_pack(" + ", ".join(columns) + "))",
     )
-    statement = f"CREATE OR REPLACE TEMP TABLE _stg AS {select}"
-    plan = con.execute(f"EXPLAIN {statement}").fetchall()[0][1]
+    plan = con.execute(f"EXPLAIN CREATE TEMP TABLE _urutan AS {select}").fetchall()[0][1]
     if "BATCH_CREATE_TABLE_AS" not in plan:
         raise RuntimeError(
-            "tahap rekaman tidak dijamin menyimpan urutan file (rencana DuckDB tanpa "
-            "BATCH_CREATE_TABLE_AS): nomor baris tidak bisa diturunkan dari rowid"
+            "tahap rekaman tidak dijamin menjaga urutan file (rencana DuckDB tanpa "
+            "BATCH_CREATE_TABLE_AS): nomor baris tidak bisa diturunkan dari urutan baris"
         )
-    con.execute(statement)
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW _tahap AS SELECT rowid + {first} AS _baris, * FROM _stg"
-    )
-    if fields:
-        _csv_rejects(con, path, fields)
-    n = con.execute("SELECT count(*) FROM _stg").fetchone()[0]
-    if not n:
-        raise _refused(path, "file tidak berisi baris data (hanya baris judul, atau kosong)")
-    _check_per_region(con, [(k, r) for k, r in enumerate(rules) if r.per_wilayah])
-    for k, rule in enumerate(rules):
-        if rule.unik:  # every row holding a repeated value fails (SIAK must say which is right)
-            typed = rule.unik.lower()
-            twice = _repeated(con, typed)
-            if not len(twice):
-                continue  # the usual case: no update
-            con.register("_ganda_nilai", pd.DataFrame({"nilai": twice}))
-            con.execute("CREATE OR REPLACE TEMP TABLE _ganda AS FROM _ganda_nilai")
-            con.unregister("_ganda_nilai")
-            # A row failing only this rule has no raw cells yet: its value is the staged one
-            # (a valid NIK/KK has no leading zero, so the text is exact).
-            con.execute(
-                f"""
-                UPDATE _stg SET
-                    _gagal = _gagal | {1 << k},
-                    _mentah = {_add_cells(f"{rule.unik} := CAST({typed} AS VARCHAR)")}
-                WHERE {typed} IN (SELECT nilai FROM _ganda)
-                """
-            )
+    return select, fields, first
 
+
+# Columns of the staging select that stay in ingest_extract (with `_baris`): the rows the rules
+# set aside, as `_kotor`.
+_KOTOR = pa.schema(
+    [
+        ("_baris", pa.int64()),
+        ("_gagal", pa.int64()),
+        ("_wilayah_lain", pa.bool_()),
+        ("_mentah", pa.string()),
+    ]
+)
+
+
+@dataclass
+class _Arus:
+    """The file's rows as they stream from the reading to the writer, batch by batch: each
+    row's file row counted, the rows failing a rule checked per row kept aside (`kotor`, with
+    their exported cells) instead of written, the rows whose region is spelled in no known way
+    written and also kept aside (their region rules come after), the columns of the uniqueness
+    rules kept for after, NIK and KK replaced by their pseudonyms."""
+
+    first: int  # file row of the first data row
+    key: bytes
+    unik: tuple[str, ...]  # staged columns whose values must not repeat
+    n: int = 0
+    kotor: list[pa.RecordBatch] = field(default_factory=list)
+    nilai: dict[str, list[pa.Array]] = field(default_factory=dict)
+    gagal: BaseException | None = None  # what stopped the stream (DuckDB sees only its text)
+
+    def batches(self, reader: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
+        try:
+            for batch in reader:
+                yield self._accept(batch)
+        except BaseException as error:
+            self.gagal = error
+            raise
+
+    def schema(self, staged: pa.Schema) -> pa.Schema:
+        """The written stream's columns: the staged typed ones, `_baris`, the pseudonyms."""
+        kept = [f for f in staged if f.name not in (*_VERDICT, "nik", "no_kk")]
+        return pa.schema(
+            [
+                pa.field("_baris", pa.int64()),
+                *kept,
+                pa.field("nik_pseudonim", pa.uuid()),
+                pa.field("kk_pseudonim", pa.uuid()),
+            ]
+        )
+
+    def _accept(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        from pipelines.domain.pseudonim import pseudonyms
+
+        size = batch.num_rows
+        baris = pa.array(np.arange(self.n, self.n + size, dtype=np.int64) + self.first)
+        self.n += size
+        for column in self.unik:
+            self.nilai.setdefault(column, []).append(batch.column(column))
+        failed = pc.not_equal(batch.column("_gagal"), 0)
+        aside = pc.or_(failed, batch.column("_wilayah_lain"))
+        if pc.any(aside).as_py():
+            self.kotor.append(
+                pa.RecordBatch.from_arrays(
+                    [
+                        baris,
+                        batch.column("_gagal"),
+                        batch.column("_wilayah_lain"),
+                        batch.column("_mentah").cast(pa.string()),
+                    ],
+                    schema=_KOTOR,
+                ).filter(aside)
+            )
+        columns = {"_baris": baris, **{f.name: batch.column(f.name) for f in batch.schema}}
+        if pc.any(failed).as_py():
+            keep = pc.invert(failed)
+            columns = {k: pc.filter(v, keep) for k, v in columns.items()}
+        for column in _VERDICT:
+            columns.pop(column)
+        # Accepted rows passed the 16-digit rules: every number is present.
+        columns["nik_pseudonim"] = pseudonyms(columns.pop("nik").to_numpy(), self.key, threads=1)
+        columns["kk_pseudonim"] = pseudonyms(columns.pop("no_kk").to_numpy(), self.key, threads=1)
+        return pa.RecordBatch.from_arrays(list(columns.values()), names=list(columns))
+
+
+# Staged columns never written (nor are NIK and KK: their pseudonyms are): the rules' verdict,
+# the region flag, the exported cells.
+_VERDICT = ("_gagal", "_wilayah_lain", "_mentah")
+
+
+def _set_aside(con: duckdb.DuckDBPyConnection, arus: _Arus) -> None:
+    """Temp table `_kotor`: the rows set aside while reading (`_tertulis`: whether the row went
+    to the written file, i.e. failed no rule checked per row)."""
+    con.register("_kotor_arrow", pa.Table.from_batches(arus.kotor, schema=_KOTOR))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _kotor AS SELECT *, _gagal = 0 AS _tertulis FROM _kotor_arrow"
+    )
+    con.unregister("_kotor_arrow")
+
+
+def _repeated(values: list[pa.Array], first: int) -> tuple[np.ndarray, np.ndarray]:
+    """File rows and values of the rows whose value (NULLs aside) is found on more than one
+    row. Sorted by NumPy (a vectorised sort): DuckDB's hash aggregate over millions of nearly
+    all distinct keys took ≈ 1.3 CPU s per 5.5M rows, the sort ≈ 0.1–0.2
+    (benchmarks/README.md)."""
+    column = pa.chunked_array(values, pa.int64()).combine_chunks()
+    present = column.is_valid().to_numpy(zero_copy_only=False)
+    numbers = column.fill_null(0).to_numpy()
+    ordered = np.sort(numbers[present])
+    twice = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    rows = np.flatnonzero(present & np.isin(numbers, twice)) if len(twice) else np.array([], int)
+    return rows + first, numbers[rows]
+
+
+def _check_unique(con: duckdb.DuckDBPyConnection, rules: list[Aturan], arus: _Arus) -> None:
+    """Every row holding a repeated value fails its uniqueness rule (SIAK must say which is
+    right); a row failing only that rule joins `_kotor`, its value the staged one (a valid
+    NIK/KK has no leading zero, so the text is exact)."""
+    for k, rule in enumerate(rules):
+        if not rule.unik:
+            continue
+        rows, numbers = _repeated(arus.nilai[rule.unik.lower()], arus.first)
+        if not len(rows):
+            continue  # the usual case
+        con.register("_ganda_arrow", pa.table({"_baris": rows, "nilai": numbers}))
+        con.execute(
+            "INSERT INTO _kotor SELECT _baris, 0, false, NULL, true FROM _ganda_arrow "
+            "WHERE _baris NOT IN (SELECT _baris FROM _kotor)"
+        )
+        con.execute(
+            f"""
+            UPDATE _kotor SET
+                _gagal = _gagal | {1 << k},
+                _mentah = {_add_cells(f"{rule.unik} := CAST(g.nilai AS VARCHAR)")}
+            FROM _ganda_arrow AS g WHERE _kotor._baris = g._baris
+            """
+        )
+        con.unregister("_ganda_arrow")
+
+
+def _violations(con: duckdb.DuckDBPyConnection, columns: list[str], rules: list[Aturan]) -> None:
+    """Temp table `_pelanggaran`: one row per (row, failed rule) with the value as exported."""
     shape = "{" + ", ".join(f'"{c}": "VARCHAR"' for c in columns) + "}"
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _gagal_baris AS "
         f"SELECT _baris, _gagal, unnest(from_json(_mentah, '{shape}')) "
-        "FROM _tahap WHERE _gagal <> 0"
+        "FROM _kotor WHERE _gagal <> 0"
     )
     selects = [
         f"SELECT _baris AS baris, '{r.kolom}' AS kolom, '{r.nama}' AS aturan, "
@@ -433,7 +584,21 @@ def _stage(
         for k, r in enumerate(rules)
     ]
     con.execute("CREATE OR REPLACE TEMP TABLE _pelanggaran AS " + "\nUNION ALL\n".join(selects))
-    return n
+
+
+def _drop_rows(writer: duckdb.DuckDBPyConnection, written: Path, rows: list[int]) -> int:
+    """Take `rows` (file rows found failing a rule after the file was read) out of the written
+    file: written again without them, in file-row order. Only when such rows exist."""
+    again = written.with_suffix(".ulang.tmp")
+    writer.register("_dibuang", pa.table({"_baris": pa.array(rows, pa.int64())}))
+    writer.execute(
+        f"COPY (SELECT * FROM read_parquet({_quoted(written)}) "
+        "WHERE _baris NOT IN (SELECT _baris FROM _dibuang) ORDER BY _baris) "
+        f"TO {_quoted(again)} (FORMAT parquet)"
+    )
+    writer.unregister("_dibuang")
+    os.replace(again, written)
+    return writer.execute("SELECT count(*) FROM read_parquet(?)", [str(written)]).fetchone()[0]
 
 
 def _prepare_pseudonyms() -> bool:
@@ -442,23 +607,21 @@ def _prepare_pseudonyms() -> bool:
     return pseudonim.prepare()
 
 
-def _pseudonymise(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
-    """Arrow table `_diterima`: the accepted staged rows (typed, with their file row `_baris`)
-    with the HMAC pseudonyms of their NIK and KK (pipelines/domain/pseudonim.py) appended as
-    columns in the same order, in place of the raw numbers; read by
-    sql/rekaman/penduduk_terbatas.sql. Fetched once and never joined back on a key: the same CPU
-    as the join on rowid it replaces (benchmarks/README.md), and the staging table can be
-    dropped before the write."""
-    from pipelines.domain.pseudonim import pseudonyms
+def _connect(memory_limit: str, spill: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB of its own (its own threads), spilling under the restricted folder: spilled
+    pages hold personal data too."""
+    spill.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute(f"SET temp_directory = {_quoted(spill)}")
+    return con
 
-    staged_only = ", ".join(["_gagal", "_mentah", *(f"{_TEKS}{c}" for c in KOLOM_WILAYAH)])
-    rows = con.execute(f"SELECT * EXCLUDE ({staged_only}) FROM _tahap WHERE _gagal = 0")
-    table = rows.to_arrow_table()
-    con.execute("DROP VIEW _tahap; DROP TABLE _stg")  # held twice otherwise while writing
-    for column, pseudonym in (("nik", "nik_pseudonim"), ("no_kk", "kk_pseudonim")):
-        nomor = table.column(column).to_numpy()  # accepted rows: every number is present
-        table = table.drop_columns(column).append_column(pseudonym, pseudonyms(nomor, key))
-    con.register("_diterima", table)
+
+# How far the reading may run ahead of the writing, and rows per streamed batch (DuckDB's row
+# group). With DuckDB's default 1 MB the reading waited for the writer and the two together used
+# ~1.1 of 2 cores; with this, ~1.8 (benchmarks/README.md).
+_RUN_AHEAD = "64MB"
+_BATCH = 122_880
 
 
 @lindungi  # masked values in refusals, no exception text, files 0600 in 0700 folders
@@ -474,11 +637,20 @@ def ingest_extract(
     threshold: float,
     memory_limit: str = "2GB",
 ) -> Hasil:
-    """Validate `path`, then (only if it passes) write its rows and quarantine to `store`.
-    Raises InputRejected, with file/row/column/value, when a fatal rule fails or too many rows
-    are rejected; the store then keeps its previous state. Values leave masked, and any other
-    failure as GagalRekaman (`lindungi`, pipelines/domain/data_pribadi.py)."""
-    spill = store / SPILL  # spilled pages hold personal data too: keep them here
+    """Validate `path` and write its rows and quarantine to `store`; the written files replace
+    the previous ones only once the extract has passed. Raises InputRejected, with
+    file/row/column/value, when a fatal rule fails or too many rows are rejected; the store
+    then keeps its previous state. Values leave masked, and any other failure as GagalRekaman
+    (`lindungi`, pipelines/domain/data_pribadi.py).
+
+    One read of the file: DuckDB reads, types and checks each row (the rules of one row) and
+    streams the rows to a second DuckDB that writes them, pseudonymised, to a `.tmp` beside
+    the restricted file. The rules that need the whole file (NIK uniqueness; the region rules
+    of rows spelled in no known way) come after; their rows are then taken out of the written
+    file. Nothing is staged whole in memory: the staged table, its copy for the pseudonyms and
+    the second pass over it cost a third of the CPU of the whole ingestion
+    (benchmarks/README.md)."""
+    spill = store / SPILL
     spill.mkdir(parents=True, exist_ok=True)
     os.chmod(store, 0o700)
     clock = {"mulai": time.perf_counter()}
@@ -486,31 +658,75 @@ def ingest_extract(
     def step(name: str) -> None:
         clock[name] = time.perf_counter()
 
-    # While DuckDB stages the file (no GIL), two threads: one read of the file for the
+    # Beside the reading (DuckDB releases the GIL), two threads: one read of the file for the
     # checksum (lineage; hashlib releases the GIL on large buffers) and, for CSV, the search for
     # an empty line that would shift the row numbers after it; and the pseudonym loop's import
-    # and load from numba's cache (~0.5 s otherwise spent after staging).
+    # and load from numba's cache.
     background = ThreadPoolExecutor(max_workers=2)
     scanned = background.submit(_checksum_and_blank_line, path, path.suffix != ".parquet")
     hmac_ready = background.submit(_prepare_pseudonyms)
-    # Stage and validate in memory (spilling under the restricted folder); the store is written
-    # only once the extract has passed, so a rejected file leaves it exactly as it was.
-    con = duckdb.connect()
+    con = _connect(memory_limit, spill / "baca")
+    writer = _connect(memory_limit, spill / "tulis")
+    penduduk = restricted_file(store, "penduduk", semester)
+    karantina = restricted_file(store, "karantina", semester)
     try:
-        con.execute(f"SET memory_limit = '{memory_limit}'")
-        con.execute(f"SET temp_directory = {_quoted(spill)}")
+        con.execute(f"SET streaming_buffer_size = '{_RUN_AHEAD}'")
         model = schema(konteks)
+        columns = list(model.columns)
         rules = compile_rules(model)
+        per_region = [(k, r) for k, r in enumerate(rules) if r.per_wilayah]
         declare_references(con, konteks)
-        n = _stage(con, path, list(model.columns), rules)
+        _declare_known_regions(con, per_region, konteks)
+        select, fields, first = _staging_select(con, path, columns, rules)
+        reader = con.execute(select).to_arrow_reader(_BATCH)
+        arus = _Arus(first, key, tuple(r.unik.lower() for r in rules if r.unik))
+        # The file's lineage is one value per column for every row: as an ENUM the Parquet
+        # writer takes each row's from the dictionary index instead of hashing the text per row
+        # (≈ 1 CPU s per 5.5M rows); the file still holds plain strings. The checksum is needed
+        # before the first row is written; meanwhile DuckDB reads ahead (_RUN_AHEAD).
         sha256, line = scanned.result()
+        writer.execute(
+            "CREATE OR REPLACE TYPE konstanta_berkas AS ENUM ("
+            "SELECT DISTINCT unnest(?::VARCHAR[]))",
+            [[semester, berkas, sha256]],
+        )
+        native = hmac_ready.result()
+        writer.register(
+            "_diterima",
+            pa.RecordBatchReader.from_batches(arus.schema(reader.schema), arus.batches(reader)),
+        )
+        params = {
+            "semester": semester,
+            "cutoff": konteks.cutoff,
+            "berkas": berkas,
+            "sha256": sha256,
+        }
+        try:
+            penduduk_baru, written = write_parquet(
+                writer, load_sql("rekaman/penduduk_terbatas"), params, penduduk
+            )
+        except duckdb.Error:
+            if arus.gagal is not None:  # the stream's own failure, not DuckDB's text of it
+                raise arus.gagal from None
+            raise
+        writer.unregister("_diterima")
+        step("baca_tulis")
+
+        if fields:
+            _csv_rejects(con, path, fields)
+        if not arus.n:
+            raise _refused(path, "file tidak berisi baris data (hanya baris judul, atau kosong)")
+        n = arus.n
+        _set_aside(con, arus)
+        _check_regions(con, per_region)
+        _check_unique(con, rules, arus)
+        _violations(con, columns, rules)
         if line:
             raise _refused(
                 path,
                 "baris kosong di tengah file; hapus baris itu (nomor baris sesudahnya bergeser)",
                 row=line,
             )
-        step("baca_validasi")
         tingkat = {r.nama: severity.get(r.nama, "karantina") for r in rules}
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _tingkat AS "
@@ -555,33 +771,19 @@ def ingest_extract(
                     *(Failure(str(path), b, k, v or "", a) for b, k, v, a in sample),
                 ],
             )
-
-        install_macros(con)
-        native = hmac_ready.result()
-        _pseudonymise(con, key)
-        step("pseudonim")
-        # The file's lineage is one value per column for every row: as an ENUM the Parquet
-        # writer takes each row's from the dictionary index instead of hashing the text per row
-        # (≈ 1 CPU s per 5.5M rows); the file still holds plain strings.
-        con.execute(
-            "CREATE OR REPLACE TYPE konstanta_berkas AS ENUM ("
-            "SELECT DISTINCT unnest(?::VARCHAR[]))",
-            [[semester, berkas, sha256]],
-        )
-        params = {
-            "semester": semester,
-            "cutoff": konteks.cutoff,
-            "berkas": berkas,
-            "sha256": sha256,
-        }
-        penduduk = restricted_file(store, "penduduk", semester)
-        karantina = restricted_file(store, "karantina", semester)
-        penduduk_baru, accepted = write_parquet(
-            con, load_sql("rekaman/penduduk_terbatas"), params, penduduk
-        )
+        step("periksa")
+        late = [
+            b
+            for (b,) in con.execute(
+                "SELECT _baris FROM _kotor WHERE _gagal <> 0 AND _tertulis ORDER BY _baris"
+            ).fetchall()
+        ]
+        if late:  # written while the file was read, failed a rule that needed all of it
+            written = _drop_rows(writer, penduduk_baru, late)
+            step("tulis_ulang")
+        accepted = written
         if accepted != n - rejected:  # nothing accepted lost on the way to the file
             raise RuntimeError(f"{penduduk}: {accepted} baris tersimpan, {n - rejected} diterima")
-        step("simpan")
         karantina_baru, _ = write_parquet(
             con,
             """
@@ -595,6 +797,7 @@ def ingest_extract(
         )
         step("karantina_simpan")
         # Aggregate from what was written, so the counts are those of the restricted store.
+        install_macros(con)
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW penduduk AS FROM read_parquet({_quoted(penduduk_baru)})"
         )
@@ -604,6 +807,7 @@ def ingest_extract(
         ).df()
         step("agregat")
         con.close()  # releases the files before they are renamed
+        writer.close()
         sidik = sidik_file(store, semester)  # the key's fingerprint (pipelines/domain/kunci.py)
         sidik_baru = tulis_sidik(sidik, key, sha256, berkas)
         # Everything succeeded: the new pair replaces the previous one, renames back to back.
@@ -612,11 +816,13 @@ def ingest_extract(
         os.replace(sidik_baru, sidik)
     finally:
         con.close()
+        writer.close()
         background.shutdown(wait=True, cancel_futures=True)
         for table in ("penduduk", "karantina"):  # leftovers of a failed run (personal data)
-            restricted_file(store, table, semester).with_suffix(".parquet.tmp").unlink(
-                missing_ok=True
-            )
+            for leftover in (".parquet.tmp", ".parquet.ulang.tmp"):
+                restricted_file(store, table, semester).with_suffix(leftover).unlink(
+                    missing_ok=True
+                )
         sidik_file(store, semester).with_suffix(".json.tmp").unlink(missing_ok=True)
     names = list(clock)
     detik = {b: clock[b] - clock[a] for a, b in zip(names, names[1:], strict=False)}
