@@ -540,6 +540,8 @@ def test_pseudonyms_are_hmac_sha256_of_the_number_as_text(native, monkeypatch):
     numbers = [5371012701930001, 0, 7, 10**15, 2**63 - 1, -1, 5371010101010101, 9999999999999999]
     numbers += [10**15 - 1, 10**16]  # either side of 16 digits
     numbers += list(range(5301000000000000, 5301000000000000 + 5000, 7))  # several threads
+    # runs of equal neighbours (a family's KK), NULLs among them, a value again after others
+    numbers += [5371010000000001] * 4 + [-1, -1] + [5371010000000002] * 3 + [5371010000000001]
     for key in (b"rahasia", KEY.encode(), b"k" * 100):
         got = pseudonim.pseudonyms(np.array(numbers, np.int64), key, threads=3).to_pylist()
         got = [u.bytes if u is not None else None for u in got]
@@ -548,6 +550,35 @@ def test_pseudonyms_are_hmac_sha256_of_the_number_as_text(native, monkeypatch):
             for n in numbers
         ]
         assert got == want
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["numba", "hashlib"])
+def test_a_family_number_is_hashed_once_per_run_with_the_same_values(native, monkeypatch):
+    """A KK repeated on its family's rows (as SIAK lists them) is hashed once per run: the
+    loop sees each run's first value only, and every row still gets HMAC(key, its number)."""
+    if not native:
+        monkeypatch.setattr(pseudonim, "_kernel", lambda: None)
+    rng = np.random.default_rng(3)
+    families = rng.integers(5371010000000000, 5371019999999999, 500)
+    numbers = np.repeat(families, rng.integers(1, 8, 500))  # 1–7 members a family
+    numbers[::97] = -1  # a NULL here and there, inside runs too
+    seen = []
+    if native:
+        kernel = pseudonim._kernel()
+        monkeypatch.setattr(
+            pseudonim, "_kernel", lambda: lambda v, *a: (seen.append(len(v)), kernel(v, *a))[1]
+        )
+    got = [
+        u.bytes if u else None for u in pseudonim.pseudonyms(numbers, b"k", threads=1).to_pylist()
+    ]
+    want = [
+        hmac.new(b"k", str(n).encode(), hashlib.sha256).digest()[:16] if n >= 0 else None
+        for n in numbers.tolist()
+    ]
+    assert got == want
+    runs = 1 + int((numbers[1:] != numbers[:-1]).sum())
+    if native:
+        assert sum(seen) == runs < len(numbers) * 0.3
 
 
 def test_a_loop_that_cannot_compile_falls_back_to_hashlib(monkeypatch):
