@@ -667,6 +667,10 @@ def ingest_extract(
     hmac_ready = background.submit(_prepare_pseudonyms)
     con = _connect(memory_limit, spill / "baca")
     writer = _connect(memory_limit, spill / "tulis")
+    # Half the cores write (one of two here): the reading and checking is the larger part, and
+    # with as many writing threads as reading ones the 2-core run took ≈ 0.5 s longer in four
+    # alternating pairs (benchmarks/README.md).
+    writer.execute(f"SET threads = {max(1, len(os.sched_getaffinity(0)) // 2)}")
     penduduk = restricted_file(store, "penduduk", semester)
     karantina = restricted_file(store, "karantina", semester)
     try:
