@@ -333,10 +333,9 @@ def _add_cells(pairs: str) -> str:
     return f"json_merge_patch(to_json(struct_pack({pairs})), coalesce(_mentah, '{{}}'))"
 
 
-def _region_key(texts: tuple[str, ...] = KOLOM_WILAYAH) -> str:
-    """SQL of a row's four region texts joined by '|'. A key the known spellings hold has
-    exactly three '|' (their parts are digits), so it cannot be met by texts that hold one."""
-    return " || '|' || ".join(texts)
+# SQL of a row's four region texts joined by '|'. A key the known spellings hold has exactly
+# three '|' (their parts are digits), so it cannot be met by texts that hold one.
+_REGION_KEY = " || '|' || ".join(KOLOM_WILAYAH)
 
 
 def _spellings(part: str) -> set[str]:
@@ -349,7 +348,7 @@ def _declare_known_regions(
     con: duckdb.DuckDBPyConnection, rules: list[tuple[int, Aturan]], konteks: Konteks
 ) -> None:
     """ENUM `wilayah_teks_sah`: the spellings of the office's kelurahan (each code part with or
-    without leading zeros, `_region_key`) that pass every rule checked per region, evaluated
+    without leading zeros, `_REGION_KEY`) that pass every rule checked per region, evaluated
     here by those rules' own SQL. A row spelled one of them passes those rules by one hash
     lookup while the file is read; any other row gets the rules themselves afterwards
     (`_check_regions`). A spelling missing here costs time, never a wrong verdict."""
@@ -421,7 +420,7 @@ def _staging_select(
     select = load_sql("rekaman/tahap").format(
         sumber=source,
         gagal=_bitmask([(k, r) for k, r in enumerate(rules) if not r.per_wilayah]),
-        wilayah_lain=f"TRY_CAST({_region_key()} AS wilayah_teks_sah) IS NULL",
+        wilayah_lain=f"TRY_CAST({_REGION_KEY} AS wilayah_teks_sah) IS NULL",
         mentah="to_json(struct_pack(" + ", ".join(columns) + "))",
     )
     plan = con.execute(f"EXPLAIN CREATE TEMP TABLE _urutan AS {select}").fetchall()[0][1]
